@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the whole test suite under Bun and under Deno, then prints one line
+# "N passed, N failed" with the totals over both runtimes.
+# Usage: scripts/test-all.sh [test files...]   (default: every tests/**/*_test.ts)
+set -u
+cd "$(dirname "$0")/.."
+bin=node_modules/.bin
+out=.test-results
+rm -rf "$out" && mkdir -p "$out"
+if [ "$#" -gt 0 ]; then files=("$@"); else mapfile -t files < <(find tests -name '*_test.ts' | sort); fi
+if [ "${#files[@]}" -eq 0 ]; then echo "no test files found" >&2; echo "0 passed, 0 failed"; exit 1; fi
+bun_files=(); for f in "${files[@]}"; do bun_files+=("./$f"); done
+
+echo "== bun test (${#files[@]} files) =="
+"$bin/bun" test --timeout 120000 --reporter=junit --reporter-outfile="$out/bun.xml" "${bun_files[@]}" 2>&1 | tee "$out/bun.log" | grep -E '^\(fail\)|^error:| pass$| fail$|^Ran ' || true
+echo "== deno test (${#files[@]} files) =="
+"$bin/deno" test -A --quiet --reporter=junit --junit-path="$out/deno.xml" "${files[@]}" >"$out/deno.log" 2>&1 || true
+grep -E 'FAILED|^error' "$out/deno.log" | head -40 || true
+
+node scripts/count-junit.mjs "$out/bun.xml" "$out/deno.xml"

@@ -1,0 +1,57 @@
+/**
+ * strata's error types. Every error a user can cause is a {@link StrataError}
+ * whose `code` maps to a documented, stable exit code (see README "Exit codes").
+ *
+ * @module
+ */
+
+/** Stable exit codes of the `strata` binary. */
+export const ExitCode = {
+  ok: 0,
+  notFound: 1,
+  usage: 2,
+  invalid: 3,
+  lock: 4,
+  io: 5,
+  internal: 70,
+} as const;
+
+/** The kind of failure; each maps to one exit code. */
+export type ErrorCode = "not_found" | "usage" | "parse" | "type" | "schema" | "lock" | "io";
+
+const exitCodeOf: Record<ErrorCode, number> = {
+  not_found: ExitCode.notFound,
+  usage: ExitCode.usage,
+  parse: ExitCode.invalid,
+  type: ExitCode.invalid,
+  schema: ExitCode.invalid,
+  lock: ExitCode.lock,
+  io: ExitCode.io,
+};
+
+/**
+ * Base class of every error strata raises on purpose. The message says what
+ * happened, where (file, line, column, key) and what to do next.
+ *
+ * @example
+ * ```ts
+ * import { StrataError } from "./errors.ts";
+ * const e = new StrataError("usage", "unknown command \"frob\"; run strata --help");
+ * console.assert(e.exitCode === 2);
+ * ```
+ */
+export class StrataError extends Error {
+  /** What kind of failure this is. */
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "StrataError";
+    this.code = code;
+  }
+
+  /** The exit code the CLI ends with for this error. */
+  get exitCode(): number {
+    return exitCodeOf[this.code];
+  }
+}
