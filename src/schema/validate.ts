@@ -9,6 +9,7 @@
  */
 
 import { StrataError } from "../errors.ts";
+import { isTable } from "../is_table.ts";
 
 /** The JSON Schema types strata understands. */
 export type SchemaType = "string" | "integer" | "number" | "boolean" | "object" | "array";
@@ -294,12 +295,6 @@ function sameValue(a: unknown, b: unknown): boolean {
   }
   if (isDateTime(b)) return a === String(b);
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-function isTable(value: unknown): boolean {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 /** A TOML date-time (or a JS Date): an object that is not a plain table. */
