@@ -1,0 +1,76 @@
+/**
+ * The few file-system steps whose behaviour differs per platform, each in
+ * one place: rename over a file (retried on Windows), fsync of a folder
+ * (skipped where unsupported), and a short synchronous sleep. Internal to
+ * `src/store/`.
+ *
+ * @module
+ */
+
+import * as fs from "node:fs";
+import { errnoOf } from "./_io_error.ts";
+
+/** Errors Windows returns while another process (an editor, a virus scanner) holds the target open. */
+const windowsTransient = new Set(["EPERM", "EBUSY", "EACCES"]);
+
+/** Delays between rename attempts on Windows, in milliseconds (about 1.5 s in all). */
+const renameRetryDelays = [5, 10, 20, 40, 80, 160, 320, 500, 500];
+
+/** Blocks the thread for `ms` milliseconds (used only between Windows rename retries). */
+export function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Renames `from` over `to` atomically. On Windows, a target held open by
+ * another program makes the rename fail for a moment with EPERM, EBUSY or
+ * EACCES; those are retried with backoff before giving up.
+ */
+export function renameOver(from: string, to: string, platform = process.platform): void {
+  for (let attempt = 0;; attempt++) {
+    try {
+      fs.renameSync(from, to);
+      return;
+    } catch (error) {
+      const code = errnoOf(error) ?? "";
+      const retry = platform === "win32" && windowsTransient.has(code) &&
+        attempt < renameRetryDelays.length;
+      if (!retry) throw error;
+      sleepSync(renameRetryDelays[attempt]);
+    }
+  }
+}
+
+/** Errors that mean "this platform or file system cannot fsync a folder": skipped. */
+const dirSyncUnsupported = new Set(["EISDIR", "EPERM", "EACCES", "EINVAL", "EBADF", "ENOTSUP"]);
+
+/**
+ * Flushes a folder's entries (a rename, a new file) to disk, so the rename
+ * survives a power cut. Windows cannot open a folder for this and NTFS
+ * journals metadata itself, so it is skipped there, as it is on file
+ * systems that refuse it.
+ */
+export function fsyncDir(dir: string, platform = process.platform): void {
+  if (platform === "win32") return;
+  let fd: number;
+  try {
+    fd = fs.openSync(dir, "r");
+  } catch (error) {
+    if (dirSyncUnsupported.has(errnoOf(error) ?? "")) return;
+    throw error;
+  }
+  try {
+    fs.fsyncSync(fd);
+  } catch (error) {
+    if (!dirSyncUnsupported.has(errnoOf(error) ?? "")) throw error;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** A short random hexadecimal string for unique temporary names (not a secret). */
+export function randomHex(bytes = 4): string {
+  const buf = new Uint8Array(bytes);
+  crypto.getRandomValues(buf);
+  return Array.from(buf, (b) => b.toString(16).padStart(2, "0")).join("");
+}

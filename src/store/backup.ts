@@ -1,0 +1,202 @@
+/**
+ * Timestamped copies of a configuration file's previous versions, rotated so
+ * that the newest N stay and a copy that parses is never the one deleted.
+ *
+ * @module
+ */
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { randomHex, renameOver } from "./_durable.ts";
+import { errnoOf, ioError } from "./_io_error.ts";
+import { ensureFolder, fileMode } from "./atomic_write.ts";
+
+/** One backup, as {@link listBackups} reports it. */
+export interface BackupEntry {
+  /** The backup's id: `<UTC time YYYYMMDDTHHMMSS.mmmZ>-<pid of the writer>`. */
+  id: string;
+  /** Full path of the copy. */
+  path: string;
+  /** When it was taken, ISO 8601 UTC (from its name). */
+  time: string;
+  /** Size in bytes. */
+  size: number;
+}
+
+/** Options of {@link backupFile}. */
+export interface BackupOptions {
+  /** How many copies to keep (default 20). */
+  keep?: number;
+  /** Whether a copy's text parses; the newest copy it accepts is never rotated away. */
+  isValid?: (text: string) => boolean;
+  /** The bytes to keep, when the caller already read them (otherwise `realTarget` is read). */
+  content?: Uint8Array;
+  /** Set when `content` is known to parse (it was just parsed): saves parsing it again. */
+  contentIsValid?: boolean;
+}
+
+/** Default number of backups kept per file. */
+export const defaultKeepBackups = 20;
+
+/** A backup's file name: time, writer pid, then the config file's extension. */
+const backupName = /^(\d{8}T\d{6}\.\d{3}Z)-(\d+)(\.[^.]+)?$/;
+
+/**
+ * Copies the current content of `realTarget` into `backupDir` (created 0700)
+ * as `<UTC time>-<pid>.<ext>` (0600, written to a temporary name, fsynced,
+ * then renamed, so a copy is never half there), then rotates. Returns the
+ * new backup's id, or undefined when the file does not exist (nothing to keep).
+ *
+ * Names sort by time: call it under the file's lock, and a name is always
+ * later than the newest one already there (1 ms later if the clock says
+ * otherwise), so the order of the names is the order of the versions.
+ *
+ * @example
+ * ```ts
+ * import * as fs from "node:fs";
+ * import * as os from "node:os";
+ * import * as path from "node:path";
+ * import { backupFile, listBackups } from "./backup.ts";
+ * const dir = fs.mkdtempSync(path.join(os.tmpdir(), "strata-"));
+ * fs.writeFileSync(path.join(dir, "config.toml"), "a = 1\n");
+ * const id = backupFile(path.join(dir, "config.toml"), path.join(dir, "backups"));
+ * console.assert(listBackups(path.join(dir, "backups"))[0].id === id);
+ * fs.rmSync(dir, { recursive: true });
+ * ```
+ */
+export function backupFile(
+  realTarget: string,
+  backupDir: string,
+  options: BackupOptions = {},
+): string | undefined {
+  const content = options.content ?? readIfExists(realTarget);
+  if (content === undefined) return undefined;
+  ensureFolder(backupDir, realTarget);
+  const existing = listNames(backupDir);
+  const newest = existing[0];
+  let time = Date.now();
+  if (newest) time = Math.max(time, Date.parse(isoOf(newest.match(backupName)![1])) + 1);
+  const id = `${compactTime(time)}-${process.pid}`;
+  const ext = path.extname(realTarget);
+  const file = path.join(backupDir, id + ext);
+  const temp = path.join(backupDir, `.${id}.${randomHex()}.tmp`);
+  try {
+    const fd = fs.openSync(temp, "wx", fileMode);
+    try {
+      fs.writeFileSync(fd, content);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    renameOver(temp, file);
+  } catch (error) {
+    try {
+      fs.unlinkSync(temp);
+    } catch {
+      // Nothing to clean.
+    }
+    throw ioError(`cannot keep a backup of ${realTarget} in ${backupDir}`, file, error);
+  }
+  rotate(backupDir, [id + ext, ...existing], options);
+  return id;
+}
+
+/**
+ * Lists the backups in `backupDir`, newest first. A missing folder has none.
+ *
+ * @example
+ * ```ts
+ * import { listBackups } from "./backup.ts";
+ * console.assert(listBackups("/no/such/strata/folder").length === 0);
+ * ```
+ */
+export function listBackups(backupDir: string): BackupEntry[] {
+  const entries: BackupEntry[] = [];
+  for (const name of listNames(backupDir)) {
+    const file = path.join(backupDir, name);
+    let size: number;
+    try {
+      size = fs.statSync(file).size;
+    } catch {
+      continue; // rotated away meanwhile
+    }
+    const match = name.match(backupName)!;
+    entries.push({
+      id: `${match[1]}-${match[2]}`,
+      path: file,
+      time: isoOf(match[1]),
+      size,
+    });
+  }
+  return entries;
+}
+
+/** Backup file names in the folder, newest first. */
+function listNames(backupDir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(backupDir);
+  } catch (error) {
+    if (errnoOf(error) === "ENOENT") return [];
+    throw ioError(`cannot list the backups in ${backupDir}`, backupDir, error);
+  }
+  return names.filter((name) => backupName.test(name)).sort().reverse();
+}
+
+/**
+ * Deletes all but the newest `keep` names, except that the newest copy that
+ * parses is kept too when none of the kept ones does.
+ */
+function rotate(backupDir: string, newestFirst: string[], options: BackupOptions): void {
+  const keep = Math.max(0, options.keep ?? defaultKeepBackups);
+  if (newestFirst.length <= keep) return;
+  const doomed = newestFirst.slice(keep);
+  const isValid = options.isValid;
+  if (isValid) {
+    const kept = newestFirst.slice(0, keep);
+    const keptValid = (keep > 0 && options.contentIsValid) ||
+      kept.some((name) => validFile(path.join(backupDir, name), isValid));
+    if (!keptValid) {
+      const rescued = doomed.findIndex((name, i) =>
+        (i === 0 && keep === 0 && options.contentIsValid) ||
+        validFile(path.join(backupDir, name), isValid)
+      );
+      if (rescued >= 0) doomed.splice(rescued, 1);
+    }
+  }
+  for (const name of doomed) {
+    try {
+      fs.unlinkSync(path.join(backupDir, name));
+    } catch {
+      // Another writer rotated it already.
+    }
+  }
+}
+
+function validFile(file: string, isValid: (text: string) => boolean): boolean {
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(fs.readFileSync(file));
+    return isValid(text);
+  } catch {
+    return false;
+  }
+}
+
+function readIfExists(file: string): Uint8Array | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch (error) {
+    if (errnoOf(error) === "ENOENT") return undefined;
+    throw ioError(`cannot read ${file} to back it up`, file, error);
+  }
+}
+
+/** `2026-11-25T23:56:02.123Z` -> `20261125T235602.123Z` */
+function compactTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, "");
+}
+
+/** `20261125T235602.123Z` -> `2026-11-25T23:56:02.123Z` */
+function isoOf(compact: string): string {
+  return compact.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})/, "$1-$2-$3T$4:$5:$6");
+}

@@ -1,0 +1,216 @@
+/**
+ * THE write protocol: the one function every writer of a configuration file
+ * goes through (PROTOCOL.md, "Writing").
+ *
+ * @module
+ */
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { StrataError } from "../errors.ts";
+import { errnoOf, ioError } from "./_io_error.ts";
+import { ensureFolder, notRegularFile, writeFileAtomic } from "./atomic_write.ts";
+import { backupFile, defaultKeepBackups } from "./backup.ts";
+import { appendJournal, type JournalChange, journalEntries } from "./journal.ts";
+import { acquireLock, lockDefaults } from "./lock.ts";
+import { resolveTarget } from "./resolve_target.ts";
+import { statePaths } from "./state_paths.ts";
+
+/** What an edit callback returns: the new text and the keys it changed. */
+export interface FileEdit {
+  /** The whole new text of the file (without a byte-order mark: one is kept if the file had it). */
+  text: string;
+  /** One entry per changed key, written to the journal. */
+  changes: JournalChange[];
+}
+
+/** Facts about the file being edited, passed to the edit callback. */
+export interface EditContext {
+  /** The real file (absolute, after symlinks): use it in error messages. */
+  file: string;
+}
+
+/**
+ * The edit callback: receives the file's text as it is on disk now, under
+ * the lock (undefined when the file does not exist), parses it and returns
+ * the new text, or `null` for "nothing to change". Throwing (a
+ * `TomlParseError`, a type error) refuses the write: the error reaches the
+ * caller and the file is left byte for byte as it is.
+ */
+export type EditFn = (current: string | undefined, context: EditContext) => FileEdit | null;
+
+/** Options of {@link updateFile}. */
+export interface UpdateFileOptions {
+  /** The application's state folder (backups and journal go there), e.g. `$XDG_STATE_HOME/strata/<app>`. */
+  stateDir: string;
+  /** Layer name recorded in the journal (`user`, `project`, `system`, `file`). */
+  layer?: string;
+  /** Program name recorded in the lock and the journal (default `strata`). */
+  program?: string;
+  /** Backups kept for this file (default 20). */
+  keepBackups?: number;
+  /** Whether a backup's text parses: rotation never deletes the newest one that does. */
+  isValid?: (text: string) => boolean;
+  /** How long to wait for the lock, ms (default 10000). */
+  lockTimeoutMs?: number;
+  /** Age after which a lock is stale, ms (default 30000). */
+  staleLockMs?: number;
+  /** Mode of the file when it is created (default 0o600). */
+  mode?: number;
+}
+
+/** What {@link updateFile} did. */
+export interface UpdateResult {
+  /** False when the edit returned null or the same text: nothing was written. */
+  changed: boolean;
+  /** The id of the backup holding the previous version (when there was one and it changed). */
+  backupId?: string;
+  /** The file's text now (without a byte-order mark); "" for a file that still does not exist. */
+  text: string;
+  /** The real file written (absolute, after symlinks). */
+  file: string;
+  /** Problems after the file was safely written (the journal could not be appended); print them. */
+  warnings: string[];
+}
+
+const utf8Bom = "\uFEFF";
+
+/**
+ * Changes a configuration file safely, following the write protocol:
+ *
+ * 1. resolve symlinks: the lock, temp file and rename happen beside the real file;
+ * 2. take `<file>.lock` (waiting for a live holder, breaking a stale lock);
+ * 3. read the file as it is now (undefined when missing; invalid UTF-8 is refused);
+ * 4. call `edit`: it parses, throws to refuse, or returns null for no change;
+ * 5. keep the current version as a backup (rotated);
+ * 6. write the new text atomically (temp, fsync, rename, folder fsync);
+ * 7. append one journal line per changed key;
+ * 8. release the lock (always, also on error).
+ *
+ * @example
+ * ```ts
+ * import * as fs from "node:fs";
+ * import * as os from "node:os";
+ * import * as path from "node:path";
+ * import { updateFile } from "./update_file.ts";
+ * const dir = fs.mkdtempSync(path.join(os.tmpdir(), "strata-"));
+ * const file = path.join(dir, "config.json");
+ * const result = await updateFile(file, (current) => {
+ *   const value = current === undefined ? {} : JSON.parse(current);
+ *   const old = value.port;
+ *   value.port = 8080;
+ *   return { text: JSON.stringify(value, null, 2) + "\n", changes: [{ key: "port", old, new: 8080 }] };
+ * }, { stateDir: path.join(dir, "state"), program: "demo" });
+ * console.assert(result.changed && JSON.parse(fs.readFileSync(file, "utf8")).port === 8080);
+ * fs.rmSync(dir, { recursive: true });
+ * ```
+ */
+export async function updateFile(
+  target: string,
+  edit: EditFn,
+  options: UpdateFileOptions,
+): Promise<UpdateResult> {
+  const file = resolveTarget(target);
+  ensureFolder(path.dirname(file), file);
+  const program = options.program ?? lockDefaults.program;
+  const lock = await acquireLock(file, {
+    timeoutMs: options.lockTimeoutMs,
+    staleMs: options.staleLockMs,
+    program,
+  });
+  try {
+    const bytes = readBytes(file);
+    const decoded = bytes === undefined ? undefined : decodeText(bytes, file);
+    const current = decoded?.text;
+    const result = edit(current, { file });
+    if (result === null || result.text === current) {
+      return { changed: false, text: current ?? "", file, warnings: [] };
+    }
+    const paths = statePaths(options.stateDir, file);
+    const backupId = bytes === undefined ? undefined : backupFile(file, paths.backupDir, {
+      keep: options.keepBackups ?? defaultKeepBackups,
+      isValid: options.isValid,
+      content: bytes,
+      contentIsValid: true, // edit parsed it without refusing
+    });
+    const bom = decoded?.bom ? utf8Bom : "";
+    writeFileAtomic(file, bom + result.text, { resolved: true, mode: options.mode });
+    const warnings: string[] = [];
+    try {
+      appendJournal(
+        paths.journal,
+        journalEntries({ file, layer: options.layer, program, backup: backupId }, result.changes),
+      );
+    } catch (error) {
+      warnings.push(`${file} was written, but ${(error as Error).message}`);
+    }
+    return { changed: true, backupId, text: result.text, file, warnings };
+  } finally {
+    lock.release();
+  }
+}
+
+/** Reads the file's bytes; undefined when it does not exist. */
+function readBytes(file: string): Uint8Array | undefined {
+  try {
+    if (!fs.statSync(file).isFile()) throw notRegularFile(file);
+    return fs.readFileSync(file);
+  } catch (error) {
+    if (errnoOf(error) === "ENOENT") return undefined;
+    throw ioError(`cannot read ${file}`, file, error);
+  }
+}
+
+/**
+ * Decodes UTF-8 strictly: replacing a bad byte with U+FFFD and writing the
+ * result back would silently change what a person wrote, so it is refused
+ * with the line and column of the first bad byte.
+ */
+export function decodeText(bytes: Uint8Array, file: string): { text: string; bom: boolean } {
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const body = bom ? bytes.subarray(3) : bytes;
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(body), bom };
+  } catch {
+    const at = firstInvalidUtf8(body);
+    const before = new TextDecoder().decode(body.subarray(0, at));
+    const lines = before.split("\n");
+    const line = lines.length;
+    const column = [...lines[lines.length - 1]].length + 1;
+    throw new StrataError(
+      "parse",
+      `${file}:${line}:${column}: the file is not valid UTF-8 (byte 0x${
+        body[at].toString(16).padStart(2, "0")
+      } at offset ${at + (bom ? 3 : 0)}); nothing was written. To fix: open it in an editor, ` +
+        `re-save it as UTF-8, or restore a backup (strata restore latest).`,
+    );
+  }
+}
+
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length;) {
+    const lead = bytes[i];
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const more = lead >= 0xc2 && lead <= 0xdf
+      ? 1
+      : lead >= 0xe0 && lead <= 0xef
+      ? 2
+      : lead >= 0xf0 && lead <= 0xf4
+      ? 3
+      : 0;
+    if (more === 0) return i;
+    // The second byte's range is narrower after some leads (no overlongs, no surrogates, <= U+10FFFF).
+    const low = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
+    const high = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
+    if (!(bytes[i + 1] >= low && bytes[i + 1] <= high)) return i;
+    for (let k = 2; k <= more; k++) {
+      if ((bytes[i + k] & 0xc0) !== 0x80) return i;
+    }
+    i += more + 1;
+  }
+  return bytes.length - 1;
+}
