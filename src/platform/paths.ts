@@ -1,0 +1,237 @@
+/**
+ * Where every configuration layer lives on each OS, as pure functions of
+ * (platform, environment, home, working directory) so that tests can ask for
+ * every OS from any machine. Nothing here touches the disk; `locate.ts` picks
+ * the files that exist.
+ *
+ * | layer    | Linux and other Unix                                   | macOS                                              | Windows                          |
+ * |----------|--------------------------------------------------------|----------------------------------------------------|----------------------------------|
+ * | project  | `.<app>.toml` / `.<app>.json` in cwd or nearest parent | same                                               | same                             |
+ * | user     | `$XDG_CONFIG_HOME/<app>/` (default `~/.config`)        | `~/Library/Application Support/<app>/`            | `%APPDATA%\<app>\`               |
+ * | system   | each `$XDG_CONFIG_DIRS` entry `/<app>/` (default `/etc/xdg`), then `/etc/<app>/`; first existing wins | `/Library/Application Support/<app>/` | `%PROGRAMDATA%\<app>\` |
+ * | defaults | each `$XDG_DATA_DIRS` entry `/<app>/defaults.toml` (default `/usr/local/share:/usr/share`), then `/usr/share/<app>/` | `/Library/Application Support/<app>/defaults.toml` | `%PROGRAMDATA%\<app>\defaults.toml` |
+ * | state    | `$XDG_STATE_HOME/strata/<app>/` (default `~/.local/state`) | `~/Library/Application Support/strata/state/<app>/` | `%LOCALAPPDATA%\strata\state\<app>\` |
+ *
+ * Layer files are `config.toml` (or `config.json`); a `.toml` is preferred
+ * over a `.json` in the same place. XDG variables that hold a relative path
+ * are ignored, as the XDG Base Directory specification asks.
+ *
+ * @module
+ */
+
+import path from "node:path";
+import { StrataError } from "../errors.ts";
+
+/** The facts the paths depend on; tests pass any OS's. */
+export interface PlatformContext {
+  /** `process.platform` value: `linux`, `darwin`, `win32`, ... */
+  platform: string;
+  /** The environment (e.g. `process.env`). */
+  env: Record<string, string | undefined>;
+  /** The user's home folder. */
+  home: string;
+  /** The working directory (where the project file search starts). */
+  cwd: string;
+}
+
+/** The `node:path` flavour of a platform: `win32` paths on Windows, POSIX elsewhere. */
+export function pathFor(platform: string): path.PlatformPath {
+  return platform === "win32" ? path.win32 : path.posix;
+}
+
+/** The file extensions strata reads, in order of preference. */
+export const formats = ["toml", "json"] as const;
+
+/** A file format strata reads and writes. */
+export type FileFormat = typeof formats[number];
+
+/**
+ * The format of a file from its extension: `.json` is JSON, anything else TOML.
+ *
+ * @example
+ * ```ts
+ * import { formatOf } from "./paths.ts";
+ * console.assert(formatOf("/etc/app/config.json") === "json");
+ * ```
+ */
+export function formatOf(file: string): FileFormat {
+  return file.toLowerCase().endsWith(".json") ? "json" : "toml";
+}
+
+/**
+ * Refuses an application name that cannot safely be a folder name.
+ *
+ * @example
+ * ```ts
+ * import { checkAppName } from "./paths.ts";
+ * checkAppName("pipeline"); // ok
+ * ```
+ */
+export function checkAppName(app: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(app) || app.length > 100) {
+    throw new StrataError(
+      "usage",
+      `invalid application name ${JSON.stringify(app)}: use letters, digits, ".", "_" and "-" ` +
+        `(starting with a letter or digit), e.g. --app pipeline`,
+    );
+  }
+}
+
+/** Reads an environment variable; on Windows names are case-insensitive. */
+export function envValue(ctx: PlatformContext, name: string): string | undefined {
+  const direct = ctx.env[name];
+  if (direct !== undefined || ctx.platform !== "win32") return direct;
+  const upper = name.toUpperCase();
+  for (const [k, v] of Object.entries(ctx.env)) if (k.toUpperCase() === upper) return v;
+  return undefined;
+}
+
+/** An absolute path from an XDG variable, or undefined when unset, empty or relative. */
+function xdgDir(ctx: PlatformContext, name: string): string | undefined {
+  const v = envValue(ctx, name);
+  return v && path.posix.isAbsolute(v) ? v : undefined;
+}
+
+/** The absolute entries of a colon-separated XDG list, or `fallback` when none. */
+function xdgList(ctx: PlatformContext, name: string, fallback: string[]): string[] {
+  const v = envValue(ctx, name);
+  const list = (v ?? "").split(":").filter((d) => d !== "" && path.posix.isAbsolute(d));
+  return list.length > 0 ? list : fallback;
+}
+
+function windowsDir(ctx: PlatformContext, name: string, fallback: string): string {
+  const v = envValue(ctx, name);
+  return v && path.win32.isAbsolute(v) ? v : fallback;
+}
+
+/**
+ * The folder of the user layer (`config.toml` lives in it).
+ *
+ * @example
+ * ```ts
+ * import { userConfigDir } from "./paths.ts";
+ * const dir = userConfigDir({ platform: "linux", env: {}, home: "/home/ann", cwd: "/" }, "demo");
+ * console.assert(dir === "/home/ann/.config/demo");
+ * ```
+ */
+export function userConfigDir(ctx: PlatformContext, app: string): string {
+  if (ctx.platform === "win32") {
+    return path.win32.join(
+      windowsDir(ctx, "APPDATA", path.win32.join(ctx.home, "AppData", "Roaming")),
+      app,
+    );
+  }
+  if (ctx.platform === "darwin") {
+    return path.posix.join(ctx.home, "Library", "Application Support", app);
+  }
+  return path.posix.join(
+    xdgDir(ctx, "XDG_CONFIG_HOME") ?? path.posix.join(ctx.home, ".config"),
+    app,
+  );
+}
+
+/**
+ * The folders searched for the system layer, most important first; the
+ * first one holding a `config.toml`/`config.json` wins. On Linux these are the
+ * `$XDG_CONFIG_DIRS` entries (default `/etc/xdg`) followed by `/etc`.
+ *
+ * @example
+ * ```ts
+ * import { systemConfigDirs } from "./paths.ts";
+ * const ctx = { platform: "linux", env: { XDG_CONFIG_DIRS: "/opt/xdg" }, home: "/h", cwd: "/" };
+ * console.assert(systemConfigDirs(ctx, "demo").join() === "/opt/xdg/demo,/etc/demo");
+ * ```
+ */
+export function systemConfigDirs(ctx: PlatformContext, app: string): string[] {
+  if (ctx.platform === "win32") {
+    return [path.win32.join(windowsDir(ctx, "PROGRAMDATA", "C:\\ProgramData"), app)];
+  }
+  if (ctx.platform === "darwin") return [path.posix.join("/Library/Application Support", app)];
+  const dirs = xdgList(ctx, "XDG_CONFIG_DIRS", ["/etc/xdg"]).map((d) => path.posix.join(d, app));
+  const etc = path.posix.join("/etc", app);
+  return dirs.includes(etc) ? dirs : [...dirs, etc];
+}
+
+/**
+ * The folder a `--system` write creates its file in when no system file
+ * exists yet: the first `$XDG_CONFIG_DIRS` entry when that variable is set,
+ * else `/etc/<app>` (Linux); the only candidate elsewhere.
+ */
+export function systemWriteDir(ctx: PlatformContext, app: string): string {
+  const dirs = systemConfigDirs(ctx, app);
+  if (ctx.platform === "win32" || ctx.platform === "darwin") return dirs[0];
+  return xdgList(ctx, "XDG_CONFIG_DIRS", []).length > 0 ? dirs[0] : path.posix.join("/etc", app);
+}
+
+/**
+ * The folders searched for the application's shipped defaults
+ * (`defaults.toml` or `defaults.json`), first existing wins.
+ *
+ * @example
+ * ```ts
+ * import { defaultsDirs } from "./paths.ts";
+ * const ctx = { platform: "linux", env: {}, home: "/h", cwd: "/" };
+ * console.assert(defaultsDirs(ctx, "demo").join() === "/usr/local/share/demo,/usr/share/demo");
+ * ```
+ */
+export function defaultsDirs(ctx: PlatformContext, app: string): string[] {
+  if (ctx.platform === "win32" || ctx.platform === "darwin") return systemConfigDirs(ctx, app);
+  const dirs = xdgList(ctx, "XDG_DATA_DIRS", ["/usr/local/share", "/usr/share"])
+    .map((d) => path.posix.join(d, app));
+  const usr = path.posix.join("/usr/share", app);
+  return dirs.includes(usr) ? dirs : [...dirs, usr];
+}
+
+/**
+ * Where strata keeps an application's backups and journal.
+ *
+ * @example
+ * ```ts
+ * import { stateDir } from "./paths.ts";
+ * const ctx = { platform: "linux", env: { XDG_STATE_HOME: "/s" }, home: "/h", cwd: "/" };
+ * console.assert(stateDir(ctx, "demo") === "/s/strata/demo");
+ * ```
+ */
+export function stateDir(ctx: PlatformContext, app: string): string {
+  if (ctx.platform === "win32") {
+    return path.win32.join(
+      windowsDir(ctx, "LOCALAPPDATA", path.win32.join(ctx.home, "AppData", "Local")),
+      "strata",
+      "state",
+      app,
+    );
+  }
+  if (ctx.platform === "darwin") {
+    return path.posix.join(ctx.home, "Library", "Application Support", "strata", "state", app);
+  }
+  const base = xdgDir(ctx, "XDG_STATE_HOME") ?? path.posix.join(ctx.home, ".local", "state");
+  return path.posix.join(base, "strata", app);
+}
+
+/**
+ * The folders searched for the project file, nearest first: the working
+ * directory and each parent up to the filesystem root.
+ *
+ * @example
+ * ```ts
+ * import { projectDirs } from "./paths.ts";
+ * const dirs = projectDirs({ platform: "linux", env: {}, home: "/h", cwd: "/a/b" });
+ * console.assert(dirs.join() === "/a/b,/a,/");
+ * ```
+ */
+export function projectDirs(ctx: PlatformContext): string[] {
+  const p = pathFor(ctx.platform);
+  const dirs: string[] = [];
+  let dir = p.resolve(ctx.cwd);
+  for (;;) {
+    dirs.push(dir);
+    const parent = p.dirname(dir);
+    if (parent === dir) return dirs;
+    dir = parent;
+  }
+}
+
+/** The project file's base name without extension: `.<app>`. */
+export function projectBaseName(app: string): string {
+  return `.${app}`;
+}

@@ -1,0 +1,273 @@
+/**
+ * Value types and the conversion of a person's text (from `set`, the
+ * environment or `--set`) to a key's known type. No guessing: text becomes
+ * a number only when the key is known to hold one, so `"1.10"` for a string
+ * key stays `"1.10"`.
+ *
+ * Accepted spellings:
+ * - `int`: TOML integers: `42`, `-7`, `1_000`, `0xff`, `0o755`, `0b1010`;
+ *   64-bit signed range; beyond 2^53 the value is a `bigint` (never rounded).
+ * - `float`: TOML floats (`3.14`, `1e6`, `inf`, `-inf`, `nan`, underscores)
+ *   and plain integers (`3` is the float 3.0).
+ * - `bool`: `true`/`false`, and for scripts' sake `yes`/`no`, `on`/`off`,
+ *   `1`/`0` (any case); always written back as `true`/`false`.
+ * - `date`: any of TOML's four date-time kinds (`1979-05-27T07:32:00Z`,
+ *   `1979-05-27 07:32:00`, `1979-05-27`, `07:32:00`).
+ * - `json`: a JSON value (`[1, 2]`, `{"a": 1}`) or a TOML inline value
+ *   (`{ a = 1 }`); `null` has no TOML form and is refused.
+ * - `string`: the text exactly as given.
+ *
+ * @module
+ */
+
+import { StrataError } from "./errors.ts";
+import { isTable } from "./is_table.ts";
+import { TomlDateTime } from "./toml/datetime.ts";
+
+/** The types a key can be known to have. */
+export type ValueType = "string" | "int" | "float" | "bool" | "date" | "json";
+
+/** Every {@link ValueType}, for `--type` validation and help texts. */
+export const valueTypes: readonly ValueType[] = ["string", "int", "float", "bool", "date", "json"];
+
+/** How a type is named in messages: "db.port is an integer". */
+export const typeNames: Record<ValueType, string> = {
+  string: "a string",
+  int: "an integer",
+  float: "a float",
+  bool: "a boolean",
+  date: "a date-time",
+  json: "an array or table",
+};
+
+const kindTypes: Record<string, ValueType> = {
+  string: "string",
+  integer: "int",
+  float: "float",
+  boolean: "bool",
+  "offset-date-time": "date",
+  "local-date-time": "date",
+  "local-date": "date",
+  "local-time": "date",
+  array: "json",
+  table: "json",
+};
+
+/**
+ * The value type of a stored TOML kind (`integer`, `float`, `local-date`,
+ * `array`, ... as `TomlDocument.kindOf` names them).
+ *
+ * @example
+ * ```ts
+ * import { typeOfKind } from "./values.ts";
+ * console.assert(typeOfKind("float") === "float" && typeOfKind("local-date") === "date");
+ * ```
+ */
+export function typeOfKind(kind: string | undefined): ValueType | undefined {
+  return kind === undefined ? undefined : kindTypes[kind];
+}
+
+/**
+ * The value type of a plain value (a number with no fraction counts as an
+ * integer, since a JavaScript value cannot tell `1.0` from `1`).
+ */
+export function typeOfValue(value: unknown): ValueType | undefined {
+  switch (typeof value) {
+    case "string":
+      return "string";
+    case "bigint":
+      return "int";
+    case "number":
+      return Number.isInteger(value) ? "int" : "float";
+    case "boolean":
+      return "bool";
+  }
+  if (value instanceof TomlDateTime || value instanceof Date) return "date";
+  if (Array.isArray(value) || isTable(value)) return "json";
+  return undefined;
+}
+
+/**
+ * Refuses `text` as a `--type` argument unless it names a {@link ValueType}.
+ *
+ * @example
+ * ```ts
+ * import { parseValueType } from "./values.ts";
+ * console.assert(parseValueType("int") === "int");
+ * ```
+ */
+export function parseValueType(text: string): ValueType {
+  if ((valueTypes as readonly string[]).includes(text)) return text as ValueType;
+  throw new StrataError(
+    "usage",
+    `unknown type ${JSON.stringify(text)}: use one of ${valueTypes.join(", ")}`,
+  );
+}
+
+const decimalInt = /^[+-]?(0|[1-9](_?[0-9])*)$/;
+const radixInt = /^0(x[0-9A-Fa-f](_?[0-9A-Fa-f])*|o[0-7](_?[0-7])*|b[01](_?[01])*)$/;
+const decimalFloat = /^[+-]?(0|[1-9](_?[0-9])*)(\.[0-9](_?[0-9])*)?([eE][+-]?[0-9](_?[0-9])*)?$/;
+const specialFloat = /^[+-]?(inf|nan)$/;
+const int64Min = -(2n ** 63n);
+const int64Max = 2n ** 63n - 1n;
+
+function notA(text: string, type: ValueType, hint: string): StrataError {
+  return new StrataError("type", `${JSON.stringify(text)} is not ${typeNames[type]}${hint}`);
+}
+
+/** Reads a TOML integer: a `number` when exact, else a `bigint`. */
+function toInt(text: string): number | bigint {
+  const t = text.trim();
+  let big: bigint;
+  if (decimalInt.test(t)) {
+    big = BigInt(t.replace(/_/g, ""));
+  } else if (radixInt.test(t)) {
+    big = BigInt(t.replace(/_/g, ""));
+  } else {
+    throw notA(text, "int", " (write digits such as 42, -7, 1_000 or 0xff)");
+  }
+  if (big < int64Min || big > int64Max) {
+    throw notA(text, "int", " (out of the 64-bit range -2^63 to 2^63-1)");
+  }
+  return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(big)
+    : big;
+}
+
+function toFloat(text: string): number {
+  const t = text.trim();
+  if (specialFloat.test(t)) {
+    if (t.endsWith("nan")) return NaN;
+    return t.startsWith("-") ? -Infinity : Infinity;
+  }
+  if (!decimalFloat.test(t)) throw notA(text, "float", " (write a number such as 3.14 or 1e6)");
+  return Number(t.replace(/_/g, ""));
+}
+
+const boolWords: Record<string, boolean> = {
+  true: true,
+  false: false,
+  yes: true,
+  no: false,
+  on: true,
+  off: false,
+  "1": true,
+  "0": false,
+};
+
+function toBool(text: string): boolean {
+  const b = boolWords[text.trim().toLowerCase()];
+  if (b === undefined) throw notA(text, "bool", " (write true or false)");
+  return b;
+}
+
+function toDate(text: string): TomlDateTime {
+  try {
+    return TomlDateTime.parse(text.trim());
+  } catch {
+    throw notA(text, "date", " (write e.g. 1979-05-27T07:32:00Z, 1979-05-27 or 07:32:00)");
+  }
+}
+
+/** Refuses `null` anywhere inside a value from JSON: TOML cannot hold it. */
+function checkNoNull(value: unknown, text: string): void {
+  if (value === null) {
+    throw notA(text, "json", " (null has no TOML form: leave the key out or unset it)");
+  }
+  if (Array.isArray(value)) { for (const v of value) checkNoNull(v, text); }
+  else if (isTable(value)) { for (const v of Object.values(value)) checkNoNull(v, text); }
+}
+
+function toJson(text: string, tomlInline?: (text: string) => unknown): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    if (!tomlInline) {
+      throw notA(text, "json", `: ${(e as Error).message}`);
+    }
+    try {
+      return tomlInline(text);
+    } catch {
+      throw notA(
+        text,
+        "json",
+        ' (write JSON such as ["a", "b"] or {"k": 1}, or TOML such as { k = 1 })',
+      );
+    }
+  }
+  checkNoNull(value, text);
+  return value;
+}
+
+/**
+ * Converts a person's text to `type`, or throws a {@link StrataError}
+ * (`type`) whose message starts with the refused text, e.g.
+ * `"abc" is not an integer (write digits such as 42, ...)`.
+ * `tomlInline` reads a TOML inline value (`{ a = 1 }`) for the `json` type
+ * when the text is not JSON; the caller passes the TOML parser's reader so
+ * this module stays free of it.
+ *
+ * @example
+ * ```ts
+ * import { convertText } from "./values.ts";
+ * console.assert(convertText("0x10", "int") === 16);
+ * console.assert(convertText("1.10", "string") === "1.10");
+ * console.assert(convertText("on", "bool") === true);
+ * ```
+ */
+export function convertText(
+  text: string,
+  type: ValueType,
+  tomlInline?: (text: string) => unknown,
+): unknown {
+  switch (type) {
+    case "string":
+      return text;
+    case "int":
+      return toInt(text);
+    case "float":
+      return toFloat(text);
+    case "bool":
+      return toBool(text);
+    case "date":
+      return toDate(text);
+    case "json":
+      return toJson(text, tomlInline);
+  }
+}
+
+/**
+ * Checks a program's (not a person's) value against a known type: the
+ * library's `set` refuses `"5432"` for an integer key instead of writing a
+ * string. Returns the reason it does not fit, or undefined when it does.
+ */
+export function mismatch(value: unknown, type: ValueType): string | undefined {
+  const ok = (() => {
+    switch (type) {
+      case "string":
+        return typeof value === "string";
+      case "int":
+        return typeof value === "bigint" || (typeof value === "number" && Number.isInteger(value));
+      case "float":
+        return typeof value === "number";
+      case "bool":
+        return typeof value === "boolean";
+      case "date":
+        return value instanceof TomlDateTime || value instanceof Date;
+      case "json":
+        return Array.isArray(value) || isTable(value);
+    }
+  })();
+  if (ok) return undefined;
+  const shown = typeof value === "bigint" ? `${value}` : safeJson(value);
+  return `${shown} is not ${typeNames[type]}`;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_k, v) => typeof v === "bigint" ? `${v}` : v) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
