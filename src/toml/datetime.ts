@@ -1,0 +1,286 @@
+/**
+ * TOML's four date-time kinds, kept faithfully: an offset date-time keeps its
+ * offset, a local date-time or time stays local, fractional seconds keep every
+ * digit that was written.
+ *
+ * @module
+ */
+
+import { StrataError } from "../errors.ts";
+
+/** Which of TOML's four date-time kinds a value is. */
+export type TomlDateTimeKind = "offset-date-time" | "local-date-time" | "local-date" | "local-time";
+
+/** The parts of a date-time; fields a kind does not have are 0 or "". */
+export interface TomlDateTimeFields {
+  /** Year, 0 to 9999 (0 for a local time). */
+  year: number;
+  /** Month, 1 to 12 (0 for a local time). */
+  month: number;
+  /** Day of the month, 1 to 31 (0 for a local time). */
+  day: number;
+  /** Hour, 0 to 23. */
+  hour: number;
+  /** Minute, 0 to 59. */
+  minute: number;
+  /** Second, 0 to 60 (60 only for a leap second). */
+  second: number;
+  /** Fractional-second digits as written, without the dot ("" when none). */
+  fraction: string;
+  /** "Z", or "+hh:mm" / "-hh:mm"; "" for the local kinds. */
+  offset: string;
+}
+
+/**
+ * A TOML date-time value. `toString()` gives its RFC 3339 text (upper-case
+ * `T` and `Z`, fractional digits as written); `toDate()` gives the instant.
+ *
+ * @example
+ * ```ts
+ * import { TomlDateTime } from "./datetime.ts";
+ * const d = TomlDateTime.parse("1979-05-27 07:32:00.500-07:00");
+ * console.assert(d.kind === "offset-date-time");
+ * console.assert(d.toString() === "1979-05-27T07:32:00.500-07:00");
+ * console.assert(d.toDate().toISOString() === "1979-05-27T14:32:00.500Z");
+ * ```
+ */
+export class TomlDateTime implements TomlDateTimeFields {
+  /** Which of the four kinds this is. */
+  readonly kind: TomlDateTimeKind;
+  /** Year, 0 to 9999 (0 for a local time). */
+  readonly year: number;
+  /** Month, 1 to 12 (0 for a local time). */
+  readonly month: number;
+  /** Day of the month (0 for a local time). */
+  readonly day: number;
+  /** Hour, 0 to 23 (0 for a local date). */
+  readonly hour: number;
+  /** Minute (0 for a local date). */
+  readonly minute: number;
+  /** Second, 0 to 60 (0 for a local date). */
+  readonly second: number;
+  /** Fractional-second digits as written, without the dot ("" when none). */
+  readonly fraction: string;
+  /** "Z" or "+hh:mm"/"-hh:mm" for an offset date-time, else "". */
+  readonly offset: string;
+
+  /** Builds a value from its parts; the parts are trusted (use `parse` for text). */
+  constructor(kind: TomlDateTimeKind, fields: Partial<TomlDateTimeFields>) {
+    this.kind = kind;
+    this.year = fields.year ?? 0;
+    this.month = fields.month ?? 0;
+    this.day = fields.day ?? 0;
+    this.hour = fields.hour ?? 0;
+    this.minute = fields.minute ?? 0;
+    this.second = fields.second ?? 0;
+    this.fraction = fields.fraction ?? "";
+    this.offset = fields.offset ?? "";
+  }
+
+  /**
+   * Reads one date-time written as in TOML (`1979-05-27T07:32:00Z`,
+   * `1979-05-27 07:32:00`, `1979-05-27`, `07:32:00.25`); throws a
+   * {@link StrataError} with code "type" when `text` is not exactly that.
+   */
+  static parse(text: string): TomlDateTime {
+    const fail = (reason: string): never => {
+      throw new StrataError("type", `${JSON.stringify(text)} is not a TOML date-time: ${reason}`);
+    };
+    const read = readDateTime(text, 0, fail);
+    if (read.end !== text.length) fail(`unexpected ${JSON.stringify(text.slice(read.end))}`);
+    return read.value;
+  }
+
+  /** The offset date-time (UTC, millisecond precision) of a JavaScript `Date`. */
+  static fromDate(date: Date): TomlDateTime {
+    const ms = date.getTime();
+    if (!Number.isFinite(ms)) throw new StrataError("type", "an invalid Date has no TOML form");
+    const d = new Date(ms);
+    const frac = d.getUTCMilliseconds();
+    return new TomlDateTime("offset-date-time", {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      second: d.getUTCSeconds(),
+      fraction: frac === 0 ? "" : String(frac).padStart(3, "0"),
+      offset: "Z",
+    });
+  }
+
+  /** RFC 3339 text: `YYYY-MM-DDTHH:MM:SS[.frac](Z|±hh:mm)` or the local part. */
+  toString(): string {
+    const date = `${pad(this.year, 4)}-${pad(this.month, 2)}-${pad(this.day, 2)}`;
+    if (this.kind === "local-date") return date;
+    const time = `${pad(this.hour, 2)}:${pad(this.minute, 2)}:${pad(this.second, 2)}` +
+      (this.fraction ? "." + this.fraction : "");
+    if (this.kind === "local-time") return time;
+    return `${date}T${time}${this.offset}`;
+  }
+
+  /** The same text as `toString()`, so `JSON.stringify` writes the date-time. */
+  toJSON(): string {
+    return this.toString();
+  }
+
+  /**
+   * The instant as a `Date` (milliseconds; finer digits are cut). An offset
+   * date-time is exact; a local date-time or date is read in the host's time
+   * zone, as `new Date(y, m, d)` does; a local time has no date and throws a
+   * {@link StrataError} with code "type".
+   */
+  toDate(): Date {
+    if (this.kind === "local-time") {
+      throw new StrataError("type", `local time ${this} has no date, so it is not an instant`);
+    }
+    const ms = Number((this.fraction + "000").slice(0, 3));
+    if (this.kind === "offset-date-time") {
+      const d = new Date(
+        Date.UTC(2000, this.month - 1, this.day, this.hour, this.minute, this.second, ms),
+      );
+      d.setUTCFullYear(this.year);
+      let shift = 0;
+      if (this.offset !== "Z" && this.offset !== "z") {
+        const sign = this.offset.charCodeAt(0) === 45 ? -1 : 1;
+        shift = sign * (Number(this.offset.slice(1, 3)) * 60 + Number(this.offset.slice(4, 6)));
+      }
+      return new Date(d.getTime() - shift * 60000);
+    }
+    const d = new Date(2000, this.month - 1, this.day, this.hour, this.minute, this.second, ms);
+    d.setFullYear(this.year);
+    return d;
+  }
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, "0");
+}
+
+/** Days in each month of a common year; February is fixed up for leap years. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+function isLeap(year: number): boolean {
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
+/** True when `src` has an ASCII digit at `i`. */
+function digitAt(src: string, i: number): boolean {
+  const c = src.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
+
+/** Reads `count` digits at `at` as a number, or calls `fail`. */
+function digits(
+  src: string,
+  at: number,
+  count: number,
+  what: string,
+  fail: (reason: string, at: number) => never,
+): number {
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const c = src.charCodeAt(at + i);
+    if (c < 48 || c > 57) fail(`invalid ${what}: expected ${count} digits`, at + i);
+    n = n * 10 + (c - 48);
+  }
+  return n;
+}
+
+/**
+ * Reads a TOML date-time starting at `start`, for the parser and for
+ * {@link TomlDateTime.parse}. The caller has seen the start of a date
+ * (`DDDD-`) or a time (`DD:`); `fail(reason, offset)` must throw.
+ * Returns the value and the offset just after it.
+ */
+export function readDateTime(
+  src: string,
+  start: number,
+  fail: (reason: string, at: number) => never,
+): { value: TomlDateTime; end: number } {
+  let p = start;
+  if (src.charCodeAt(p + 2) === 58) {
+    const t = readTime(src, p, fail);
+    return { value: new TomlDateTime("local-time", t), end: t.end };
+  }
+  const year = digits(src, p, 4, "date", fail);
+  if (src.charCodeAt(p + 4) !== 45) fail('invalid date: expected "-" after the year', p + 4);
+  const month = digits(src, p + 5, 2, "date", fail);
+  if (src.charCodeAt(p + 7) !== 45) fail('invalid date: expected "-" after the month', p + 7);
+  const day = digits(src, p + 8, 2, "date", fail);
+  if (month < 1 || month > 12) fail(`invalid date: month ${pad(month, 2)} does not exist`, p + 5);
+  const max = month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1];
+  if (day < 1 || day > max) {
+    fail(
+      `invalid date: day ${pad(day, 2)} does not exist in ${pad(year, 4)}-${pad(month, 2)}`,
+      p + 8,
+    );
+  }
+  p += 10;
+  const sep = src.charCodeAt(p);
+  // A space separates date and time only when a time follows; otherwise the
+  // value is a local date and the space belongs to what comes after it.
+  const timeFollows = sep === 84 || sep === 116 ||
+    (sep === 32 && digitAt(src, p + 1) && digitAt(src, p + 2) && src.charCodeAt(p + 3) === 58);
+  if (!timeFollows) {
+    return { value: new TomlDateTime("local-date", { year, month, day }), end: p };
+  }
+  const t = readTime(src, p + 1, fail);
+  p = t.end;
+  const o = src.charCodeAt(p);
+  let offset = "";
+  if (o === 90 || o === 122) {
+    offset = "Z";
+    p++;
+  } else if (o === 43 || o === 45) {
+    const oh = digits(src, p + 1, 2, "offset", fail);
+    if (src.charCodeAt(p + 3) !== 58) fail('invalid offset: expected "+hh:mm" or "-hh:mm"', p + 3);
+    const om = digits(src, p + 4, 2, "offset", fail);
+    if (oh > 23) fail(`invalid offset: hour ${pad(oh, 2)} is over 23`, p + 1);
+    if (om > 59) fail(`invalid offset: minute ${pad(om, 2)} is over 59`, p + 4);
+    offset = src.slice(p, p + 6);
+    p += 6;
+  }
+  const fields = {
+    year,
+    month,
+    day,
+    hour: t.hour,
+    minute: t.minute,
+    second: t.second,
+    fraction: t.fraction,
+    offset,
+  };
+  return {
+    value: new TomlDateTime(offset ? "offset-date-time" : "local-date-time", fields),
+    end: p,
+  };
+}
+
+function readTime(
+  src: string,
+  p: number,
+  fail: (reason: string, at: number) => never,
+): { hour: number; minute: number; second: number; fraction: string; end: number } {
+  const hour = digits(src, p, 2, "time", fail);
+  if (src.charCodeAt(p + 2) !== 58) fail('invalid time: expected ":" after the hour', p + 2);
+  const minute = digits(src, p + 3, 2, "time", fail);
+  if (src.charCodeAt(p + 5) !== 58) {
+    fail('invalid time: expected ":" and seconds after the minute (TOML 1.0 needs seconds)', p + 5);
+  }
+  const second = digits(src, p + 6, 2, "time", fail);
+  if (hour > 23) fail(`invalid time: hour ${pad(hour, 2)} is over 23`, p);
+  if (minute > 59) fail(`invalid time: minute ${pad(minute, 2)} is over 59`, p + 3);
+  if (second > 60) fail(`invalid time: second ${pad(second, 2)} is over 60`, p + 6);
+  p += 8;
+  let fraction = "";
+  if (src.charCodeAt(p) === 46) {
+    const from = p + 1;
+    let q = from;
+    while (digitAt(src, q)) q++;
+    if (q === from) fail("invalid time: expected digits after the decimal point", q);
+    fraction = src.slice(from, q);
+    p = q;
+  }
+  return { hour, minute, second, fraction, end: p };
+}

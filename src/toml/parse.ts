@@ -1,0 +1,39 @@
+/**
+ * `parse`: TOML 1.0.0 text to plain JavaScript values.
+ *
+ * @module
+ */
+
+import { parseToml, type TomlTable } from "./_parser.ts";
+
+export type { TomlPath, TomlTable, TomlValue, TomlValueKind } from "./_parser.ts";
+
+/** Options of {@link parse}. */
+export interface ParseOptions {
+  /** Return every integer as a `bigint`, so `1` and `1.0` stay distinct. */
+  bigint?: boolean;
+  /** File name to put in front of error messages (`path/to/file: line 4, column 9: ...`). */
+  file?: string;
+}
+
+/**
+ * Parses a TOML 1.0.0 document. Strings, booleans and floats become their
+ * JavaScript counterparts (`inf` and `nan` included); an integer becomes a
+ * `number` when |n| <= 2^53 - 1 and a `bigint` beyond (never rounded), or
+ * always a `bigint` with `{ bigint: true }`; date-times become
+ * {@link TomlDateTime}; tables are plain objects in document order.
+ *
+ * @throws {TomlParseError} with `line`, `column` and `reason` for invalid text.
+ *
+ * @example
+ * ```ts
+ * import { parse } from "./parse.ts";
+ * const config = parse('title = "demo"\n[db]\nport = 5432\nbig = 9007199254740993\n');
+ * console.assert(config.title === "demo");
+ * console.assert((config.db as { port: number }).port === 5432);
+ * console.assert((config.db as { big: bigint }).big === 9007199254740993n);
+ * ```
+ */
+export function parse(text: string, options: ParseOptions = {}): TomlTable {
+  return parseToml(text, options);
+}
