@@ -1,0 +1,27 @@
+/**
+ * strata's own TOML 1.0.0 engine: `parse` text into plain values,
+ * `stringify` values into text a person would write, and edit a document
+ * without losing a comment (`TomlDocument`).
+ *
+ * - Integers are `number` up to 2^53 - 1 and `bigint` beyond (or always, with
+ *   `{ bigint: true }`); nothing is rounded.
+ * - Date-times are {@link TomlDateTime} values of four kinds.
+ * - Every error in the text is a {@link TomlParseError} with line and column.
+ *
+ * @example
+ * ```ts
+ * import { parse, stringify } from "./mod.ts";
+ * const value = parse("[server]\nport = 8080 # the default\n");
+ * console.assert(stringify(value) === "[server]\nport = 8080\n");
+ * ```
+ *
+ * @module
+ */
+
+export { parse, type ParseOptions } from "./parse.ts";
+export type { TomlPath, TomlTable, TomlValue, TomlValueKind } from "./parse.ts";
+export { formatKey, formatValue, stringify, type StringifyOptions } from "./stringify.ts";
+export { TomlDateTime, type TomlDateTimeFields, type TomlDateTimeKind } from "./datetime.ts";
+export { TomlParseError } from "./errors.ts";
+// The format-preserving editor (src/toml/document.ts) is re-exported here by its author:
+// export { TomlDocument } from "./document.ts";

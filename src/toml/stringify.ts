@@ -1,0 +1,322 @@
+/**
+ * `stringify`: plain values to TOML text that reads like a person wrote it.
+ * Also the pieces the format-preserving editor needs to write one value
+ * (`formatValue`) or one key segment (`formatKey`).
+ *
+ * @module
+ */
+
+import { StrataError } from "../errors.ts";
+import { TomlDateTime } from "./datetime.ts";
+import type { TomlTable } from "./_parser.ts";
+
+/** Options of {@link stringify} and {@link formatValue}. */
+export interface StringifyOptions {
+  /**
+   * Integers are `bigint`s: every `number` is written as a float (`1.0`), so
+   * that `parse(text, { bigint: true })` gives back the same values.
+   */
+  bigint?: boolean;
+}
+
+/** Deepest nesting written before giving up (also stops runaway recursion). */
+const MAX_DEPTH = 512;
+
+const I64_MAX = 9223372036854775807n;
+const I64_MIN = -9223372036854775808n;
+
+/**
+ * Writes a table as a TOML document: in each table, its keys in insertion
+ * order with plain values first, then `[sub.tables]`, then
+ * `[[arrays.of.tables]]` (arrays whose elements are all tables). Keys are
+ * bare when they can be, strings are quoted only as much as they need.
+ *
+ * @throws {StrataError} code "type" for a value TOML cannot hold (`null`,
+ * `undefined`, a function, a symbol, a circular reference), naming the key.
+ *
+ * @example
+ * ```ts
+ * import { stringify } from "./stringify.ts";
+ * const text = stringify({ title: "demo", db: { host: "localhost", ports: [5432, 5433] } });
+ * console.assert(text === 'title = "demo"\n\n[db]\nhost = "localhost"\nports = [5432, 5433]\n');
+ * ```
+ */
+export function stringify(table: TomlTable, options: StringifyOptions = {}): string {
+  if (!isPlainTable(table)) {
+    throw new StrataError("type", "stringify needs a plain object (a TOML table) at the top level");
+  }
+  const w = new Writer(options.bigint === true);
+  w.body(table, []);
+  return w.lines.length === 0 ? "" : w.lines.join("\n") + "\n";
+}
+
+/**
+ * Writes one value as inline TOML: scalars, `[1, 2]` arrays and
+ * `{ a = 1 }` inline tables, all on one line.
+ *
+ * @example
+ * ```ts
+ * import { formatValue } from "./stringify.ts";
+ * console.assert(formatValue({ a: 1, "b c": [true, "x"] }) === '{ a = 1, "b c" = [true, "x"] }');
+ * console.assert(formatValue(1.0, { bigint: true }) === "1.0");
+ * ```
+ */
+export function formatValue(value: unknown, options: StringifyOptions = {}): string {
+  return new Writer(options.bigint === true).inline(value, [], 0);
+}
+
+/**
+ * One key segment as TOML needs it: bare (`port`, `eu-west_1`) when it has
+ * only `A-Z a-z 0-9 _ -`, otherwise a quoted basic string.
+ *
+ * @example
+ * ```ts
+ * import { formatKey } from "./stringify.ts";
+ * console.assert(formatKey("port") === "port");
+ * console.assert(formatKey("eu.west") === '"eu.west"');
+ * console.assert(formatKey("") === '""');
+ * ```
+ */
+export function formatKey(segment: string): string {
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment.charCodeAt(i);
+    const bare = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) ||
+      c === 95 || c === 45;
+    if (!bare) return basicString(segment);
+  }
+  return segment.length === 0 ? '""' : segment;
+}
+
+function isPlainTable(v: unknown): v is TomlTable {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function isArrayOfTables(v: unknown): v is TomlTable[] {
+  return Array.isArray(v) && v.length > 0 && v.every(isPlainTable);
+}
+
+function pathText(path: readonly (string | number)[]): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else out += (out ? "." : "") + formatKey(seg);
+  }
+  return out || "(top level)";
+}
+
+class Writer {
+  readonly lines: string[] = [];
+  readonly bigint: boolean;
+  /** Tables and arrays being written, to refuse circular references. */
+  readonly open = new Set<object>();
+
+  constructor(bigint: boolean) {
+    this.bigint = bigint;
+  }
+
+  /** Writes the keys of `table` (at `path`) and then its sections. */
+  body(table: TomlTable, path: string[]): void {
+    if (path.length > MAX_DEPTH) {
+      throw new StrataError(
+        "type",
+        `cannot write ${pathText(path)}: nesting deeper than ${MAX_DEPTH} levels`,
+      );
+    }
+    this.enter(table, path);
+    const keys = Object.keys(table);
+    for (const key of keys) {
+      const v = table[key];
+      if (isPlainTable(v) || isArrayOfTables(v)) continue;
+      const at = [...path, key];
+      this.lines.push(`${formatKey(key)} = ${this.topValue(v, at)}`);
+    }
+    for (const key of keys) {
+      const v = table[key];
+      const at = [...path, key];
+      if (isPlainTable(v)) {
+        // A table holding only sub-tables needs no header of its own.
+        const sub = Object.keys(v);
+        const onlySections = sub.length > 0 &&
+          sub.every((k) => isPlainTable(v[k]) || isArrayOfTables(v[k]));
+        if (!onlySections) this.header(`[${headerText(at)}]`);
+        this.body(v, at);
+      } else if (isArrayOfTables(v)) {
+        this.enter(v, at);
+        for (const element of v) {
+          this.header(`[[${headerText(at)}]]`);
+          this.body(element, at);
+        }
+        this.open.delete(v);
+      }
+    }
+    this.open.delete(table);
+  }
+
+  enter(container: object, path: (string | number)[]): void {
+    if (this.open.has(container)) {
+      throw new StrataError(
+        "type",
+        `cannot write ${pathText(path)}: it contains itself (a circular reference)`,
+      );
+    }
+    this.open.add(container);
+  }
+
+  header(line: string): void {
+    if (this.lines.length > 0) this.lines.push("");
+    this.lines.push(line);
+  }
+
+  /** A value on the right of `key =` at the start of a line: may be a multi-line string. */
+  topValue(v: unknown, path: (string | number)[]): string {
+    if (typeof v === "string" && v.includes("\n")) return multilineString(v);
+    return this.inline(v, path, 0);
+  }
+
+  inline(v: unknown, path: (string | number)[], depth: number): string {
+    switch (typeof v) {
+      case "string":
+        return stringLiteral(v);
+      case "boolean":
+        return v ? "true" : "false";
+      case "number":
+        return this.number(v);
+      case "bigint":
+        if (v > I64_MAX || v < I64_MIN) {
+          throw new StrataError(
+            "type",
+            `cannot write ${pathText(path)}: ${v} is outside TOML's 64-bit integer range`,
+          );
+        }
+        return String(v);
+    }
+    if (v instanceof TomlDateTime) return v.toString();
+    if (v instanceof Date) {
+      try {
+        return TomlDateTime.fromDate(v).toString();
+      } catch {
+        throw new StrataError("type", `cannot write ${pathText(path)}: the Date is invalid`);
+      }
+    }
+    if (depth > MAX_DEPTH) {
+      throw new StrataError(
+        "type",
+        `cannot write ${pathText(path)}: nesting deeper than ${MAX_DEPTH} levels`,
+      );
+    }
+    if (Array.isArray(v)) {
+      this.enter(v, path);
+      const parts: string[] = [];
+      for (let i = 0; i < v.length; i++) parts.push(this.inline(v[i], [...path, i], depth + 1));
+      this.open.delete(v);
+      return `[${parts.join(", ")}]`;
+    }
+    if (isPlainTable(v)) {
+      this.enter(v, path);
+      const parts: string[] = [];
+      for (const key of Object.keys(v)) {
+        parts.push(`${formatKey(key)} = ${this.inline(v[key], [...path, key], depth + 1)}`);
+      }
+      this.open.delete(v);
+      return parts.length === 0 ? "{}" : `{ ${parts.join(", ")} }`;
+    }
+    const what = v === null
+      ? "null"
+      : v === undefined
+      ? "undefined"
+      : typeof v === "object"
+      ? `a ${(v as object).constructor?.name ?? "object"}`
+      : `a ${typeof v}`;
+    throw new StrataError(
+      "type",
+      `cannot write ${pathText(path)}: ${what} has no TOML form; remove the key or give it a value`,
+    );
+  }
+
+  number(n: number): string {
+    if (Number.isNaN(n)) return "nan";
+    if (n === Infinity) return "inf";
+    if (n === -Infinity) return "-inf";
+    if (!this.bigint && Number.isSafeInteger(n)) return String(n);
+    if (Object.is(n, -0)) return "-0.0";
+    const text = String(n);
+    // A float must show a "." or an exponent, or it would read back as an integer.
+    return text.includes(".") || text.includes("e") ? text : text + ".0";
+  }
+}
+
+function headerText(path: readonly string[]): string {
+  return path.map(formatKey).join(".");
+}
+
+/** True for characters a basic string must escape (controls, `"`, `\`). */
+function needsEscape(c: number): boolean {
+  return c < 32 || c === 127 || c === 34 || c === 92;
+}
+
+/** A single-line string: literal `'...'` when that avoids escapes, else basic. */
+function stringLiteral(s: string): string {
+  let escapes = false;
+  let literalOk = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (needsEscape(c)) {
+      escapes = true;
+      if (c !== 34 && c !== 92) literalOk = false;
+    } else if (c === 39) literalOk = false;
+  }
+  if (!escapes) return `"${s}"`;
+  if (literalOk) return `'${s}'`;
+  return basicString(s);
+}
+
+const SHORT_ESCAPES: Record<number, string> = {
+  8: "\\b",
+  9: "\\t",
+  10: "\\n",
+  12: "\\f",
+  13: "\\r",
+  34: '\\"',
+  92: "\\\\",
+};
+
+/** A basic string `"..."` with every character that needs it escaped. */
+function basicString(s: string): string {
+  let out = '"';
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!needsEscape(c)) continue;
+    out += s.slice(start, i) + escapeChar(c);
+    start = i + 1;
+  }
+  return out + s.slice(start) + '"';
+}
+
+function escapeChar(c: number): string {
+  return SHORT_ESCAPES[c] ?? `\\u${c.toString(16).padStart(4, "0")}`;
+}
+
+/**
+ * A multi-line basic string `"""` with the text on its own lines. Escapes
+ * keep it exact: backslashes, carriage returns, other controls, and any `"`
+ * that could form a run of three with its neighbours.
+ */
+function multilineString(s: string): string {
+  let out = '"""\n';
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    let esc: string | undefined;
+    if (c === 34) {
+      if (i === s.length - 1 || s.charCodeAt(i + 1) === 34) esc = '\\"';
+    } else if (c === 92) esc = "\\\\";
+    else if ((c < 32 && c !== 10 && c !== 9) || c === 127) esc = escapeChar(c);
+    if (esc === undefined) continue;
+    out += s.slice(start, i) + esc;
+    start = i + 1;
+  }
+  return out + s.slice(start) + '"""';
+}
