@@ -9,6 +9,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { randomHex, renameOver } from "./_durable.ts";
 import { errnoOf, ioError } from "./_io_error.ts";
+import { removeOrphanTemps } from "./_orphans.ts";
+import { lockDefaults } from "./lock.ts";
 import { ensureFolder, fileMode } from "./atomic_write.ts";
 
 /** One backup, as {@link listBackups} reports it. */
@@ -37,6 +39,9 @@ export interface BackupOptions {
 
 /** Default number of backups kept per file. */
 export const defaultKeepBackups = 20;
+
+/** A backup's temporary name (`.<id>.<random>.tmp`); its first group is the writer's pid. */
+const orphanBackupTemp = /^\.\d{8}T\d{6}\.\d{3}Z-(\d+)\.[0-9a-f]+\.tmp$/;
 
 /** A backup's file name: time, writer pid, then the config file's extension. */
 const backupName = /^(\d{8}T\d{6}\.\d{3}Z)-(\d+)(\.[^.]+)?$/;
@@ -98,6 +103,7 @@ export function backupFile(
     throw ioError(`cannot keep a backup of ${realTarget} in ${backupDir}`, file, error);
   }
   rotate(backupDir, [id + ext, ...existing], options);
+  removeOrphanTemps(backupDir, orphanBackupTemp, lockDefaults.staleMs);
   return id;
 }
 

@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { StrataError } from "../errors.ts";
 import { errnoOf, ioError } from "./_io_error.ts";
+import { escapeRegExp, removeOrphanTemps } from "./_orphans.ts";
 import { ensureFolder, notRegularFile, writeFileAtomic } from "./atomic_write.ts";
 import { backupFile, defaultKeepBackups } from "./backup.ts";
 import { appendJournal, type JournalChange, journalEntries } from "./journal.ts";
@@ -135,6 +136,12 @@ export async function updateFile(
     });
     const bom = decoded?.bom ? utf8Bom : "";
     writeFileAtomic(file, bom + result.text, { resolved: true, mode: options.mode });
+    const base = escapeRegExp(path.basename(file));
+    removeOrphanTemps(
+      path.dirname(file),
+      new RegExp(`^\\.${base}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`),
+      options.staleLockMs ?? lockDefaults.staleMs,
+    );
     const warnings: string[] = [];
     try {
       appendJournal(

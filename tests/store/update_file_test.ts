@@ -8,7 +8,7 @@ import { listBackups } from "../../src/store/backup.ts";
 import { readJournal } from "../../src/store/journal.ts";
 import { statePaths } from "../../src/store/state_paths.ts";
 import { StrataError } from "../../src/errors.ts";
-import { leftovers, tempDir } from "./_helpers.ts";
+import { deadPid, leftovers, tempDir } from "./_helpers.ts";
 
 const posix = process.platform !== "win32";
 
@@ -287,6 +287,36 @@ test("updateFile: concurrent calls in one process are serialised, none lost", as
     assert.deepEqual(Object.keys(value).length, 20);
     for (let i = 0; i < 20; i++) assert.equal(value[`k${i}`], i);
     assert.deepEqual(leftovers(dir), []);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("updateFile: temp files left by a crashed writer are removed by the next write", async () => {
+  const dir = tempDir();
+  try {
+    const file = path.join(dir, "config.json");
+    const stateDir = path.join(dir, "state");
+    fs.writeFileSync(file, "{}");
+    const dead = await deadPid();
+    const orphan = path.join(dir, `.config.json.${dead}.0a1b2c3d.tmp`);
+    const live = path.join(dir, `.config.json.1.0a1b2c3d.tmp`); // pid 1 lives: young, kept
+    const old = path.join(dir, `.config.json.1.99999999.tmp`); // pid 1 lives, but older than the bound
+    const other = path.join(dir, `.other.json.${dead}.0a1b2c3d.tmp`); // another file's: not ours
+    for (const name of [orphan, live, old, other]) fs.writeFileSync(name, "partial");
+    const then = new Date(Date.now() - 60_000);
+    fs.utimesSync(old, then, then);
+    await updateFile(file, setJson("a", 1), { stateDir });
+    await updateFile(file, setJson("a", 2), { stateDir });
+    const backupDir = statePaths(stateDir, file).backupDir;
+    const backupOrphan = path.join(backupDir, `.20261126T000000.000Z-${dead}.0a1b2c3d.tmp`);
+    fs.writeFileSync(backupOrphan, "partial");
+    await updateFile(file, setJson("a", 3), { stateDir });
+    assert.deepEqual(
+      fs.readdirSync(dir).sort(),
+      [path.basename(live), path.basename(other), "config.json", "state"].sort(),
+    );
+    assert.equal(fs.existsSync(backupOrphan), false);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
