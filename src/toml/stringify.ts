@@ -46,7 +46,7 @@ export function stringify(table: TomlTable, options: StringifyOptions = {}): str
     throw new StrataError("type", "stringify needs a plain object (a TOML table) at the top level");
   }
   const w = new Writer(options.bigint === true);
-  w.body(table, []);
+  w.body(table, undefined, false);
   return w.lines.length === 0 ? "" : w.lines.join("\n") + "\n";
 }
 
@@ -62,7 +62,7 @@ export function stringify(table: TomlTable, options: StringifyOptions = {}): str
  * ```
  */
 export function formatValue(value: unknown, options: StringifyOptions = {}): string {
-  return new Writer(options.bigint === true).inline(value, [], 0);
+  return new Writer(options.bigint === true).inline(value, 0);
 }
 
 /**
@@ -93,10 +93,6 @@ function isPlainTable(v: unknown): v is TomlTable {
   return proto === Object.prototype || proto === null;
 }
 
-function isArrayOfTables(v: unknown): v is TomlTable[] {
-  return Array.isArray(v) && v.length > 0 && v.every(isPlainTable);
-}
-
 function pathText(path: readonly (string | number)[]): string {
   let out = "";
   for (const seg of path) {
@@ -106,76 +102,84 @@ function pathText(path: readonly (string | number)[]): string {
   return out || "(top level)";
 }
 
+const VALUE = 0;
+const TABLE = 1;
+const TABLES = 2;
+
+/** How a value is written inside its table: `key = value`, `[table]` or `[[tables]]`. */
+function placement(v: unknown): number {
+  if (typeof v !== "object" || v === null) return VALUE;
+  if (Array.isArray(v)) return v.length > 0 && v.every(isPlainTable) ? TABLES : VALUE;
+  return isPlainTable(v) ? TABLE : VALUE;
+}
+
 class Writer {
   readonly lines: string[] = [];
   readonly bigint: boolean;
-  /** Tables and arrays being written, to refuse circular references. */
-  readonly open = new Set<object>();
+  /** Where the writer is, for error messages (pushed and popped, never copied). */
+  readonly path: (string | number)[] = [];
 
   constructor(bigint: boolean) {
     this.bigint = bigint;
   }
 
-  /** Writes the keys of `table` (at `path`) and then its sections. */
-  body(table: TomlTable, path: string[]): void {
-    if (path.length > MAX_DEPTH) {
-      throw new StrataError(
-        "type",
-        `cannot write ${pathText(path)}: nesting deeper than ${MAX_DEPTH} levels`,
-      );
-    }
-    this.enter(table, path);
+  tooDeep(): never {
+    throw new StrataError(
+      "type",
+      `cannot write ${pathText(this.path)}: nesting deeper than ${MAX_DEPTH} levels ` +
+        "(is there a circular reference?)",
+    );
+  }
+
+  /**
+   * Writes `table`: its header line when given (skipped for a table that only
+   * holds sub-tables), its plain values, then its sub-tables and arrays of tables.
+   */
+  body(table: TomlTable, header: string | undefined, alwaysHeader: boolean): void {
+    const path = this.path;
+    if (path.length > MAX_DEPTH) this.tooDeep();
     const keys = Object.keys(table);
-    for (const key of keys) {
-      const v = table[key];
-      if (isPlainTable(v) || isArrayOfTables(v)) continue;
-      const at = [...path, key];
-      this.lines.push(`${formatKey(key)} = ${this.topValue(v, at)}`);
+    const kinds = new Uint8Array(keys.length);
+    let values = 0;
+    for (let i = 0; i < keys.length; i++) {
+      kinds[i] = placement(table[keys[i]]);
+      if (kinds[i] === VALUE) values++;
     }
-    for (const key of keys) {
-      const v = table[key];
-      const at = [...path, key];
-      if (isPlainTable(v)) {
-        // A table holding only sub-tables needs no header of its own.
-        const sub = Object.keys(v);
-        const onlySections = sub.length > 0 &&
-          sub.every((k) => isPlainTable(v[k]) || isArrayOfTables(v[k]));
-        if (!onlySections) this.header(`[${headerText(at)}]`);
-        this.body(v, at);
-      } else if (isArrayOfTables(v)) {
-        this.enter(v, at);
-        for (const element of v) {
-          this.header(`[[${headerText(at)}]]`);
-          this.body(element, at);
-        }
-        this.open.delete(v);
+    if (header !== undefined && (alwaysHeader || values > 0 || keys.length === 0)) {
+      if (this.lines.length > 0) this.lines.push("");
+      this.lines.push(header);
+    }
+    if (values > 0) {
+      for (let i = 0; i < keys.length; i++) {
+        if (kinds[i] !== VALUE) continue;
+        const key = keys[i];
+        const v = table[key];
+        path.push(key);
+        this.lines.push(
+          `${formatKey(key)} = ${
+            typeof v === "string" && v.includes("\n") ? multilineString(v) : this.inline(v, 0)
+          }`,
+        );
+        path.pop();
       }
     }
-    this.open.delete(table);
-  }
-
-  enter(container: object, path: (string | number)[]): void {
-    if (this.open.has(container)) {
-      throw new StrataError(
-        "type",
-        `cannot write ${pathText(path)}: it contains itself (a circular reference)`,
-      );
+    if (values === keys.length) return;
+    for (let i = 0; i < keys.length; i++) {
+      const kind = kinds[i];
+      if (kind === VALUE) continue;
+      const key = keys[i];
+      path.push(key);
+      const name = headerText(path);
+      if (kind === TABLE) {
+        this.body(table[key] as TomlTable, `[${name}]`, false);
+      } else {
+        for (const element of table[key] as TomlTable[]) this.body(element, `[[${name}]]`, true);
+      }
+      path.pop();
     }
-    this.open.add(container);
   }
 
-  header(line: string): void {
-    if (this.lines.length > 0) this.lines.push("");
-    this.lines.push(line);
-  }
-
-  /** A value on the right of `key =` at the start of a line: may be a multi-line string. */
-  topValue(v: unknown, path: (string | number)[]): string {
-    if (typeof v === "string" && v.includes("\n")) return multilineString(v);
-    return this.inline(v, path, 0);
-  }
-
-  inline(v: unknown, path: (string | number)[], depth: number): string {
+  inline(v: unknown, depth: number): string {
     switch (typeof v) {
       case "string":
         return stringLiteral(v);
@@ -187,40 +191,41 @@ class Writer {
         if (v > I64_MAX || v < I64_MIN) {
           throw new StrataError(
             "type",
-            `cannot write ${pathText(path)}: ${v} is outside TOML's 64-bit integer range`,
+            `cannot write ${pathText(this.path)}: ${v} is outside TOML's 64-bit integer range`,
           );
         }
         return String(v);
     }
     if (v instanceof TomlDateTime) return v.toString();
     if (v instanceof Date) {
-      try {
-        return TomlDateTime.fromDate(v).toString();
-      } catch {
-        throw new StrataError("type", `cannot write ${pathText(path)}: the Date is invalid`);
+      if (!Number.isFinite(v.getTime())) {
+        throw new StrataError("type", `cannot write ${pathText(this.path)}: the Date is invalid`);
       }
+      return TomlDateTime.fromDate(v).toString();
     }
-    if (depth > MAX_DEPTH) {
-      throw new StrataError(
-        "type",
-        `cannot write ${pathText(path)}: nesting deeper than ${MAX_DEPTH} levels`,
-      );
-    }
+    if (depth > MAX_DEPTH) this.tooDeep();
+    const path = this.path;
     if (Array.isArray(v)) {
-      this.enter(v, path);
-      const parts: string[] = [];
-      for (let i = 0; i < v.length; i++) parts.push(this.inline(v[i], [...path, i], depth + 1));
-      this.open.delete(v);
-      return `[${parts.join(", ")}]`;
+      if (v.length === 0) return "[]";
+      let out = "[";
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        out += (i === 0 ? "" : ", ") + this.inline(v[i], depth + 1);
+        path.pop();
+      }
+      return out + "]";
     }
     if (isPlainTable(v)) {
-      this.enter(v, path);
-      const parts: string[] = [];
-      for (const key of Object.keys(v)) {
-        parts.push(`${formatKey(key)} = ${this.inline(v[key], [...path, key], depth + 1)}`);
+      const keys = Object.keys(v);
+      if (keys.length === 0) return "{}";
+      let out = "{ ";
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
+        path.push(key);
+        out += (i === 0 ? "" : ", ") + formatKey(key) + " = " + this.inline(v[key], depth + 1);
+        path.pop();
       }
-      this.open.delete(v);
-      return parts.length === 0 ? "{}" : `{ ${parts.join(", ")} }`;
+      return out + " }";
     }
     const what = v === null
       ? "null"
@@ -231,7 +236,9 @@ class Writer {
       : `a ${typeof v}`;
     throw new StrataError(
       "type",
-      `cannot write ${pathText(path)}: ${what} has no TOML form; remove the key or give it a value`,
+      `cannot write ${
+        pathText(this.path)
+      }: ${what} has no TOML form; remove the key or give it a value`,
     );
   }
 
@@ -247,8 +254,8 @@ class Writer {
   }
 }
 
-function headerText(path: readonly string[]): string {
-  return path.map(formatKey).join(".");
+function headerText(path: readonly (string | number)[]): string {
+  return (path as string[]).map(formatKey).join(".");
 }
 
 /** True for characters a basic string must escape (controls, `"`, `\`). */

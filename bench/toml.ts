@@ -1,0 +1,247 @@
+/**
+ * TOML speed: strata's parser and serializer beside the most used TOML
+ * packages from npm, on the same generated ~1 MB config, in the same run.
+ *
+ * Run: `bun bench/toml.ts` or `deno run -A bench/toml.ts` (from the repo root).
+ * The npm packages are bench-only: they live in bench/node_modules (git-ignored)
+ * and are installed from bench/package.json on first run.
+ *
+ * @module
+ */
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import process from "node:process";
+import { createRequire } from "node:module";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { parse } from "../src/toml/parse.ts";
+import { stringify } from "../src/toml/stringify.ts";
+import type { TomlTable } from "../src/toml/parse.ts";
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+
+/** Installs the bench-only packages when they are missing. */
+function ensurePackages(): void {
+  const pkg = JSON.parse(fs.readFileSync(path.join(benchDir, "package.json"), "utf8"));
+  const missing = Object.keys(pkg.dependencies).filter((name) =>
+    !fs.existsSync(path.join(benchDir, "node_modules", name, "package.json"))
+  );
+  if (missing.length === 0) return;
+  console.error(`installing bench-only packages into bench/node_modules: ${missing.join(", ")}`);
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  const r = spawnSync(
+    npm,
+    ["install", "--prefix", benchDir, "--no-package-lock", "--no-audit", "--no-fund"],
+    { stdio: "inherit" },
+  );
+  if (r.status !== 0) throw new Error("npm install for the bench failed");
+}
+
+/** A small seeded PRNG (mulberry32) so every run benches the same text. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A realistic config of about `targetBytes`: tables, comments, arrays of tables, dates. */
+export function generateConfig(targetBytes: number, seed = 42): string {
+  const rnd = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const words = [
+    "alpha",
+    "bravo",
+    "delta",
+    "ingest",
+    "render",
+    "queue",
+    "cache",
+    "edge",
+    "backup",
+    "metrics",
+    "Zürich",
+    "東京",
+  ] as const;
+  const out: string[] = [
+    "# Generated fleet configuration (bench input)",
+    "# Every section below is what an operator would keep by hand.",
+    "",
+    'title = "fleet"',
+    "version = 3",
+    "debug = false",
+    "started = 2024-05-27T07:32:00Z",
+    "",
+  ];
+  let size = 0;
+  for (const l of out) size += l.length + 1;
+  for (let i = 0; size < targetBytes; i++) {
+    const name = `${pick(words)}-${i}`;
+    const block: string[] = [
+      `# Server ${i}: ${pick(words)} workload`,
+      `[servers.${name.replace(/[^A-Za-z0-9_-]/g, "x")}]`,
+      `host = "10.${i % 256}.${(i * 7) % 256}.${(i * 13) % 256}"`,
+      `port = ${1024 + Math.floor(rnd() * 60000)}`,
+      `enabled = ${rnd() < 0.8}`,
+      `weight = ${(rnd() * 100).toFixed(3)}`,
+      `max_connections = ${Math.floor(rnd() * 1_000_000)}`,
+      `tags = [${
+        Array.from({ length: 1 + Math.floor(rnd() * 5) }, () => `"${pick(words)}"`).join(", ")
+      }]`,
+      `ports = [ ${Array.from({ length: 3 }, () => 8000 + Math.floor(rnd() * 1000)).join(", ")} ]`,
+      `limits = { cpu = ${1 + Math.floor(rnd() * 16)}, memory = "${
+        Math.floor(rnd() * 64)
+      }Gi", burst = ${rnd() < 0.5} }`,
+      `data_dir = 'C:\\data\\${name}'`,
+      `description = "Serves the ${pick(words)} pipeline for \\"${pick(words)}\\" clients."`,
+      `updated = 2024-0${1 + (i % 9)}-1${i % 10}T0${i % 10}:15:30.250+02:00`,
+      `maintenance_day = 2024-12-0${1 + (i % 9)}`,
+      `window_start = 0${i % 10}:30:00`,
+      "",
+    ];
+    if (i % 5 === 0) {
+      block.push(
+        `[servers.${name.replace(/[^A-Za-z0-9_-]/g, "x")}.notes]`,
+        'motd = """',
+        `Welcome to ${name}.`,
+        'Mind the maintenance window."""',
+        `owner = "${pick(words)}@example.org" # who to call`,
+        "",
+      );
+    }
+    if (i % 3 === 0) {
+      block.push(
+        "[[jobs]]",
+        `name = "${pick(words)}-sync-${i}"`,
+        `schedule = "*/${1 + (i % 30)} * * * *"`,
+        `retries = ${i % 7}`,
+        `timeout = ${(rnd() * 10).toFixed(2)}`,
+        `args = ["--verbose", "--shard=${i}", "--mode", "${pick(words)}"]`,
+        "",
+        "[jobs.env]",
+        `RUST_LOG = "info"`,
+        `SHARD = "${i}"`,
+        "",
+      );
+    }
+    for (const l of block) size += l.length + 1;
+    out.push(...block);
+  }
+  return out.join("\n");
+}
+
+interface Contender {
+  name: string;
+  parse?: (text: string) => unknown;
+  stringify?: (value: unknown) => string;
+}
+
+function contenders(): Contender[] {
+  const require = createRequire(path.join(benchDir, "package.json"));
+  const version = (name: string): string =>
+    JSON.parse(fs.readFileSync(path.join(benchDir, "node_modules", name, "package.json"), "utf8"))
+      .version;
+  // deno-lint-ignore no-explicit-any
+  const smol = require("smol-toml") as any;
+  // deno-lint-ignore no-explicit-any
+  const iarna = require("@iarna/toml") as any;
+  // deno-lint-ignore no-explicit-any
+  const toml = require("toml") as any;
+  // deno-lint-ignore no-explicit-any
+  const jtoml = require("@ltd/j-toml") as any;
+  return [
+    {
+      name: "strata",
+      parse: (t) => parse(t),
+      stringify: (v) => stringify(v as TomlTable),
+    },
+    {
+      name: `smol-toml ${version("smol-toml")}`,
+      parse: (t) => smol.parse(t),
+      stringify: (v) => smol.stringify(v),
+    },
+    {
+      name: `@iarna/toml ${version("@iarna/toml")}`,
+      parse: (t) => iarna.parse(t),
+      stringify: (v) => iarna.stringify(v),
+    },
+    { name: `toml ${version("toml")}`, parse: (t) => toml.parse(t) },
+    {
+      name: `@ltd/j-toml ${version("@ltd/j-toml")}`,
+      parse: (t) => jtoml.parse(t, 1.0, "\n"),
+      stringify: (v) => jtoml.stringify(v, { newline: "\n" }),
+    },
+  ];
+}
+
+/** Median milliseconds of `fn` after warm-up, bounded to about `budgetMs`. */
+function time(fn: () => void, budgetMs = 1500): number {
+  for (let i = 0; i < 3; i++) fn();
+  const samples: number[] = [];
+  const until = performance.now() + budgetMs;
+  while (samples.length < 5 || (performance.now() < until && samples.length < 40)) {
+    const t0 = performance.now();
+    fn();
+    samples.push(performance.now() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
+
+function main(): void {
+  ensurePackages();
+  const text = generateConfig(1_000_000);
+  const mb = new TextEncoder().encode(text).length / 1e6;
+  const runtime = "Deno" in globalThis
+    ? `deno ${(globalThis as unknown as { Deno: { version: { deno: string } } }).Deno.version.deno}`
+    : `bun ${process.versions.bun}`;
+  console.log(
+    `TOML bench on ${runtime}: ${mb.toFixed(2)} MB config, ${text.split("\n").length} lines`,
+  );
+  console.log("(MB/s of the config's size; median of repeated runs after warm-up)\n");
+  const rows: { name: string; parse?: number; stringify?: number }[] = [];
+  for (const c of contenders()) {
+    const row: { name: string; parse?: number; stringify?: number } = { name: c.name };
+    let value: unknown;
+    if (c.parse) {
+      try {
+        value = c.parse(text);
+        row.parse = mb / (time(() => c.parse!(text)) / 1000);
+      } catch (e) {
+        console.log(`${c.name}: parse failed: ${(e as Error).message.split("\n")[0]}`);
+      }
+    }
+    if (c.stringify && value !== undefined) {
+      try {
+        c.stringify(value);
+        row.stringify = mb / (time(() => c.stringify!(value)) / 1000);
+      } catch (e) {
+        console.log(`${c.name}: stringify failed: ${(e as Error).message.split("\n")[0]}`);
+      }
+    }
+    rows.push(row);
+  }
+  const fmt = (n?: number) => (n === undefined ? "-" : n.toFixed(1)).padStart(14);
+  console.log(
+    `${"package".padEnd(22)}${"parse MB/s".padStart(14)}${"stringify MB/s".padStart(16)}`,
+  );
+  for (const r of rows) console.log(`${r.name.padEnd(22)}${fmt(r.parse)}  ${fmt(r.stringify)}`);
+  const others = rows.slice(1);
+  const best = (k: "parse" | "stringify") =>
+    others.filter((r) => r[k] !== undefined).sort((a, b) => b[k]! - a[k]!)[0];
+  for (const k of ["parse", "stringify"] as const) {
+    const b = best(k);
+    if (b && rows[0][k] !== undefined) {
+      console.log(
+        `${k}: strata / fastest other (${b.name}) = ${(rows[0][k]! / b[k]!).toFixed(2)}x`,
+      );
+    }
+  }
+}
+
+if (import.meta.main) main();
