@@ -34,6 +34,11 @@ test("parseCall keeps negative numbers as values", () => {
   assert.deepEqual(parseCall(["x", "-1.5e3"], {}, "set").positionals, ["x", "-1.5e3"]);
   assert.deepEqual(parseCall(["x", "-inf"], {}, "set").positionals, ["x", "-inf"]);
   assert.deepEqual(parseCall(["--", "x", "-v"], {}, "set").positionals, ["x", "-v"]);
+  assert.deepEqual(parseCall(["--app=-odd", "-"], {}, "get").global.app, "-odd");
+  assert.deepEqual(parseCall(["--app=-odd", "-"], {}, "get").positionals, ["-"]);
+  const help = parseCall(["-h", "--debug"], {}, "get").global;
+  assert.equal(help.help, true);
+  assert.equal(help.debug, true);
 });
 
 test("parseCall turns unknown flags and missing values into usage errors with a hint", () => {
@@ -42,6 +47,11 @@ test("parseCall turns unknown flags and missing values into usage errors with a 
       [["--frob"], "unknown option '--frob'"],
       [["--app"], "option '--app <value>' argument missing"],
       [["--json=1"], "option '--json' does not take an argument"],
+      [["-x"], "unknown option '-x'"],
+      [
+        ["--app", "--json"],
+        `option '--app <value>' argument missing (for a value that starts with "-", write --app=VALUE)`,
+      ],
     ] as const
   ) {
     assert.throws(() => parseCall(args, json, "get"), (error: unknown) => {
