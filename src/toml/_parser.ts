@@ -463,7 +463,7 @@ class Parser {
     return this.fail(
       `expected a key, found ${this.found()}` +
         (c > 127 || c === 46 || c === 32 || c === 9
-          ? ' (a key with characters other than A-Z a-z 0-9 _ - must be quoted: "...")'
+          ? '; a key with characters other than A-Z a-z 0-9 _ - must be quoted: "..."'
           : ""),
     );
   }
