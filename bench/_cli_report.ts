@@ -1,0 +1,115 @@
+/**
+ * Prints `bench/cli.sh`'s table and ratios from its results file (the JSON
+ * that `hyperfine --export-json` writes; the fallback timer writes the same
+ * shape). Names are `floor`, `<what>-<count>` (e.g. `get-file-1000`).
+ *
+ * Usage: bun bench/_cli_report.ts RESULTS.json COUNT...
+ *
+ * @module
+ */
+
+import fs from "node:fs";
+
+/** One timed command: mean and standard deviation in seconds. */
+export interface Timing {
+  command: string;
+  mean: number;
+  stddev: number | null;
+}
+
+/** The rows of the table: a label and the name prefix of its timings. */
+const ROWS: [string, string][] = [
+  ["strata get --file", "get-file"],
+  ["strata get --app (layers)", "get-app"],
+  ["git config -f (get)", "git-get"],
+  ["strata set --file", "set-file"],
+  ["strata set --app (layers)", "set-app"],
+  ["git config -f (set)", "git-set"],
+];
+
+/** The goals of issue 4, as ratios. */
+const GOALS: [
+  string,
+  (
+    t: (name: string) => number | undefined,
+    n: number,
+    n0: number,
+  ) => number | undefined,
+  number,
+][] = [
+  ["get/floor (--file)", (t, n) => ratio(t(`get-file-${n}`), t("floor")), 1.2],
+  ["get/floor (--app)", (t, n) => ratio(t(`get-app-${n}`), t("floor")), 1.2],
+  ["set/floor (--file)", (t, n) => ratio(t(`set-file-${n}`), t("floor")), 1.6],
+  ["set/floor (--app)", (t, n) => ratio(t(`set-app-${n}`), t("floor")), 1.6],
+  [
+    "get N / get smallest (--file)",
+    (t, n, n0) => ratio(t(`get-file-${n}`), t(`get-file-${n0}`)),
+    2,
+  ],
+  [
+    "get/git config",
+    (t, n) => ratio(t(`get-file-${n}`), t(`git-get-${n}`)),
+    Infinity,
+  ],
+  [
+    "set/git config",
+    (t, n) => ratio(t(`set-file-${n}`), t(`git-set-${n}`)),
+    Infinity,
+  ],
+];
+
+function ratio(
+  a: number | undefined,
+  b: number | undefined,
+): number | undefined {
+  return a === undefined || b === undefined ? undefined : a / b;
+}
+
+/** Formats the report for a results list and the key counts measured. */
+export function report(results: Timing[], counts: number[]): string {
+  const byName = new Map(results.map((r) => [r.command, r]));
+  const mean = (name: string) => byName.get(name)?.mean;
+  const ms = (name: string) => {
+    const r = byName.get(name);
+    return r
+      ? `${(r.mean * 1000).toFixed(1)} ± ${((r.stddev ?? 0) * 1000).toFixed(1)}`
+      : "-";
+  };
+  const head = ["", ...counts.map((n) => `${n} keys (ms)`)];
+  const rows = [
+    ["hello-world (floor)", ms("floor"), ...counts.slice(1).map(() => "")],
+    ...ROWS.map((
+      [label, prefix],
+    ) => [label, ...counts.map((n) => ms(`${prefix}-${n}`))]),
+  ];
+  const ratioHead = ["ratio", "goal", ...counts.map((n) => `${n}`)];
+  const ratioRows = GOALS.map(([label, f, goal]) => [
+    label,
+    goal === Infinity ? "(peer)" : `<= ${goal}`,
+    ...counts.map((n) => {
+      const value = f(mean, n, counts[0]);
+      if (value === undefined) return "-";
+      const miss = goal !== Infinity && value > goal ? " MISS" : "";
+      return `${value.toFixed(2)}${miss}`;
+    }),
+  ]);
+  return `${table([head, ...rows])}\n${table([ratioHead, ...ratioRows])}`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) =>
+    Math.max(...rows.map((row) => (row[i] ?? "").length))
+  );
+  return rows.map((row) =>
+    row.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()
+  )
+    .join("\n") + "\n";
+}
+
+if (import.meta.main) {
+  const [file, ...counts] = process.argv.slice(2);
+  const { results } = JSON.parse(fs.readFileSync(file, "utf8")) as {
+    results: Timing[];
+  };
+  console.log(report(results, counts.map(Number)));
+}
