@@ -1,0 +1,147 @@
+/**
+ * Runs `bun build --compile` for one target, and `bun build` without
+ * `--compile` for the plain bundle whose text the embedded-program check
+ * looks for inside a binary.
+ *
+ * @module
+ */
+
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The build flags chosen by measurement (see `--measure-flags` and docs/release.md). */
+export interface BuildFlags {
+  /** `--minify`: smaller bundle text. */
+  minify: boolean;
+  /** `--bytecode`: JavaScriptCore bytecode compiled ahead of time. */
+  bytecode: boolean;
+  /** `--sourcemap`: an embedded source map, for readable stack traces. */
+  sourcemap: boolean;
+}
+
+/**
+ * The flags release binaries are built with. Chosen by `--measure-flags` on
+ * the native binary (figures in docs/release.md): bytecode cuts start-up,
+ * minify shrinks the bundle, sourcemap buys nothing the CLI shows (it prints
+ * messages, not stacks) and costs size.
+ */
+export const RELEASE_FLAGS: BuildFlags = { minify: true, bytecode: true, sourcemap: false };
+
+/** The repository root (this file is `scripts/_build_compile.ts`). */
+export const REPO_ROOT: string = dirname(dirname(fileURLToPath(import.meta.url)));
+
+/** The Bun executable: this process when the script runs on Bun, else the pinned one. */
+export function bunPath(): string {
+  return typeof process.versions.bun === "string"
+    ? process.execPath
+    : join(REPO_ROOT, "node_modules", ".bin", "bun");
+}
+
+/**
+ * The `bun build` arguments for a compiled binary (pure; the tests check it).
+ *
+ * @example
+ * ```ts
+ * import { compileArgs } from "./_build_compile.ts";
+ * const args = compileArgs({
+ *   entry: "main.ts", outfile: "dist/strata-linux-x64", bunTarget: "bun-linux-x64",
+ *   flags: { minify: true, bytecode: false, sourcemap: false }, defines: {},
+ * });
+ * console.assert(args.includes("--minify") && args.includes("--target=bun-linux-x64"));
+ * ```
+ */
+export function compileArgs(o: CompileOptions): string[] {
+  return [
+    "build",
+    "--compile",
+    `--target=${o.bunTarget}`,
+    // A .env or bunfig.toml in the user's working folder must not change what
+    // strata does: a .env line PIPELINE_DB__HOST=x would become a config layer.
+    "--no-compile-autoload-dotenv",
+    "--no-compile-autoload-bunfig",
+    ...flagArgs(o.flags),
+    ...defineArgs(o.defines),
+    o.entry,
+    `--outfile=${o.outfile}`,
+  ];
+}
+
+/** What {@link compileArgs} and {@link compile} need. */
+export interface CompileOptions {
+  /** Entry file (`main.ts`). */
+  entry: string;
+  /** Output path (Bun adds nothing: pass the `.exe` name for Windows). */
+  outfile: string;
+  /** `bun-linux-x64`, ... or `bun` for this machine. */
+  bunTarget: string;
+  /** Build flags. */
+  flags: BuildFlags;
+  /** Identifiers replaced by JSON literals (`--define NAME=JSON`). */
+  defines: Record<string, string>;
+}
+
+function flagArgs(f: BuildFlags): string[] {
+  return [
+    ...(f.minify ? ["--minify"] : []),
+    // Bytecode defaults the format to CommonJS, which has no top-level await.
+    ...(f.bytecode ? ["--bytecode", "--format=esm"] : []),
+    ...(f.sourcemap ? ["--sourcemap=inline"] : []),
+  ];
+}
+
+function defineArgs(defines: Record<string, string>): string[] {
+  return Object.entries(defines).map(([k, v]) => `--define=${k}=${JSON.stringify(v)}`);
+}
+
+/** Compiles one binary; throws with Bun's output when the build fails. */
+export function compile(o: CompileOptions): void {
+  run(bunPath(), compileArgs(o), `bun build --compile --target=${o.bunTarget}`);
+}
+
+/**
+ * Builds the plain JS bundle (what `--compile` embeds) and returns its
+ * text without its first line (the `// @bun` pragma, which `--bytecode`
+ * changes), for the embedded-program check.
+ */
+export function bundleBody(o: Omit<CompileOptions, "bunTarget">): string {
+  const args = [
+    "build",
+    "--target=bun",
+    "--format=esm",
+    ...flagArgs({ ...o.flags, bytecode: false, sourcemap: false }),
+    ...defineArgs(o.defines),
+    o.entry,
+    `--outfile=${o.outfile}`,
+  ];
+  run(bunPath(), args, "bun build (bundle for the embedded-program check)");
+  const text = readFileSync(o.outfile, "utf8");
+  return text.slice(text.indexOf("\n") + 1).trimEnd();
+}
+
+/**
+ * The commit to stamp into binaries: `git rev-parse --short=7 HEAD`, with
+ * `-dirty` when tracked files differ from it; null outside a git checkout.
+ */
+export function gitCommit(root: string): string | null {
+  const head = spawnSync("git", ["rev-parse", "--short=7", "HEAD"], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (head.status !== 0) return null;
+  const status = spawnSync("git", ["status", "--porcelain", "--untracked-files=no"], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  const dirty = status.status === 0 && status.stdout.trim() !== "";
+  return head.stdout.trim() + (dirty ? "-dirty" : "");
+}
+
+function run(cmd: string, args: string[], what: string): void {
+  const r = spawnSync(cmd, args, { cwd: REPO_ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
+  if (r.error !== undefined) throw new Error(`${what}: ${r.error.message}`);
+  if (r.status !== 0) {
+    throw new Error(`${what} failed (exit ${r.status}):\n${(r.stderr + r.stdout).trim()}`);
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * `--measure-flags`: builds the native binary with and without `--minify`,
+ * `--bytecode`, `--sourcemap`, plus a Bun-compiled hello-world, and measures
+ * size and start-up (`--version`, and `get` of a key in a temp home) in the
+ * same run, with hyperfine when installed, else an internal timer.
+ *
+ * @module
+ */
+
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type BuildFlags, compile } from "./_build_compile.ts";
+import { findOnPath } from "./_build_shims.ts";
+import { formatSize, renderTable } from "./_build_table.ts";
+
+/** One build variant and its figures. */
+export interface Variant {
+  /** Name in the table: `hello-world`, `none`, `minify+bytecode`, ... */
+  name: string;
+  /** Binary size in bytes. */
+  size: number;
+  /** `--version` (hello-world: its only output) time in ms. */
+  version: Timing;
+  /** `get` time in ms (null for hello-world, which has no `get`). */
+  get: Timing | null;
+}
+
+/** Summary of repeated runs, in milliseconds. */
+export interface Timing {
+  /** Arithmetic mean. */
+  mean: number;
+  /** Standard deviation. */
+  stddev: number;
+  /** Median. */
+  median: number;
+  /** Fastest run. */
+  min: number;
+}
+
+/** The flag combinations measured, in table order. */
+export const FLAG_VARIANTS: ReadonlyArray<{ name: string; flags: BuildFlags }> = [
+  { name: "none", flags: { minify: false, bytecode: false, sourcemap: false } },
+  { name: "minify", flags: { minify: true, bytecode: false, sourcemap: false } },
+  { name: "bytecode", flags: { minify: false, bytecode: true, sourcemap: false } },
+  { name: "sourcemap", flags: { minify: false, bytecode: false, sourcemap: true } },
+  { name: "minify+bytecode", flags: { minify: true, bytecode: true, sourcemap: false } },
+  { name: "minify+sourcemap", flags: { minify: true, bytecode: false, sourcemap: true } },
+  { name: "minify+bytecode+sourcemap", flags: { minify: true, bytecode: true, sourcemap: true } },
+];
+
+/** Runs per command (after 3 warm-up runs). */
+const RUNS = 30;
+
+/**
+ * Builds every variant into `scratch`, measures them, returns the figures.
+ * `defines` stamp the same version the release binaries get.
+ */
+export function measureFlags(
+  entry: string,
+  scratch: string,
+  defines: Record<string, string>,
+  log: (line: string) => void,
+): { variants: Variant[]; tool: string } {
+  const bin = join(scratch, "variants");
+  const home = join(scratch, "measure-home");
+  for (const d of [bin, home, join(home, "work")]) mkdirSync(d, { recursive: true });
+  const hello = join(scratch, "hello.ts");
+  writeFileSync(hello, 'console.log("hello world");\n');
+  const noFlags = { minify: false, bytecode: false, sourcemap: false };
+  const builds = [
+    { name: "hello-world", entry: hello, flags: noFlags },
+    ...FLAG_VARIANTS.map((v) => ({ ...v, entry })),
+  ];
+  for (const b of builds) {
+    log(`  building ${b.name}`);
+    compile({
+      entry: b.entry,
+      outfile: join(bin, b.name),
+      bunTarget: "bun",
+      flags: b.flags,
+      defines,
+    });
+  }
+  const env = measureEnv(home);
+  const cwd = join(home, "work");
+  // One key for every variant's `get` to find (they share the temp home).
+  spawnSync(join(bin, "none"), ["--app", "bench", "set", "bench.key", "value"], { env, cwd });
+  const commands = builds.flatMap((b) => [
+    { name: `${b.name} --version`, argv: [join(bin, b.name), "--version"] },
+    ...(b.name === "hello-world" ? [] : [{
+      name: `${b.name} get`,
+      argv: [join(bin, b.name), "--app", "bench", "get", "bench.key"],
+    }]),
+  ]);
+  const hyperfine = findOnPath("hyperfine");
+  if (hyperfine === null) {
+    log("  note: hyperfine not installed (apt-get install hyperfine); using an internal timer");
+  }
+  const timings = hyperfine === null
+    ? timeInternally(commands, env, cwd)
+    : timeWithHyperfine(hyperfine, commands, env, cwd, scratch);
+  const variants = builds.map((b) => ({
+    name: b.name,
+    size: statSync(join(bin, b.name)).size,
+    version: timings.get(`${b.name} --version`)!,
+    get: timings.get(`${b.name} get`) ?? null,
+  }));
+  return {
+    variants,
+    tool: hyperfine === null
+      ? `internal timer, ${RUNS} runs`
+      : `hyperfine -N, ${RUNS} runs, 3 warm-up`,
+  };
+}
+
+/**
+ * The measurement as a table: size, and each command's mean ± stddev
+ * (median), with the time above hello-world's start-up.
+ *
+ * @example
+ * ```ts
+ * import { measureTable } from "./_build_measure.ts";
+ * const t = { mean: 30, stddev: 1, median: 30, min: 29 };
+ * const text = measureTable([{ name: "hello-world", size: 1e8, version: t, get: null }]);
+ * console.assert(text.includes("| hello-world | 100.0 MB | 30.0 ± 1.0 (30.0)"));
+ * ```
+ */
+export function measureTable(variants: readonly Variant[]): string {
+  const floor = variants.find((v) => v.name === "hello-world")?.version.median ?? null;
+  const cell = (t: Timing | null) => {
+    if (t === null) return "-";
+    const over = floor === null ? "" : `, +${(t.median - floor).toFixed(1)}`;
+    return `${t.mean.toFixed(1)} ± ${t.stddev.toFixed(1)} (${t.median.toFixed(1)}${over})`;
+  };
+  return renderTable(
+    [
+      "build",
+      "size",
+      "--version ms: mean ± sd (median, + over hello)",
+      "get ms: mean ± sd (median, + over hello)",
+    ],
+    variants.map((v) => [v.name, formatSize(v.size), cell(v.version), cell(v.get)]),
+  );
+}
+
+function measureEnv(home: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, "config"),
+    XDG_STATE_HOME: join(home, "state"),
+    XDG_CONFIG_DIRS: join(home, "etc-xdg"),
+    XDG_DATA_DIRS: join(home, "share"),
+  };
+}
+
+interface Command {
+  name: string;
+  argv: string[];
+}
+
+function timeWithHyperfine(
+  hyperfine: string,
+  commands: Command[],
+  env: Record<string, string>,
+  cwd: string,
+  scratch: string,
+): Map<string, Timing> {
+  const json = join(scratch, "hyperfine.json");
+  const args = [
+    "-N",
+    "--warmup",
+    "3",
+    "--runs",
+    String(RUNS),
+    "--style",
+    "none",
+    "--export-json",
+    json,
+  ];
+  for (const c of commands) args.push("-n", c.name, c.argv.join(" "));
+  const r = spawnSync(hyperfine, args, { env, cwd, encoding: "utf8", maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`hyperfine failed (exit ${r.status}): ${r.stderr.trim()}`);
+  const report = JSON.parse(readFileSync(json, "utf8")) as {
+    results: Array<{ command: string; mean: number; stddev: number; median: number; min: number }>;
+  };
+  const ms = (s: number) => s * 1000;
+  return new Map(report.results.map((x) => [x.command, {
+    mean: ms(x.mean),
+    stddev: ms(x.stddev ?? 0),
+    median: ms(x.median),
+    min: ms(x.min),
+  }]));
+}
+
+function timeInternally(
+  commands: Command[],
+  env: Record<string, string>,
+  cwd: string,
+): Map<string, Timing> {
+  const result = new Map<string, Timing>();
+  for (const c of commands) {
+    const samples: number[] = [];
+    for (let i = 0; i < RUNS + 3; i++) {
+      const start = performance.now();
+      spawnSync(c.argv[0], c.argv.slice(1), { env, cwd, stdio: "ignore" });
+      if (i >= 3) samples.push(performance.now() - start);
+    }
+    result.set(c.name, summarize(samples));
+  }
+  return result;
+}
+
+/**
+ * Mean, standard deviation, median and minimum of some samples.
+ *
+ * @example
+ * ```ts
+ * import { summarize } from "./_build_measure.ts";
+ * console.assert(summarize([1, 2, 3, 10]).median === 2.5);
+ * ```
+ */
+export function summarize(samples: readonly number[]): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const n = sorted.length;
+  const mean = sorted.reduce((a, b) => a + b, 0) / n;
+  const stddev = Math.sqrt(sorted.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, n - 1));
+  const median = n % 2 === 1 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  return { mean, stddev, median, min: sorted[0] };
+}

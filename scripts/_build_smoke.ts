@@ -1,0 +1,186 @@
+/**
+ * The checks each release binary gets after the build: a smoke test
+ * (`--version`, then a real `set`/`get` round trip in a temp home, from an
+ * empty folder, with only the binary copied there) for the binaries this
+ * machine can run, and an inspection (header, `file`, embedded program) for
+ * every binary.
+ *
+ * @module
+ */
+
+import { spawnSync } from "node:child_process";
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { HEADER_BYTES, headerProblems, readHeader } from "./_build_headers.ts";
+import type { Runner } from "./_build_runners.ts";
+import { findOnPath } from "./_build_shims.ts";
+import type { Target } from "./_build_targets.ts";
+
+/** Outcome of one check. */
+export interface CheckResult {
+  /** Whether the check passed. */
+  ok: boolean;
+  /** What was found: a short line for the table, or what went wrong. */
+  detail: string;
+}
+
+/** The app name the smoke test writes under (in a temp home only). */
+export const SMOKE_APP = "strata-smoke";
+/** A value with spaces and non-ASCII letters, so quoting and UTF-8 are exercised. */
+export const SMOKE_VALUE = "héllo wörld";
+
+/**
+ * Runs the smoke test: `--version` must print `expectedVersion`; `set` then
+ * `get` must give back {@link SMOKE_VALUE}; `get` of an unset key must exit 1;
+ * on Linux-like runs the value must have landed in the temp
+ * `$XDG_CONFIG_HOME`. Everything happens in a fresh temp folder, removed after.
+ */
+export function smokeTest(binary: string, runner: Runner, expectedVersion: string): CheckResult {
+  const root = mkdtempSync(join(tmpdir(), "strata-smoke-"));
+  try {
+    const dirs = makeHome(root);
+    // Only the binary, alone in its folder: nothing beside it may be needed.
+    const lonely = join(root, "bin", basename(binary));
+    mkdirSync(join(root, "bin"));
+    copyFileSync(binary, lonely);
+    const env = { ...dirs.env, ...runner.env };
+    const run = (args: string[]) => runOnce(runner.argv(lonely, args), env, dirs.cwd);
+    const steps: Array<() => string | null> = [
+      () => expect(run(["--version"]), 0, `${expectedVersion}\n`, "--version"),
+      () => expect(run(["--app", SMOKE_APP, "set", "smoke.greeting", SMOKE_VALUE]), 0, null, "set"),
+      () =>
+        expect(run(["--app", SMOKE_APP, "get", "smoke.greeting"]), 0, `${SMOKE_VALUE}\n`, "get"),
+      () => expect(run(["--app", SMOKE_APP, "get", "smoke.missing"]), 1, "", "get of an unset key"),
+      () => runner.env.WINEPREFIX !== undefined ? null : configWritten(dirs.configHome),
+    ];
+    for (const step of steps) {
+      const problem = step();
+      if (problem !== null) return { ok: false, detail: problem };
+    }
+    return { ok: true, detail: "--version, set/get round trip, unset key exits 1" };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+interface Outcome {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  error?: string;
+}
+
+function runOnce(argv: string[], env: Record<string, string>, cwd: string): Outcome {
+  const r = spawnSync(argv[0], argv.slice(1), {
+    cwd,
+    env,
+    encoding: "utf8",
+    timeout: 120_000,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return {
+    status: r.status,
+    stdout: r.stdout ?? "",
+    stderr: r.stderr ?? "",
+    error: r.error?.message,
+  };
+}
+
+function expect(o: Outcome, status: number, stdout: string | null, what: string): string | null {
+  // Windows programs may end lines with CRLF; the text is what matters.
+  const out = o.stdout.replace(/\r\n/g, "\n");
+  if (o.error !== undefined) return `${what}: could not run: ${o.error}`;
+  if (o.status === status && (stdout === null || out === stdout)) return null;
+  const got = `exit ${o.status}, stdout ${JSON.stringify(out.slice(0, 200))}`;
+  const err = o.stderr.trim() === ""
+    ? ""
+    : `, stderr ${JSON.stringify(o.stderr.trim().slice(0, 300))}`;
+  const want = `exit ${status}${stdout === null ? "" : `, stdout ${JSON.stringify(stdout)}`}`;
+  return `${what}: expected ${want}; got ${got}${err}`;
+}
+
+function configWritten(configHome: string): string | null {
+  const file = join(configHome, SMOKE_APP, "config.toml");
+  if (!existsSync(file)) return `set wrote no ${file}`;
+  const text = readFileSync(file, "utf8");
+  return text.includes(SMOKE_VALUE)
+    ? null
+    : `${file} does not hold the value: ${JSON.stringify(text)}`;
+}
+
+function makeHome(root: string): { env: Record<string, string>; cwd: string; configHome: string } {
+  const names = ["home", "config", "state", "cache", "data", "etc-xdg", "share", "work"];
+  for (const n of names) mkdirSync(join(root, n));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: join(root, "home"),
+    USERPROFILE: join(root, "home"),
+    XDG_CONFIG_HOME: join(root, "config"),
+    XDG_STATE_HOME: join(root, "state"),
+    XDG_CACHE_HOME: join(root, "cache"),
+    XDG_DATA_HOME: join(root, "data"),
+    XDG_CONFIG_DIRS: join(root, "etc-xdg"),
+    XDG_DATA_DIRS: join(root, "share"),
+    LANG: "C.UTF-8",
+    TMPDIR: tmpdir(),
+  };
+  return { env, cwd: join(root, "work"), configHome: join(root, "config") };
+}
+
+/**
+ * Inspects a binary: its header must match the target (format, CPU, 64-bit,
+ * libc, console), and the program's bundle text must be inside it.
+ * `file(1)`'s verdict is added to the detail when `file` is installed.
+ */
+export function inspectBinary(binary: string, target: Target, bundleBody: string): CheckResult {
+  const head = new Uint8Array(HEADER_BYTES);
+  const fd = openSync(binary, "r");
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  let summary: string;
+  try {
+    const info = readHeader(head);
+    const problems = headerProblems(target, info);
+    if (problems.length > 0) return { ok: false, detail: `header: ${problems.join("; ")}` };
+    summary = info.summary;
+  } catch (e) {
+    return { ok: false, detail: `header: ${(e as Error).message}` };
+  }
+  // The whole bundle, byte for byte: proves this program (not just a Bun runtime) is embedded.
+  const embedded = readFileSync(binary).includes(bundleBody, 0, "utf8");
+  if (!embedded) return { ok: false, detail: `${summary}; the program's bundle is not embedded` };
+  const file = fileVerdict(binary);
+  return {
+    ok: true,
+    detail: `${summary}; bundle embedded${file === null ? "" : `; file: ${file}`}`,
+  };
+}
+
+function fileVerdict(binary: string): string | null {
+  const file = findOnPath("file");
+  if (file === null) return null;
+  const r = spawnSync(file, ["-b", binary], { encoding: "utf8" });
+  // Keep the table readable: format and CPU, not BuildIDs and flag lists.
+  return r.status === 0
+    ? r.stdout.trim().replace(/, flags:<[^>]*>/, "").split(", ").slice(0, 2).join(", ")
+    : null;
+}
+
+/** A temp folder for one script run's shims and Wine prefix. */
+export function makeScratch(): string {
+  return mkdtempSync(join(tmpdir(), "strata-build-"));
+}

@@ -1,0 +1,203 @@
+/**
+ * Builds strata's release binaries from one command, on any one machine:
+ *
+ *     bun scripts/build-targets.ts                       # all nine targets
+ *     bun scripts/build-targets.ts --native              # this machine's only (CI)
+ *     bun scripts/build-targets.ts --target linux-arm64 darwin-arm64
+ *     bun scripts/build-targets.ts --install-emulators   # apt-get qemu, musl, wine first
+ *     bun scripts/build-targets.ts --native --measure-flags
+ *
+ * Output: `dist/strata-<os>-<arch>[-musl|-baseline][.exe]` and
+ * `dist/SHA256SUMS`, then a table of every binary: size, how it was checked
+ * (run natively / under an emulator, or inspected), result. Exits non-zero
+ * when a build or any check fails. See docs/release.md.
+ *
+ * @module
+ */
+
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { parseBuildArgs, USAGE } from "./_build_args.ts";
+import { formatChecksums, parseChecksums, sha256File } from "./_build_checksums.ts";
+import { bundleBody, compile, gitCommit, RELEASE_FLAGS, REPO_ROOT } from "./_build_compile.ts";
+import { measureFlags, measureTable } from "./_build_measure.ts";
+import { hostTarget, installEmulators, planRun, stopWine } from "./_build_runners.ts";
+import { findOnPath } from "./_build_shims.ts";
+import { inspectBinary, makeScratch, smokeTest } from "./_build_smoke.ts";
+import { formatSize, renderTable } from "./_build_table.ts";
+import { fileNameOf, selectTargets, type Target, TARGETS } from "./_build_targets.ts";
+import { formatVersion, VERSION } from "../src/version.ts";
+
+const log = (line: string) => console.log(line);
+
+function main(argv: string[]): number {
+  const options = parseBuildArgs(argv);
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const host = hostTarget();
+  const targets = options.native
+    ? (host === null ? fail("this machine has no strata target") : [host])
+    : options.targets.length > 0
+    ? selectTargets(options.targets)
+    : [...TARGETS];
+  if (options.installEmulators) installEmulators(log);
+
+  const outDir = isAbsolute(options.outDir) ? options.outDir : join(REPO_ROOT, options.outDir);
+  const entry = options.entry === null ? join(REPO_ROOT, "main.ts") : resolve(options.entry);
+  // A clean folder: SHA256SUMS must list exactly this run's binaries.
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const commit = gitCommit(REPO_ROOT);
+  const scratch = makeScratch();
+  try {
+    log(
+      `strata ${VERSION} (commit ${commit ?? "unknown"}), flags ${describeFlags()}, into ${outDir}`,
+    );
+    for (const t of targets) buildOne(t, entry, outDir, commit);
+    const sums = writeChecksums(outDir, targets);
+    if (options.skipChecks) return sums ? 0 : 1;
+    const rows = targets.map((t) => checkOne(t, entry, outDir, commit, host, scratch));
+    log("");
+    log(renderTable(["target", "size", "how checked", "result"], rows.map((r) => r.cells)));
+    const failed = rows.filter((r) => !r.ok).map((r) => r.cells[0]);
+    if (options.measureFlags) runMeasurement(entry, scratch, commit, host);
+    if (failed.length > 0 || !sums) {
+      log(`FAILED: ${failed.length > 0 ? failed.join(", ") : "SHA256SUMS does not verify"}`);
+      return 1;
+    }
+    log(`ok: ${targets.length} binar${targets.length === 1 ? "y" : "ies"} built and checked`);
+    return 0;
+  } finally {
+    stopWine(scratch);
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function defines(target: Target, commit: string | null): Record<string, string> {
+  return { ...(commit === null ? {} : { STRATA_COMMIT: commit }), STRATA_TARGET: target.name };
+}
+
+function describeFlags(): string {
+  const on = Object.entries(RELEASE_FLAGS).filter(([, v]) => v).map(([k]) => `--${k}`);
+  return on.length === 0 ? "(none)" : on.join(" ");
+}
+
+function buildOne(t: Target, entry: string, outDir: string, commit: string | null): void {
+  const started = performance.now();
+  compile({
+    entry,
+    outfile: join(outDir, fileNameOf(t)),
+    bunTarget: t.bunTarget,
+    flags: RELEASE_FLAGS,
+    defines: defines(t, commit),
+  });
+  const ms = Math.round(performance.now() - started);
+  log(
+    `built ${fileNameOf(t)} (${formatSize(statSync(join(outDir, fileNameOf(t))).size)}, ${ms} ms)`,
+  );
+}
+
+/** Writes SHA256SUMS, then verifies it: by re-reading it here, and with `sha256sum -c` when present. */
+function writeChecksums(outDir: string, targets: Target[]): boolean {
+  const entries = targets.map((t) => ({
+    file: fileNameOf(t),
+    sha256: sha256File(join(outDir, fileNameOf(t))),
+  }));
+  const path = join(outDir, "SHA256SUMS");
+  writeFileSync(path, formatChecksums(entries));
+  const mismatched = parseChecksums(readFileSync(path, "utf8"))
+    .filter((e) => sha256File(join(outDir, e.file)) !== e.sha256);
+  if (mismatched.length > 0) {
+    log(`SHA256SUMS: mismatch for ${mismatched.map((e) => e.file).join(", ")}`);
+    return false;
+  }
+  const tool = findOnPath("sha256sum");
+  if (tool === null) {
+    log("SHA256SUMS written and re-verified (sha256sum not installed for an independent check)");
+    return true;
+  }
+  const r = spawnSync(tool, ["-c", "SHA256SUMS"], { cwd: outDir, encoding: "utf8" });
+  log(
+    `SHA256SUMS: sha256sum -c ${
+      r.status === 0 ? `ok (${entries.length} files)` : `FAILED\n${r.stdout}${r.stderr}`
+    }`,
+  );
+  return r.status === 0;
+}
+
+interface Row {
+  ok: boolean;
+  cells: string[];
+}
+
+function checkOne(
+  t: Target,
+  entry: string,
+  outDir: string,
+  commit: string | null,
+  host: Target | null,
+  scratch: string,
+): Row {
+  const binary = join(outDir, fileNameOf(t));
+  const size = formatSize(statSync(binary).size);
+  const body = bundleBody({
+    entry,
+    outfile: join(scratch, `bundle-${t.name}.js`),
+    flags: RELEASE_FLAGS,
+    defines: defines(t, commit),
+  });
+  const inspected = inspectBinary(binary, t, body);
+  if (!inspected.ok) {
+    return { ok: false, cells: [t.name, size, "inspected", `FAIL: ${inspected.detail}`] };
+  }
+  const plan = planRun(t, host, scratch);
+  if ("inspectOnly" in plan) {
+    return {
+      ok: true,
+      cells: [t.name, size, `inspected only (${plan.inspectOnly})`, `ok: ${inspected.detail}`],
+    };
+  }
+  if ("failed" in plan) {
+    return {
+      ok: false,
+      cells: [t.name, size, "could not set up a runner", `FAIL: ${plan.failed}`],
+    };
+  }
+  const started = performance.now();
+  const expected = formatVersion({ version: VERSION, commit, target: t.name });
+  const smoke = smokeTest(binary, plan.runner, expected);
+  const secs = ((performance.now() - started) / 1000).toFixed(1);
+  const how = `ran: ${plan.runner.how}`;
+  log(`checked ${t.name}: ${smoke.ok ? "ok" : `FAIL: ${smoke.detail}`}`);
+  return {
+    ok: smoke.ok,
+    cells: [t.name, size, how, smoke.ok ? `ok: ${smoke.detail}` : `FAIL: ${smoke.detail}`],
+  };
+}
+
+function runMeasurement(
+  entry: string,
+  scratch: string,
+  commit: string | null,
+  host: Target | null,
+): void {
+  if (host === null) return;
+  log("\nmeasuring build flags on the native binary (this takes a minute)");
+  const { variants, tool } = measureFlags(entry, scratch, defines(host, commit), log);
+  log(`\nstart-up and size, ${host.name}, ${tool}:`);
+  log(measureTable(variants));
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  console.error(`build-targets: ${(e as Error).message}`);
+  process.exitCode = 2;
+}
