@@ -172,10 +172,10 @@ function checkOne(
   const secs = ((performance.now() - started) / 1000).toFixed(1);
   const how = `ran: ${plan.runner.how}`;
   log(`checked ${t.name}: ${smoke.ok ? "ok" : `FAIL: ${smoke.detail}`}`);
-  return {
-    ok: smoke.ok,
-    cells: [t.name, size, how, smoke.ok ? `ok: ${smoke.detail}` : `FAIL: ${smoke.detail}`],
-  };
+  const result = smoke.ok
+    ? `ok (${secs} s): ${smoke.detail}; header ok, bundle embedded`
+    : `FAIL: ${smoke.detail}`;
+  return { ok: smoke.ok, cells: [t.name, size, how, result] };
 }
 
 function runMeasurement(
