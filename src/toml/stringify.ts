@@ -246,8 +246,9 @@ class Writer {
     if (Number.isNaN(n)) return "nan";
     if (n === Infinity) return "inf";
     if (n === -Infinity) return "-inf";
-    if (!this.bigint && Number.isSafeInteger(n)) return String(n);
+    // -0 is written as a float even without `bigint`, so its sign survives.
     if (Object.is(n, -0)) return "-0.0";
+    if (!this.bigint && Number.isSafeInteger(n)) return String(n);
     const text = String(n);
     // A float must show a "." or an exponent, or it would read back as an integer.
     return text.includes(".") || text.includes("e") ? text : text + ".0";

@@ -77,7 +77,7 @@ test("numbers: integers as integers, floats always with a point or exponent", ()
   assert.equal(formatValue(1e21), "1e+21");
   assert.equal(formatValue(2 ** 53), "9007199254740992.0");
   assert.equal(formatValue(1e-7), "1e-7");
-  assert.equal(formatValue(-0), "0");
+  assert.equal(formatValue(-0), "-0.0");
   assert.equal(formatValue(-0, { bigint: true }), "-0.0");
   assert.equal(formatValue(NaN), "nan");
   assert.equal(formatValue(Infinity), "inf");
