@@ -10,7 +10,9 @@ import { leftovers, runScript, tempDir } from "./_helpers.ts";
 const writers = 8;
 const writes = 50;
 
-test(`updateFile: ${writers} processes x ${writes} writes on one file lose nothing`, async () => {
+test(`updateFile: ${writers} processes x ${writes} writes on one file lose nothing`, {
+  timeout: 120_000,
+}, async () => {
   const dir = tempDir();
   try {
     const file = path.join(dir, "config.json");

@@ -1,0 +1,843 @@
+#!/usr/bin/env python3
+"""A reference writer for strata configuration files, standard library only.
+
+Built from PROTOCOL.md (the section numbers below refer to it): it can change
+a JSON or TOML file at the same time as `strata`, the TypeScript library and
+any other conforming writer, and nothing is lost or half-written.
+
+    python3 strata_writer.py --file ~/.config/demo/config.json \\
+        --state-dir ~/.local/state/strata/demo set db.port 5433 --type int
+    python3 strata_writer.py --file config.toml --state-dir STATE unset db.port
+
+Values are strings unless --type says int, float, bool or json.
+
+Limits (see README in this folder):
+- JSON: the file is re-serialised with its own indentation; numbers are kept
+  exactly as written, key order is kept, string escapes may be normalised.
+- TOML: Python has a TOML reader (tomllib, 3.11+) but no writer, so TOML
+  changes are line edits: a key in the top level or in a [table] section,
+  written as `key = value` on one line. Anything else (dotted keys, inline
+  tables, multi-line values, arrays of tables) is refused with a message,
+  never guessed. Every edit is checked by re-parsing: all other values must
+  be unchanged.
+
+Exit codes as strata's: 0 ok, 2 usage, 3 does not parse / wrong type,
+4 lock not obtained in time, 5 I/O failure.
+"""
+
+import argparse
+import datetime
+import errno
+import getpass
+import json
+import os
+import random
+import re
+import secrets
+import socket
+import sys
+import time
+
+try:
+    import tomllib  # Python 3.11+
+except ImportError:  # pragma: no cover - older Pythons can still write JSON
+    tomllib = None
+
+MAX_LINKS = 40  # 2.1
+STALE_S = 30.0  # 4.1
+GARBAGE_S = 5.0  # 4.1
+GUARD_S = 2.0  # 4.2
+KEEP_BACKUPS = 20  # 8
+WINDOWS = os.name == "nt"
+RENAME_RETRY_MS = [5, 10, 20, 40, 80, 160, 320, 500, 500]  # 9
+
+
+class Failure(Exception):
+    """An error for the user: message and exit code."""
+
+    def __init__(self, message, code):
+        super().__init__(message)
+        self.code = code
+
+
+def io_failure(doing, err):
+    return Failure(f"{doing}: {os.strerror(err.errno) if err.errno else err} "
+                   f"({errno.errorcode.get(err.errno, '?')}). The file was not changed.", 5)
+
+
+# --- 2. Files and places -----------------------------------------------------
+
+def real_file(target):
+    """2.1: follow the last component's symbolic links; folders are left alone."""
+    current = os.path.abspath(target)
+    seen = set()
+    for _ in range(MAX_LINKS + 1):
+        try:
+            link = os.readlink(current)
+        except OSError as err:
+            if err.errno in (errno.EINVAL, errno.ENOENT):
+                return current
+            raise io_failure(f"cannot follow {current}", err)
+        if current in seen:
+            break
+        seen.add(current)
+        current = os.path.abspath(os.path.join(os.path.dirname(current), link))
+    raise Failure(f"{os.path.abspath(target)} is a symbolic link loop; nothing was written.", 5)
+
+
+def fnv1a32(text):
+    """2.3: FNV-1a, 32 bits, over UTF-8 bytes, as 8 hex digits."""
+    h = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        h ^= byte
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return f"{h:08x}"
+
+
+def state_paths(state_dir, real):
+    """2.4: the backup folder and journal of one real file."""
+    name = f"{os.path.basename(real)}-{fnv1a32(real)}"
+    return (os.path.join(state_dir, "backups", name),
+            os.path.join(state_dir, "journal", name + ".ndjson"))
+
+
+def iso_now():
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def make_dirs(folder):
+    """Creates missing folders, each with mode 0700 (os.makedirs gives the mode to the last only)."""
+    if os.path.isdir(folder):
+        return
+    parent = os.path.dirname(folder)
+    if parent and parent != folder:
+        make_dirs(parent)
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        pass
+    except OSError as err:
+        raise io_failure(f"cannot create the folder {folder}", err)
+
+
+# --- 3, 4. The lock ----------------------------------------------------------
+
+def process_alive(pid):
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # runs as another user
+    except OSError:
+        return not WINDOWS  # Windows raises OSError for a pid that is gone
+    return True
+
+
+def inspect_lock(lock_path):
+    """What is at the lock name, without following links (None: nothing)."""
+    try:
+        st = os.lstat(lock_path)
+    except FileNotFoundError:
+        return None
+    import stat as statmod
+    kind = ("symlink" if statmod.S_ISLNK(st.st_mode)
+            else "file" if statmod.S_ISREG(st.st_mode) else "other")
+    seen = {"kind": kind, "age": time.time() - st.st_mtime, "id": (st.st_dev, st.st_ino),
+            "info": None}
+    if kind == "file":
+        try:
+            flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+            fd = os.open(lock_path, flags)
+            try:
+                data = os.read(fd, 4096)
+            finally:
+                os.close(fd)
+            info = json.loads(data.decode("utf-8"))
+            if (isinstance(info, dict) and isinstance(info.get("pid"), int)
+                    and isinstance(info.get("host"), str) and isinstance(info.get("token"), str)):
+                seen["info"] = info
+        except (OSError, ValueError):
+            pass
+    return seen
+
+
+def is_stale(seen, host):
+    """4.1"""
+    if seen["kind"] == "symlink":
+        return True
+    if seen["kind"] == "other":
+        return False
+    if seen["age"] > STALE_S:
+        return True
+    info = seen["info"]
+    if info is None:
+        return seen["age"] > GARBAGE_S
+    return info["host"] == host and not process_alive(info["pid"])
+
+
+def unlink_quietly(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def break_stale_lock(lock_path, seen):
+    """4.2: under an exclusive guard, remove the lock only if it is still the one judged stale."""
+    guard = lock_path + ".break"
+    try:
+        os.close(os.open(guard, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        try:
+            if time.time() - os.lstat(guard).st_mtime > GUARD_S:
+                unlink_quietly(guard)
+        except OSError:
+            pass
+        return
+    try:
+        now = inspect_lock(lock_path)
+        if (now is not None and now["id"] == seen["id"] and now["kind"] == seen["kind"]
+                and (now["info"] or {}).get("token") == (seen["info"] or {}).get("token")):
+            unlink_quietly(lock_path)
+    finally:
+        unlink_quietly(guard)
+
+
+def acquire_lock(real, program, timeout_s):
+    """3.2: returns the token of our holding."""
+    lock_path = real + ".lock"
+    host = socket.gethostname()
+    token = secrets.token_hex(16)
+    started = time.monotonic()
+    attempt = 0
+    while True:
+        try:
+            fd = os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            fd = None
+        except OSError as err:
+            raise io_failure(f"cannot create the lock file {lock_path}", err)
+        if fd is not None:
+            info = {"pid": os.getpid(), "host": host, "time": iso_now(), "program": program,
+                    "token": token}
+            try:
+                os.write(fd, (json.dumps(info, separators=(",", ":")) + "\n").encode("utf-8"))
+            finally:
+                os.close(fd)
+            return token
+        seen = inspect_lock(lock_path)
+        if seen is None:
+            continue
+        if is_stale(seen, host):
+            break_stale_lock(lock_path, seen)
+            continue
+        waited = time.monotonic() - started
+        if waited >= timeout_s:
+            info = seen["info"]
+            holder = (f"process {info['pid']} on host {info['host']} (program "
+                      f"\"{info.get('program', '?')}\", since {info.get('time', '?')})"
+                      if info else "an unreadable lock file")
+            raise Failure(f"{real} is locked by {holder}; gave up after waiting {waited:.1f} s. "
+                          f"To fix: retry later; if that process is gone, delete {lock_path}.", 4)
+        delay = min(0.050, 0.002 * 2 ** min(attempt, 10))
+        time.sleep(min(delay * (0.5 + random.random() / 2), max(0.0, timeout_s - waited)))
+        attempt += 1
+
+
+def release_lock(real, token):
+    """3.4: delete the lock only if it is still ours."""
+    seen = inspect_lock(real + ".lock")
+    if seen is not None and (seen["info"] or {}).get("token") == token:
+        unlink_quietly(real + ".lock")
+
+
+# --- 5. Writing --------------------------------------------------------------
+
+def fsync_dir(folder):
+    """5 step 8: skipped where the platform refuses it."""
+    if WINDOWS:
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError as err:
+        if err.errno not in (errno.EINVAL, errno.EISDIR, errno.EPERM, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)
+
+
+def replace(src, dst):
+    """rename over, retried on Windows while another program holds the target (9)."""
+    for attempt in range(len(RENAME_RETRY_MS) + 1):
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError:
+            if not WINDOWS or attempt == len(RENAME_RETRY_MS):
+                raise
+            time.sleep(RENAME_RETRY_MS[attempt] / 1000)
+
+
+def write_exclusive(path, data):
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+        return fd
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def backup_name_time(name):
+    m = re.match(r"^(\d{8}T\d{6}\.\d{3})Z-(\d+)", name)
+    if not m:
+        return None
+    t = datetime.datetime.strptime(m.group(1), "%Y%m%dT%H%M%S.%f")
+    return t.replace(tzinfo=datetime.timezone.utc).timestamp()
+
+
+def list_backups(backup_dir):
+    try:
+        names = os.listdir(backup_dir)
+    except FileNotFoundError:
+        return []
+    return sorted((n for n in names if re.match(r"^\d{8}T\d{6}\.\d{3}Z-\d+(\.[^.]+)?$", n)),
+                  reverse=True)
+
+
+def make_backup(real, backup_dir, content, is_valid):
+    """5 step 5 and 8: keep the current bytes as `<time>-<pid><ext>`, then rotate."""
+    make_dirs(backup_dir)
+    existing = list_backups(backup_dir)
+    when = time.time()
+    if existing:
+        when = max(when, backup_name_time(existing[0]) + 0.001)
+    ms = int(round(when * 1000))
+    stamp = datetime.datetime.fromtimestamp(ms // 1000, datetime.timezone.utc)
+    backup_id = f"{stamp:%Y%m%dT%H%M%S}.{ms % 1000:03d}Z-{os.getpid()}"
+    final = os.path.join(backup_dir, backup_id + os.path.splitext(real)[1])
+    temp = os.path.join(backup_dir, f".{backup_id}.{secrets.token_hex(4)}.tmp")
+    try:
+        os.close(write_exclusive(temp, content))
+        replace(temp, final)
+    except OSError as err:
+        unlink_quietly(temp)
+        raise io_failure(f"cannot keep a backup of {real} in {backup_dir}", err)
+    names = [os.path.basename(final)] + existing
+    doomed = names[KEEP_BACKUPS:]
+    if doomed and not any(valid_file(os.path.join(backup_dir, n), is_valid)
+                          for n in names[:KEEP_BACKUPS]):
+        for i, n in enumerate(doomed):
+            if valid_file(os.path.join(backup_dir, n), is_valid):
+                del doomed[i]
+                break
+    for n in doomed:
+        unlink_quietly(os.path.join(backup_dir, n))
+    return backup_id
+
+
+def valid_file(path, is_valid):
+    try:
+        with open(path, "rb") as f:
+            return is_valid(f.read())
+    except OSError:
+        return False
+
+
+def write_atomic(real, data):
+    """5 steps 6-8."""
+    folder = os.path.dirname(real)
+    try:
+        existing = os.stat(real)
+    except FileNotFoundError:
+        existing = None
+    temp = os.path.join(folder, f".{os.path.basename(real)}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        fd = write_exclusive(temp, data)
+        try:
+            if existing is not None and not WINDOWS:
+                os.fchmod(fd, existing.st_mode & 0o7777)
+                mine = os.fstat(fd)
+                if (mine.st_uid, mine.st_gid) != (existing.st_uid, existing.st_gid):
+                    try:
+                        os.fchown(fd, existing.st_uid, existing.st_gid)
+                    except PermissionError:
+                        raise Failure(f"cannot write {real}: it is owned by uid {existing.st_uid} "
+                                      f"gid {existing.st_gid}; rewriting it would change its "
+                                      "owner. The file was not changed.", 5)
+                    os.fchmod(fd, existing.st_mode & 0o7777)
+        finally:
+            os.close(fd)
+        replace(temp, real)
+    except OSError as err:
+        unlink_quietly(temp)
+        raise io_failure(f"cannot write {real}", err)
+    except BaseException:
+        unlink_quietly(temp)
+        raise
+    fsync_dir(folder)
+
+
+def append_journal(journal, entries):
+    """5 step 9, 6: one write, one line per changed key."""
+    make_dirs(os.path.dirname(journal))
+    text = "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n"
+                   for e in entries)
+    fd = os.open(journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, text.encode("utf-8"))
+    finally:
+        os.close(fd)
+
+
+def remove_orphans(folder, pattern):
+    """5 step 10: temp files of crashed writers (dead pid, or older than the stale bound)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        m = re.match(pattern, name)
+        if not m or int(m.group(1)) == os.getpid():
+            continue
+        path = os.path.join(folder, name)
+        try:
+            if time.time() - os.lstat(path).st_mtime > STALE_S or not process_alive(int(m.group(1))):
+                os.unlink(path)
+        except OSError:
+            pass
+
+
+def user_name():
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry and no USER variable
+        return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+
+
+def update_file(target, state_dir, edit, is_valid, program, layer, timeout_s):
+    """Section 5, in order. `edit(text or None) -> (new_text, changes) or None`."""
+    real = real_file(target)
+    if os.path.exists(real) and not os.path.isfile(real):
+        raise Failure(f"cannot write {real}: it is not a regular file. Nothing was written.", 5)
+    make_dirs(os.path.dirname(real))
+    token = acquire_lock(real, program, timeout_s)
+    try:
+        try:
+            with open(real, "rb") as f:
+                raw = f.read()
+        except FileNotFoundError:
+            raw = None
+        bom = raw is not None and raw.startswith(b"\xef\xbb\xbf")
+        text = None
+        if raw is not None:
+            try:
+                text = raw[3 if bom else 0:].decode("utf-8")
+            except UnicodeDecodeError as err:
+                raise Failure(f"{real}: not valid UTF-8 at byte {err.start}; nothing was written.", 3)
+        result = edit(text)
+        if result is None or result[0] == text:
+            return False
+        new_text, changes = result
+        backup_dir, journal = state_paths(state_dir, real)
+        backup_id = make_backup(real, backup_dir, raw, is_valid) if raw is not None else None
+        write_atomic(real, (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"))
+        shared = {"time": iso_now(), "file": real}
+        if layer:
+            shared["layer"] = layer
+        shared.update({"program": program, "user": user_name(), "pid": os.getpid(),
+                       "host": socket.gethostname()})
+        if backup_id:
+            shared["backup"] = backup_id
+        try:
+            append_journal(journal, [{**shared, **c} for c in changes])
+        except OSError as err:
+            print(f"warning: {real} was written, but the journal {journal} could not be "
+                  f"appended: {os.strerror(err.errno)}", file=sys.stderr)
+        remove_orphans(os.path.dirname(real),
+                       r"^\." + re.escape(os.path.basename(real)) + r"\.(\d+)\.[0-9a-f]+\.tmp$")
+        remove_orphans(backup_dir, r"^\.\d{8}T\d{6}\.\d{3}Z-(\d+)\.[0-9a-f]+\.tmp$")
+        return True
+    finally:
+        release_lock(real, token)
+
+
+# --- Keys and values -----------------------------------------------------------
+
+BARE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def parse_key(text):
+    """A dotted key as in TOML: bare, "basic" or 'literal' segments."""
+    segments, i = [], 0
+    while True:
+        while i < len(text) and text[i] in " \t":
+            i += 1
+        if i < len(text) and text[i] == '"':
+            m = re.compile(r'"((?:[^"\\]|\\.)*)"').match(text, i)
+            if not m:
+                raise Failure(f"bad key {text!r}: unterminated quote", 2)
+            segments.append(json.loads(m.group(0)))
+            i = m.end()
+        elif i < len(text) and text[i] == "'":
+            j = text.find("'", i + 1)
+            if j < 0:
+                raise Failure(f"bad key {text!r}: unterminated quote", 2)
+            segments.append(text[i + 1:j])
+            i = j + 1
+        else:
+            m = BARE.match(text, i)
+            if not m:
+                raise Failure(f"bad key {text!r} at column {i + 1}", 2)
+            segments.append(m.group(0))
+            i = m.end()
+        while i < len(text) and text[i] in " \t":
+            i += 1
+        if i == len(text):
+            return segments
+        if text[i] != ".":
+            raise Failure(f"bad key {text!r} at column {i + 1}: expected \".\"", 2)
+        i += 1
+
+
+def format_key(segments):
+    return ".".join(s if BARE.fullmatch(s) else json.dumps(s, ensure_ascii=False)
+                    for s in segments)
+
+
+def convert(value, kind):
+    try:
+        if kind == "string":
+            return value
+        if kind == "int":
+            return int(value, 10)
+        if kind == "float":
+            return float(value)
+        if kind == "bool":
+            if value not in ("true", "false"):
+                raise ValueError
+            return value == "true"
+        return json.loads(value)
+    except ValueError:
+        raise Failure(f"{value!r} is not a valid {kind}; nothing was written.", 3)
+
+
+# --- JSON files ----------------------------------------------------------------
+
+class Numbers:
+    """Keeps every number's text exactly as written: parsed into a marked string, restored on output."""
+
+    def __init__(self):
+        self.mark = "\u0000n" + secrets.token_hex(4) + ":"
+
+    def load(self, text):
+        return json.loads(text, parse_int=self._marked, parse_float=self._marked)
+
+    def _marked(self, raw):
+        return self.mark + raw
+
+    def dump(self, value, indent):
+        text = json.dumps(value, indent=indent, ensure_ascii=False)
+        escaped = json.dumps(self.mark)[1:-1]
+        return re.sub('"' + re.escape(escaped) + r'([^"]*)"', lambda m: m.group(1), text)
+
+    def plain(self, value):
+        """The value as plain JSON data (for the journal and comparisons)."""
+        if isinstance(value, str) and value.startswith(self.mark):
+            return json.loads(value[len(self.mark):])
+        if isinstance(value, list):
+            return [self.plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.plain(v) for k, v in value.items()}
+        return value
+
+    def marked(self, value):
+        """A new value, its numbers marked too."""
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, (int, float)):
+            return self.mark + json.dumps(value)
+        if isinstance(value, list):
+            return [self.marked(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.marked(v) for k, v in value.items()}
+        return value
+
+
+def json_indent(text):
+    m = re.search(r"^\{[ \t]*\r?\n([ \t]+)\S", text)
+    if m:
+        return m.group(1)
+    return None if text.strip() and "\n" not in text.strip() else 2
+
+
+def edit_json(segments, value, unset):
+    missing = object()
+
+    def edit(text):
+        numbers = Numbers()
+        try:
+            doc = numbers.load(text) if text is not None and text.strip() else {}
+        except ValueError as err:
+            raise Failure(f"{err}; the file does not parse as JSON, nothing was written. "
+                          "To fix: strata edit, or strata restore latest.", 3)
+        if not isinstance(doc, dict):
+            raise Failure("the file's top level is not a JSON object; nothing was written.", 3)
+        node = doc
+        for i, seg in enumerate(segments[:-1]):
+            child = node.get(seg, missing)
+            if child is missing:
+                if unset:
+                    return None
+                child = node[seg] = {}
+            if not isinstance(child, dict):
+                raise Failure(f"{format_key(segments[:i + 1])} is not a table; nothing was written.", 3)
+            node = child
+        last = segments[-1]
+        old = node.get(last, missing)
+        if unset:
+            if old is missing:
+                return None
+            del node[last]
+        else:
+            node[last] = numbers.marked(value)
+        indent = json_indent(text or "")
+        new_text = numbers.dump(doc, indent)
+        if text is None or text.endswith("\n"):
+            new_text += "\n"
+        if "\r\n" in (text or ""):
+            new_text = new_text.replace("\n", "\r\n")
+        change = {"key": format_key(segments)}
+        if old is not missing:
+            change["old"] = numbers.plain(old)
+        if not unset:
+            change["new"] = value
+        if not unset and old is not missing and type(numbers.plain(old)) is type(value) \
+                and numbers.plain(old) == value:
+            return None
+        return new_text, [change]
+
+    return edit
+
+
+def json_valid(raw):
+    try:
+        json.loads(raw.decode("utf-8-sig"))
+        return True
+    except ValueError:
+        return False
+
+
+# --- TOML files (line edits, checked by re-parsing) ------------------------------
+
+def toml_value(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = repr(value)
+        return {"inf": "inf", "-inf": "-inf", "nan": "nan"}.get(text, text)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False).replace("\\u007f", "\\u007F")
+    raise Failure("the TOML line writer only writes strings, integers, floats and booleans", 2)
+
+
+def toml_header(line):
+    """The key path of a `[table]` header line, "array" for `[[...]]`, None for other lines."""
+    stripped = line.strip()
+    if stripped.startswith("[["):
+        return "array"
+    if not stripped.startswith("["):
+        return None
+    try:
+        parsed = tomllib.loads(stripped)
+    except tomllib.TOMLDecodeError:
+        return None
+    path = []
+    while len(parsed) == 1:
+        (k, v), = parsed.items()
+        path.append(k)
+        if not v:
+            return path
+        parsed = v
+    return None
+
+
+def line_key(line):
+    """The key path and trailing comment of a one-line `key = value`, or None."""
+    try:
+        parsed = tomllib.loads(line)
+    except tomllib.TOMLDecodeError:
+        return None
+    path = []
+    while isinstance(parsed, dict) and len(parsed) == 1:
+        (k, parsed), = parsed.items()
+        path.append(k)
+    if not path or isinstance(parsed, dict):
+        return None
+    comment = ""
+    for i, ch in enumerate(line):
+        if ch == "#":
+            try:
+                if tomllib.loads(line[:i]) is not None and tomllib.loads(line[:i]):
+                    comment = line[i:]
+                    break
+            except tomllib.TOMLDecodeError:
+                continue
+    return path, comment
+
+
+def get_path(doc, segments):
+    for seg in segments:
+        if not isinstance(doc, dict) or seg not in doc:
+            return None
+        doc = doc[seg]
+    return doc
+
+
+def edit_toml(segments, value, unset):
+    if tomllib is None:
+        raise Failure("TOML files need Python 3.11 or later (tomllib)", 2)
+
+    def edit(text):
+        text = text or ""
+        try:
+            before = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as err:
+            raise Failure(f"{err}; nothing was written. To fix: strata edit, "
+                          "or strata restore latest.", 3)
+        newline = "\r\n" if "\r\n" in text else "\n"
+        lines = text.split(newline)
+        table, key = segments[:-1], segments[-1]
+        # Sections: the top level, then one per header line; [[array]] sections never match.
+        sections = [((), 0)]
+        for i, line in enumerate(lines):
+            header = toml_header(line)
+            if header is not None:
+                sections.append((None if header == "array" else tuple(header), i + 1))
+        target = None  # (first line, end line) of the section [table]
+        for n, (name, first) in enumerate(sections):
+            if name == tuple(table):
+                stop = sections[n + 1][1] - 1 if n + 1 < len(sections) else len(lines)
+                target = (first, stop)
+        old = get_path(before, segments)
+        key_line = None  # (line index, trailing comment)
+        if target:
+            for i in range(*target):
+                found = line_key(lines[i])
+                if found and found[0] == [key]:
+                    key_line = (i, found[1])
+        if old is not None and key_line is None:
+            raise Failure(f"{format_key(segments)} is written in a form this line writer cannot "
+                          "edit (dotted key, inline table, multi-line value); use strata.", 3)
+        if unset:
+            if key_line is None:
+                return None
+            del lines[key_line[0]]
+        else:
+            indent = re.match(r"[ \t]*", lines[key_line[0]]).group(0) if key_line else ""
+            new_line = f"{indent}{format_key([key])} = {toml_value(value)}"
+            if key_line and key_line[1]:
+                new_line += " " + key_line[1]
+            if key_line:
+                lines[key_line[0]] = new_line
+            elif target:
+                at = target[1]
+                while at > target[0] and lines[at - 1].strip() == "":
+                    at -= 1
+                lines.insert(at, new_line)
+            else:
+                while lines and lines[-1] == "":
+                    lines.pop()
+                if lines:
+                    lines.append("")
+                lines += [f"[{format_key(table)}]", new_line, ""]
+        new_text = newline.join(lines)
+        if new_text and not new_text.endswith(newline):
+            new_text += newline
+        # The check: the edit changed exactly this key and nothing else.
+        expect = json.loads(json.dumps(before, default=str))
+        node = expect
+        for seg in table:
+            node = node.setdefault(seg, {})
+        if unset:
+            node.pop(key, None)
+        else:
+            node[key] = value
+        try:
+            after = json.loads(json.dumps(tomllib.loads(new_text), default=str))
+        except tomllib.TOMLDecodeError:
+            after = None
+        if after != expect:
+            raise Failure("a line edit cannot make this change without touching other keys; "
+                          "nothing was written. Use strata for this file.", 3)
+        if not unset and type(old) is type(value) and old == value:
+            return None
+        change = {"key": format_key(segments)}
+        if old is not None:
+            change["old"] = json.loads(json.dumps(old, default=str))
+        if not unset:
+            change["new"] = value
+        return new_text, [change]
+
+    return edit
+
+
+def toml_valid(raw):
+    try:
+        tomllib.loads(raw.decode("utf-8-sig"))
+        return True
+    except (ValueError, UnicodeDecodeError):
+        return False
+
+
+# --- Command line ----------------------------------------------------------------
+
+def main(argv):
+    parser = argparse.ArgumentParser(description="Change a strata configuration file safely "
+                                     "(PROTOCOL.md reference writer).")
+    parser.add_argument("--file", required=True, help="the configuration file (.json or .toml)")
+    parser.add_argument("--state-dir", required=True, help="the application's state dir")
+    parser.add_argument("--program", default="strata_writer.py", help="name in lock and journal")
+    parser.add_argument("--layer", default=None, help="layer name for the journal")
+    parser.add_argument("--timeout", type=float, default=10.0, help="lock timeout, seconds")
+    sub = parser.add_subparsers(dest="command", required=True)
+    set_cmd = sub.add_parser("set", help="set KEY to VALUE")
+    set_cmd.add_argument("key")
+    set_cmd.add_argument("value")
+    set_cmd.add_argument("--type", default="string", choices=["string", "int", "float", "bool", "json"])
+    unset_cmd = sub.add_parser("unset", help="remove KEY")
+    unset_cmd.add_argument("key")
+    args = parser.parse_args(argv)
+    try:
+        segments = parse_key(args.key)
+        value = convert(args.value, args.type) if args.command == "set" else None
+        unset = args.command == "unset"
+        if args.file.endswith(".toml"):
+            edit, is_valid = edit_toml(segments, value, unset), toml_valid
+        elif args.file.endswith(".json"):
+            edit, is_valid = edit_json(segments, value, unset), json_valid
+        else:
+            raise Failure(f"{args.file}: only .json and .toml files are supported", 2)
+        update_file(args.file, args.state_dir, edit, is_valid, args.program, args.layer,
+                    args.timeout)
+        return 0
+    except Failure as failure:
+        print(f"strata_writer: {failure}", file=sys.stderr)
+        return failure.code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,164 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { readJournal } from "../../src/store/journal.ts";
+import { listBackups } from "../../src/store/backup.ts";
+import { statePaths } from "../../src/store/state_paths.ts";
+import { updateFile } from "../../src/store/update_file.ts";
+import { type Finished, leftovers, runScript, tempDir } from "./_helpers.ts";
+
+const python = spawnSync("python3", ["--version"]).status === 0;
+const skip = python ? false : "python3 is not installed: the Python reference writer cannot run";
+const writer = path.resolve(import.meta.dirname!, "../../examples/python/strata_writer.py");
+
+function run(command: string, args: string[]): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function py(file: string, stateDir: string, ...args: string[]): Promise<Finished> {
+  return run("python3", [writer, "--file", file, "--state-dir", stateDir, ...args]);
+}
+
+test(
+  "interop: Python writers and TypeScript writers on one JSON file lose nothing",
+  { skip, timeout: 60_000 },
+  async () => {
+    const dir = tempDir();
+    try {
+      const file = path.join(dir, "config.json");
+      const stateDir = path.join(dir, "state");
+      fs.writeFileSync(file, "{}\n");
+      const writes = 12;
+      // A Python writer is one process per write, as a script would use it.
+      const pythonLoop = (key: string) =>
+        run("sh", [
+          "-c",
+          `i=1; while [ $i -le ${writes} ]; do python3 "$0" --file "$1" --state-dir "$2" ` +
+          `--program py-${key} set ${key} $i --type int || exit 1; i=$((i+1)); done`,
+          writer,
+          file,
+          stateDir,
+        ]);
+      const script = path.join(import.meta.dirname!, "_writer.ts");
+      const pyKeys = ["py0", "py1", "py2", "py3"];
+      const tsKeys = ["ts0", "ts1", "ts2", "ts3"];
+      const runs = await Promise.all([
+        ...pyKeys.map(pythonLoop),
+        ...tsKeys.map((key) => runScript(script, [file, stateDir, key, `${writes}`])),
+      ]);
+      runs.forEach((done, i) => assert.equal(done.code, 0, `writer ${i}: ${done.stderr}`));
+      const keys = [...pyKeys, ...tsKeys];
+      assert.deepEqual(
+        JSON.parse(fs.readFileSync(file, "utf8")),
+        Object.fromEntries(keys.map((key) => [key, writes])),
+      );
+      assert.deepEqual(leftovers(dir), []);
+      // Both find the same journal (same hash of the path): one line per write, in order per writer.
+      const { entries, skipped } = readJournal(statePaths(stateDir, file).journal);
+      assert.deepEqual(skipped, []);
+      assert.equal(entries.length, keys.length * writes);
+      for (const key of keys) {
+        const mine = entries.filter((entry) => entry.key === key);
+        assert.deepEqual(mine.map((e) => e.new), Array.from({ length: writes }, (_, i) => i + 1));
+        assert.deepEqual(mine.map((e) => e.old), [
+          undefined,
+          ...Array.from({ length: writes - 1 }, (_, i) => i + 1),
+        ]);
+      }
+      assert.deepEqual(fs.readdirSync(path.join(stateDir, "journal")), [
+        path.basename(statePaths(stateDir, file).journal),
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
+
+test(
+  "interop: the Python writer refuses a broken file and leaves it byte for byte",
+  { skip },
+  async () => {
+    const dir = tempDir();
+    try {
+      const stateDir = path.join(dir, "state");
+      for (const [name, text] of [["config.json", '{"a": 1,,}'], ["config.toml", "a = = 1\n"]]) {
+        const file = path.join(dir, name);
+        fs.writeFileSync(file, text);
+        const done = await py(file, stateDir, "set", "b", "2");
+        assert.equal(done.code, 3, done.stderr);
+        assert.match(done.stderr, /nothing was written/);
+        assert.equal(fs.readFileSync(file, "utf8"), text);
+      }
+      assert.deepEqual(fs.readdirSync(dir).sort(), ["config.json", "config.toml"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
+
+test(
+  "interop: the Python writer edits TOML lines, keeps comments, honours strata's lock",
+  { skip },
+  async () => {
+    const dir = tempDir();
+    try {
+      const file = path.join(dir, "config.toml");
+      const stateDir = path.join(dir, "state");
+      fs.writeFileSync(
+        file,
+        '# settings\nname = "demo" # shown in the title\n\n[db]\nport = 5432\n',
+      );
+      fs.chmodSync(file, 0o640);
+      assert.equal((await py(file, stateDir, "set", "db.port", "5433", "--type", "int")).code, 0);
+      assert.equal((await py(file, stateDir, "set", "name", "new")).code, 0);
+      assert.equal((await py(file, stateDir, "set", "db.user", "ana")).code, 0);
+      assert.equal(
+        fs.readFileSync(file, "utf8"),
+        '# settings\nname = "new" # shown in the title\n\n[db]\nport = 5433\nuser = "ana"\n',
+      );
+      if (process.platform !== "win32") assert.equal(fs.statSync(file).mode & 0o777, 0o640);
+      const { entries } = readJournal(statePaths(stateDir, file).journal);
+      assert.deepEqual(entries.map((e) => [e.key, e.old, e.new, e.program]), [
+        ["db.port", 5432, 5433, "strata_writer.py"],
+        ["name", "demo", "new", "strata_writer.py"],
+        ["db.user", undefined, "ana", "strata_writer.py"],
+      ]);
+      assert.equal(listBackups(statePaths(stateDir, file).backupDir).length, 3);
+      // While the TypeScript side holds the lock, the Python writer waits, then times out naming it.
+      let timedOut: { status: number | null; stderr: string } | undefined;
+      await updateFile(file, (current) => {
+        const args = [
+          "--file",
+          file,
+          "--state-dir",
+          stateDir,
+          "--timeout",
+          "0.2",
+          "set",
+          "name",
+          "x",
+        ];
+        timedOut = spawnSync("python3", [writer, ...args], { encoding: "utf8" });
+        return { text: current!, changes: [] };
+      }, { stateDir, program: "ts-holder" });
+      assert.equal(timedOut!.status, 4);
+      assert.match(
+        timedOut!.stderr,
+        new RegExp(`is locked by process ${process.pid} on host .* \\(program "ts-holder"`),
+      );
+      assert.match(fs.readFileSync(file, "utf8"), /^name = "new"/m);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
