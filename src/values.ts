@@ -111,8 +111,27 @@ const specialFloat = /^[+-]?(inf|nan)$/;
 const int64Min = -(2n ** 63n);
 const int64Max = 2n ** 63n - 1n;
 
-function notA(text: string, type: ValueType, hint: string): StrataError {
-  return new StrataError("type", `${JSON.stringify(text)} is not ${typeNames[type]}${hint}`);
+/**
+ * A person's text that does not fit a type. `reason` is the short form
+ * (`"abc" is not an integer`) for callers that add where the type comes
+ * from; `hint` says how to write a fitting value.
+ */
+export class ConversionError extends StrataError {
+  /** `"abc" is not an integer`. */
+  readonly reason: string;
+  /** How to write a fitting value, e.g. `write digits such as 42`; may be empty. */
+  readonly hint: string;
+
+  constructor(reason: string, hint: string) {
+    super("type", hint ? `${reason} (${hint})` : reason);
+    this.name = "ConversionError";
+    this.reason = reason;
+    this.hint = hint;
+  }
+}
+
+function notA(text: string, type: ValueType, hint: string): ConversionError {
+  return new ConversionError(`${JSON.stringify(text)} is not ${typeNames[type]}`, hint);
 }
 
 /** Reads a TOML integer: a `number` when exact, else a `bigint`. */
@@ -124,10 +143,10 @@ function toInt(text: string): number | bigint {
   } else if (radixInt.test(t)) {
     big = BigInt(t.replace(/_/g, ""));
   } else {
-    throw notA(text, "int", " (write digits such as 42, -7, 1_000 or 0xff)");
+    throw notA(text, "int", "write digits such as 42, -7, 1_000 or 0xff");
   }
   if (big < int64Min || big > int64Max) {
-    throw notA(text, "int", " (out of the 64-bit range -2^63 to 2^63-1)");
+    throw notA(text, "int", "out of the 64-bit range -2^63 to 2^63-1");
   }
   return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER)
     ? Number(big)
@@ -140,7 +159,7 @@ function toFloat(text: string): number {
     if (t.endsWith("nan")) return NaN;
     return t.startsWith("-") ? -Infinity : Infinity;
   }
-  if (!decimalFloat.test(t)) throw notA(text, "float", " (write a number such as 3.14 or 1e6)");
+  if (!decimalFloat.test(t)) throw notA(text, "float", "write a number such as 3.14 or 1e6");
   return Number(t.replace(/_/g, ""));
 }
 
@@ -157,7 +176,7 @@ const boolWords: Record<string, boolean> = {
 
 function toBool(text: string): boolean {
   const b = boolWords[text.trim().toLowerCase()];
-  if (b === undefined) throw notA(text, "bool", " (write true or false)");
+  if (b === undefined) throw notA(text, "bool", "write true or false");
   return b;
 }
 
@@ -165,14 +184,14 @@ function toDate(text: string): TomlDateTime {
   try {
     return TomlDateTime.parse(text.trim());
   } catch {
-    throw notA(text, "date", " (write e.g. 1979-05-27T07:32:00Z, 1979-05-27 or 07:32:00)");
+    throw notA(text, "date", "write e.g. 1979-05-27T07:32:00Z, 1979-05-27 or 07:32:00");
   }
 }
 
 /** Refuses `null` anywhere inside a value from JSON: TOML cannot hold it. */
 function checkNoNull(value: unknown, text: string): void {
   if (value === null) {
-    throw notA(text, "json", " (null has no TOML form: leave the key out or unset it)");
+    throw notA(text, "json", "null has no TOML form: leave the key out or unset it");
   }
   if (Array.isArray(value)) { for (const v of value) checkNoNull(v, text); }
   else if (isTable(value)) { for (const v of Object.values(value)) checkNoNull(v, text); }
@@ -184,7 +203,7 @@ function toJson(text: string, tomlInline?: (text: string) => unknown): unknown {
     value = JSON.parse(text);
   } catch (e) {
     if (!tomlInline) {
-      throw notA(text, "json", `: ${(e as Error).message}`);
+      throw notA(text, "json", `not JSON: ${(e as Error).message}`);
     }
     try {
       return tomlInline(text);
@@ -192,7 +211,7 @@ function toJson(text: string, tomlInline?: (text: string) => unknown): unknown {
       throw notA(
         text,
         "json",
-        ' (write JSON such as ["a", "b"] or {"k": 1}, or TOML such as { k = 1 })',
+        'write JSON such as ["a", "b"] or {"k": 1}, or TOML such as { k = 1 }',
       );
     }
   }

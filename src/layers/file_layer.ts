@@ -1,0 +1,203 @@
+/**
+ * Reading one layer's file: its values, the lines of its keys (on demand),
+ * and the read fallback: a file that does not parse is reported once (where,
+ * why, and the command that mends it) and its newest backup that parses is
+ * used instead, so a cron job keeps running. No lock is taken.
+ *
+ * @module
+ */
+
+import { readFileSync, statSync } from "node:fs";
+import { StrataError } from "../errors.ts";
+import type { FileFormat } from "../platform/paths.ts";
+import { listBackups } from "../store/backup.ts";
+import { resolveTarget } from "../store/resolve_target.ts";
+import { statePaths } from "../store/state_paths.ts";
+import { positionOf } from "../toml/errors.ts";
+import { type ConfigDocument, parseDocument, parseValues } from "./document.ts";
+
+/** A layer file as read (or found missing, or found unusable). */
+export interface FileRead {
+  /** The file's path. */
+  file: string;
+  /** Its format. */
+  format: FileFormat;
+  /** `ok`: values read (maybe from a backup); `no-file`; `unreadable`: see `error`. */
+  status: "ok" | "no-file" | "unreadable";
+  /** Identity of the version read (inode, size, times); undefined when missing. */
+  stamp?: string;
+  /** The values (status `ok`). */
+  values?: Record<string, unknown>;
+  /** Set when the file does not parse and these values come from this backup. */
+  backup?: { id: string; path: string; time: string };
+  /** Why the file cannot be used (status `unreadable`). */
+  error?: StrataError;
+  /** A warning to report once (the fallback to a backup). */
+  warning?: string;
+  /** The parsed document of the text in use (lines and kinds), parsed on first call. */
+  document(): ConfigDocument | undefined;
+}
+
+/** Options of {@link readFileLayer}. */
+export interface ReadFileOptions {
+  /** The app's state folder, where backups are; without it there is no fallback. */
+  stateDir?: string;
+  /** The commands that mend the file, for messages, e.g. `strata --app demo edit`. */
+  mend?: { edit: string; restore: string };
+  /** The previous read: returned as it is when the file has not changed. */
+  previous?: FileRead;
+}
+
+/** The file's identity for change detection: inode, size, modification and change times. */
+function stampOf(file: string): string | undefined | Error {
+  try {
+    const s = statSync(file);
+    if (!s.isFile()) return new Error("not a regular file");
+    return `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    return e as Error;
+  }
+}
+
+function ioProblem(file: string, cause: unknown): StrataError {
+  const code = (cause as { code?: string }).code;
+  const why = code === "EACCES" || code === "EPERM"
+    ? "permission denied"
+    : code === "EISDIR"
+    ? "it is a folder"
+    : (cause as Error).message;
+  return new StrataError(
+    "io",
+    `cannot read ${file}: ${why}. To fix: check the file's owner and mode (ls -l ${file}), ` +
+      `or move it away if it is not a configuration file`,
+    { cause },
+  );
+}
+
+/** Decodes UTF-8 strictly (a byte-order mark is dropped); a bad byte is a located parse error. */
+function decode(bytes: Uint8Array, file: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    const loose = new TextDecoder("utf-8").decode(bytes);
+    const { line, column } = positionOf(loose, loose.indexOf("\uFFFD"));
+    throw Object.assign(
+      new StrataError(
+        "parse",
+        `${file}: line ${line}, column ${column}: the file is not valid UTF-8`,
+      ),
+      { line, column, reason: "the file is not valid UTF-8" },
+    );
+  }
+}
+
+function readText(file: string): string {
+  return decode(readFileSync(file), file);
+}
+
+interface Located {
+  line?: number;
+  column?: number;
+  reason?: string;
+  message: string;
+}
+
+function whereText(file: string, e: Located): string {
+  return e.line !== undefined
+    ? `${file}:${e.line}:${e.column}: ${e.reason ?? e.message}`
+    : `${file}: ${e.message}`;
+}
+
+/**
+ * Reads a layer file. Returns `previous` when the file is unchanged (same
+ * stamp); otherwise stats, reads and parses it. A file that does not parse
+ * falls back to its newest backup that does, with a warning; when none
+ * does, the read is `unreadable` with a `parse` error that says how to mend it.
+ */
+export function readFileLayer(
+  file: string,
+  format: FileFormat,
+  options: ReadFileOptions = {},
+): FileRead {
+  const stamp = stampOf(file);
+  const prev = options.previous;
+  if (prev && typeof stamp === "string" && prev.stamp === stamp) return prev;
+  let doc: ConfigDocument | undefined;
+  let docText: string | undefined;
+  const base = {
+    file,
+    format,
+    document(): ConfigDocument | undefined {
+      if (doc === undefined && docText !== undefined) doc = parseDocument(docText, format, file);
+      return doc;
+    },
+  };
+  if (stamp === undefined) return { ...base, status: "no-file" };
+  if (stamp instanceof Error) {
+    return { ...base, status: "unreadable", error: ioProblem(file, stamp) };
+  }
+  let text: string;
+  try {
+    text = readText(file);
+  } catch (e) {
+    if (e instanceof StrataError) return fallback(e as StrataError & Located);
+    return { ...base, status: "unreadable", stamp, error: ioProblem(file, e) };
+  }
+  try {
+    const parsed = parseValues(text, format, file);
+    docText = text;
+    doc = parsed.document;
+    return { ...base, status: "ok", stamp, values: parsed.values };
+  } catch (e) {
+    if (e instanceof StrataError && e.code === "parse") return fallback(e as StrataError & Located);
+    throw e;
+  }
+
+  function fallback(error: StrataError & Located): FileRead {
+    const where = whereText(file, error);
+    const mend = options.mend
+      ? ` To mend it: ${options.mend.edit} (or go back to the last good version: ${options.mend.restore}).`
+      : "";
+    for (const b of backupsOf(file, options.stateDir)) {
+      try {
+        const text = readText(b.path);
+        const parsed = parseValues(text, format, b.path);
+        docText = text;
+        doc = parsed.document;
+        return {
+          ...base,
+          status: "ok",
+          stamp: stamp as string,
+          values: parsed.values,
+          backup: { id: b.id, path: b.path, time: b.time },
+          warning: `${where}; using its backup of ${b.time} (${b.path}) instead.${mend}`,
+        };
+      } catch {
+        // This backup does not parse either (or went away): try an older one.
+      }
+    }
+    return {
+      ...base,
+      status: "unreadable",
+      stamp: stamp as string,
+      error: new StrataError(
+        "parse",
+        `${where}; no backup of it parses either, so it cannot be read.${
+          mend || " Fix the file in an editor."
+        }`,
+        { cause: error },
+      ),
+    };
+  }
+}
+
+function backupsOf(file: string, stateDir: string | undefined) {
+  if (stateDir === undefined) return [];
+  try {
+    return listBackups(statePaths(stateDir, resolveTarget(file)).backupDir);
+  } catch {
+    return [];
+  }
+}
