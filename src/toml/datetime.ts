@@ -181,7 +181,7 @@ function digits(
   let n = 0;
   for (let i = 0; i < count; i++) {
     const c = src.charCodeAt(at + i);
-    if (c < 48 || c > 57) fail(`invalid ${what}: expected ${count} digits`, at + i);
+    if (!(c >= 48 && c <= 57)) fail(`invalid ${what}: expected ${count} digits`, at + i);
     n = n * 10 + (c - 48);
   }
   return n;

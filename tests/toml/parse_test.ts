@@ -190,6 +190,7 @@ test("errors: exact line, column and reason for typical mistakes", () => {
     ],
     ["when = 2023-02-30\n", 1, 16, "invalid date: day 30 does not exist in 2023-02"],
     ["t = 24:00:00\n", 1, 5, "invalid time: hour 24 is over 23"],
+    ["t = 1987-07-05T17:45:5", 1, 23, "invalid time: expected 2 digits"],
     [
       "p = { x = 1, y = 2, }\n",
       1,
