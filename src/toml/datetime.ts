@@ -37,11 +37,12 @@ export interface TomlDateTimeFields {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TomlDateTime } from "./datetime.ts";
  * const d = TomlDateTime.parse("1979-05-27 07:32:00.500-07:00");
- * console.assert(d.kind === "offset-date-time");
- * console.assert(d.toString() === "1979-05-27T07:32:00.500-07:00");
- * console.assert(d.toDate().toISOString() === "1979-05-27T14:32:00.500Z");
+ * assert.ok(d.kind === "offset-date-time");
+ * assert.ok(d.toString() === "1979-05-27T07:32:00.500-07:00");
+ * assert.ok(d.toDate().toISOString() === "1979-05-27T14:32:00.500Z");
  * ```
  */
 export class TomlDateTime implements TomlDateTimeFields {

@@ -13,14 +13,15 @@ import { StrataError } from "../errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parse } from "./parse.ts";
  * import { TomlParseError } from "./errors.ts";
- * try {
- *   parse('host "example.org"');
- * } catch (e) {
- *   console.assert(e instanceof TomlParseError);
- *   console.assert((e as TomlParseError).message === 'line 1, column 6: expected "=" after key "host"');
- * }
+ * assert.throws(
+ *   () => parse('host "example.org"'),
+ *   (e) =>
+ *     e instanceof TomlParseError && e.line === 1 && e.column === 6 &&
+ *     e.message === 'line 1, column 6: expected "=" after key "host"',
+ * );
  * ```
  */
 export class TomlParseError extends StrataError {

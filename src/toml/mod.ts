@@ -10,9 +10,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parse, stringify } from "./mod.ts";
  * const value = parse("[server]\nport = 8080 # the default\n");
- * console.assert(stringify(value) === "[server]\nport = 8080\n");
+ * assert.ok(stringify(value) === "[server]\nport = 8080\n");
  * ```
  *
  * @module

@@ -27,11 +27,12 @@ export interface ParseOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parse } from "./parse.ts";
  * const config = parse('title = "demo"\n[db]\nport = 5432\nbig = 9007199254740993\n');
- * console.assert(config.title === "demo");
- * console.assert((config.db as { port: number }).port === 5432);
- * console.assert((config.db as { big: bigint }).big === 9007199254740993n);
+ * assert.ok(config.title === "demo");
+ * assert.ok((config.db as { port: number }).port === 5432);
+ * assert.ok((config.db as { big: bigint }).big === 9007199254740993n);
  * ```
  */
 export function parse(text: string, options: ParseOptions = {}): TomlTable {

@@ -36,9 +36,10 @@ const I64_MIN = -9223372036854775808n;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { stringify } from "./stringify.ts";
  * const text = stringify({ title: "demo", db: { host: "localhost", ports: [5432, 5433] } });
- * console.assert(text === 'title = "demo"\n\n[db]\nhost = "localhost"\nports = [5432, 5433]\n');
+ * assert.ok(text === 'title = "demo"\n\n[db]\nhost = "localhost"\nports = [5432, 5433]\n');
  * ```
  */
 export function stringify(table: TomlTable, options: StringifyOptions = {}): string {
@@ -56,9 +57,10 @@ export function stringify(table: TomlTable, options: StringifyOptions = {}): str
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatValue } from "./stringify.ts";
- * console.assert(formatValue({ a: 1, "b c": [true, "x"] }) === '{ a = 1, "b c" = [true, "x"] }');
- * console.assert(formatValue(1.0, { bigint: true }) === "1.0");
+ * assert.ok(formatValue({ a: 1, "b c": [true, "x"] }) === '{ a = 1, "b c" = [true, "x"] }');
+ * assert.ok(formatValue(1.0, { bigint: true }) === "1.0");
  * ```
  */
 export function formatValue(value: unknown, options: StringifyOptions = {}): string {
@@ -71,10 +73,11 @@ export function formatValue(value: unknown, options: StringifyOptions = {}): str
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatKey } from "./stringify.ts";
- * console.assert(formatKey("port") === "port");
- * console.assert(formatKey("eu.west") === '"eu.west"');
- * console.assert(formatKey("") === '""');
+ * assert.ok(formatKey("port") === "port");
+ * assert.ok(formatKey("eu.west") === '"eu.west"');
+ * assert.ok(formatKey("") === '""');
  * ```
  */
 export function formatKey(segment: string): string {
