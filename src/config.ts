@@ -89,6 +89,8 @@ export interface OpenOptions {
   home?: string;
   /** Who writes, for the lock and the journal (default `strata`). */
   program?: string;
+  /** How long a write waits for another writer's lock, ms (default: strata's `lock.timeout_ms`, 10000). */
+  lockTimeoutMs?: number;
 }
 
 /** Where a value came from. */
@@ -290,6 +292,7 @@ export class Config {
   #defaults?: string | Record<string, unknown>;
   #overrides: OverrideLayer;
   #program: string;
+  #lockTimeoutMs?: number;
   #reads = new Map<string, FileRead>();
   #reported = new Set<string>();
   #pending: string[] = [];
@@ -321,6 +324,7 @@ export class Config {
     this.#defaults = options.defaults;
     this.#overrides = parseOverrides(options.overrides ?? []);
     this.#program = options.program ?? "strata";
+    this.#lockTimeoutMs = options.lockTimeoutMs;
   }
 
   /** The folder of this configuration's backups and journal. */
@@ -946,7 +950,7 @@ export class Config {
         layer: target.layer,
         program: this.#program,
         keepBackups: settings.keep,
-        lockTimeoutMs: settings.timeout,
+        lockTimeoutMs: this.#lockTimeoutMs ?? settings.timeout,
         staleLockMs: settings.stale,
         isValid: (text) => {
           try {
