@@ -101,11 +101,11 @@ export function compile(o: CompileOptions): void {
 }
 
 /**
- * Builds the plain JS bundle (what `--compile` embeds) and returns its
- * text without its first line (the `// @bun` pragma, which `--bytecode`
- * changes), for the embedded-program check.
+ * Builds the plain JS bundle of the program (what `--compile` embeds, up to
+ * identifier renaming and a few helpers) and returns its text, for the
+ * embedded-program check.
  */
-export function bundleBody(o: Omit<CompileOptions, "bunTarget">): string {
+export function bundleText(o: Omit<CompileOptions, "bunTarget">): string {
   const args = [
     "build",
     "--target=bun",
@@ -116,8 +116,7 @@ export function bundleBody(o: Omit<CompileOptions, "bunTarget">): string {
     `--outfile=${o.outfile}`,
   ];
   run(bunPath(), args, "bun build (bundle for the embedded-program check)");
-  const text = readFileSync(o.outfile, "utf8");
-  return text.slice(text.indexOf("\n") + 1).trimEnd();
+  return readFileSync(o.outfile, "utf8");
 }
 
 /**

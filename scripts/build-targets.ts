@@ -20,7 +20,7 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:f
 import { isAbsolute, join, resolve } from "node:path";
 import { parseBuildArgs, USAGE } from "./_build_args.ts";
 import { formatChecksums, parseChecksums, sha256File } from "./_build_checksums.ts";
-import { bundleBody, compile, gitCommit, RELEASE_FLAGS, REPO_ROOT } from "./_build_compile.ts";
+import { bundleText, compile, gitCommit, RELEASE_FLAGS, REPO_ROOT } from "./_build_compile.ts";
 import { measureFlags, measureTable } from "./_build_measure.ts";
 import { hostTarget, installEmulators, planRun, stopWine } from "./_build_runners.ts";
 import { findOnPath } from "./_build_shims.ts";
@@ -143,13 +143,13 @@ function checkOne(
 ): Row {
   const binary = join(outDir, fileNameOf(t));
   const size = formatSize(statSync(binary).size);
-  const body = bundleBody({
+  const bundle = bundleText({
     entry,
     outfile: join(scratch, `bundle-${t.name}.js`),
     flags: RELEASE_FLAGS,
     defines: defines(t, commit),
   });
-  const inspected = inspectBinary(binary, t, body);
+  const inspected = inspectBinary(binary, t, bundle);
   if (!inspected.ok) {
     return { ok: false, cells: [t.name, size, "inspected", `FAIL: ${inspected.detail}`] };
   }
@@ -173,7 +173,7 @@ function checkOne(
   const how = `ran: ${plan.runner.how}`;
   log(`checked ${t.name}: ${smoke.ok ? "ok" : `FAIL: ${smoke.detail}`}`);
   const result = smoke.ok
-    ? `ok (${secs} s): ${smoke.detail}; header ok, bundle embedded`
+    ? `ok (${secs} s): ${smoke.detail}; ${inspected.detail}`
     : `FAIL: ${smoke.detail}`;
   return { ok: smoke.ok, cells: [t.name, size, how, result] };
 }
