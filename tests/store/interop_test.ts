@@ -162,3 +162,73 @@ test(
     }
   },
 );
+
+const shells = ["sh", "bash"].filter((shell) => spawnSync(shell, ["-c", "exit 0"]).status === 0);
+const shWriter = path.resolve(import.meta.dirname!, "../../examples/sh/strata_set.sh");
+
+test("interop: POSIX sh writers and TypeScript writers on one TOML file lose nothing", {
+  skip: shells.length > 0 && process.platform !== "win32" ? false : "no POSIX shell here",
+  timeout: 120_000,
+}, async () => {
+  const dir = tempDir();
+  try {
+    const file = path.join(dir, "config.toml");
+    const stateDir = path.join(dir, "state");
+    fs.writeFileSync(file, '# shared by shell scripts and strata\ntitle = "demo"\n');
+    const writes = 6;
+    const shellLoop = (key: string, shell: string) =>
+      run(shell, [
+        "-c",
+        `i=1; while [ $i -le ${writes} ]; do "$0" "$1" -t int -p sh-${key} "$2" "$3" ${key} $i ` +
+        `|| exit 1; i=$((i+1)); done`,
+        shell,
+        shWriter,
+        file,
+        stateDir,
+      ]);
+    const script = path.join(import.meta.dirname!, "_writer.ts");
+    const shKeys = ["sh0", "sh1", "sh2"];
+    const tsKeys = ["ts0", "ts1", "ts2"];
+    const runs = await Promise.all([
+      ...shKeys.map((key, i) => shellLoop(key, shells[i % shells.length])),
+      ...tsKeys.map((key) => runScript(script, [file, stateDir, key, `${writes}`])),
+    ]);
+    runs.forEach((done, i) => assert.equal(done.code, 0, `writer ${i}: ${done.stderr}`));
+    const text = fs.readFileSync(file, "utf8");
+    assert.ok(text.startsWith('# shared by shell scripts and strata\ntitle = "demo"\n'), text);
+    const lines = text.trim().split("\n").slice(2).sort();
+    assert.deepEqual(lines, [...shKeys, ...tsKeys].map((key) => `${key} = ${writes}`).sort());
+    assert.deepEqual(leftovers(dir), []);
+    const { entries, skipped } = readJournal(statePaths(stateDir, file).journal);
+    assert.deepEqual(skipped, []);
+    assert.equal(entries.length, 6 * writes);
+    for (const key of [...shKeys, ...tsKeys]) {
+      const mine = entries.filter((entry) => entry.key === key);
+      assert.deepEqual(mine.map((e) => e.new), Array.from({ length: writes }, (_, i) => i + 1));
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("interop: the sh writer refuses TOML it cannot check, byte for byte", {
+  skip: shells.length > 0 && process.platform !== "win32" ? false : "no POSIX shell here",
+}, async () => {
+  const dir = tempDir();
+  try {
+    const file = path.join(dir, "config.toml");
+    const text = "a = 1\nb = { c = 2 }\n";
+    fs.writeFileSync(file, text);
+    const done = await run("sh", [shWriter, file, path.join(dir, "state"), "a", "x"]);
+    assert.equal(done.code, 3);
+    assert.equal(
+      done.stderr,
+      `strata_set.sh: ${file}:2: a value this writer cannot check (only strings, integers, ` +
+        `decimal floats, booleans); nothing was written. To fix: use strata (or the Python writer) for this file.\n`,
+    );
+    assert.equal(fs.readFileSync(file, "utf8"), text);
+    assert.deepEqual(fs.readdirSync(dir), ["config.toml"]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
