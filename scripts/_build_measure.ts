@@ -49,8 +49,9 @@ export const FLAG_VARIANTS: ReadonlyArray<{ name: string; flags: BuildFlags }> =
   { name: "minify+bytecode+sourcemap", flags: { minify: true, bytecode: true, sourcemap: true } },
 ];
 
-/** Runs per command (after 3 warm-up runs). */
-const RUNS = 30;
+/** Rounds over all commands, and runs per command in each (after 2 warm-up runs). */
+const ROUNDS = 4;
+const RUNS_PER_ROUND = 15;
 
 /**
  * Builds every variant into `scratch`, measures them, returns the figures.
@@ -109,21 +110,23 @@ export function measureFlags(
   return {
     variants,
     tool: hyperfine === null
-      ? `internal timer, ${RUNS} runs`
-      : `hyperfine -N, ${RUNS} runs, 3 warm-up`,
+      ? `internal timer, ${ROUNDS}x${RUNS_PER_ROUND} runs`
+      : `hyperfine -N, ${ROUNDS} rounds x ${RUNS_PER_ROUND} runs`,
   };
 }
 
 /**
- * The measurement as a table: size, and each command's mean ± stddev
- * (median), with the time above hello-world's start-up.
+ * The measurement as a table: size, and for each command the median and
+ * fastest run, and the median above hello-world's (the floor any
+ * Bun-compiled program pays). Medians and minima, not means: other work on
+ * a shared machine adds long outliers.
  *
  * @example
  * ```ts
  * import { measureTable } from "./_build_measure.ts";
- * const t = { mean: 30, stddev: 1, median: 30, min: 29 };
+ * const t = { mean: 31, stddev: 1, median: 30, min: 29 };
  * const text = measureTable([{ name: "hello-world", size: 1e8, version: t, get: null }]);
- * console.assert(text.includes("| hello-world | 100.0 MB | 30.0 ± 1.0 (30.0)"));
+ * console.assert(text.includes("| hello-world | 100.0 MB | 30.0 (min 29.0, +0.0)"));
  * ```
  */
 export function measureTable(variants: readonly Variant[]): string {
@@ -131,14 +134,14 @@ export function measureTable(variants: readonly Variant[]): string {
   const cell = (t: Timing | null) => {
     if (t === null) return "-";
     const over = floor === null ? "" : `, +${(t.median - floor).toFixed(1)}`;
-    return `${t.mean.toFixed(1)} ± ${t.stddev.toFixed(1)} (${t.median.toFixed(1)}${over})`;
+    return `${t.median.toFixed(1)} (min ${t.min.toFixed(1)}${over})`;
   };
   return renderTable(
     [
       "build",
       "size",
-      "--version ms: mean ± sd (median, + over hello)",
-      "get ms: mean ± sd (median, + over hello)",
+      "--version ms: median (min, + over hello)",
+      "get ms: median (min, + over hello)",
     ],
     variants.map((v) => [v.name, formatSize(v.size), cell(v.version), cell(v.get)]),
   );
@@ -167,31 +170,22 @@ function timeWithHyperfine(
   cwd: string,
   scratch: string,
 ): Map<string, Timing> {
-  const json = join(scratch, "hyperfine.json");
-  const args = [
-    "-N",
-    "--warmup",
-    "3",
-    "--runs",
-    String(RUNS),
-    "--style",
-    "none",
-    "--export-json",
-    json,
-  ];
-  for (const c of commands) args.push("-n", c.name, c.argv.join(" "));
-  const r = spawnSync(hyperfine, args, { env, cwd, encoding: "utf8", maxBuffer: 1 << 24 });
-  if (r.status !== 0) throw new Error(`hyperfine failed (exit ${r.status}): ${r.stderr.trim()}`);
-  const report = JSON.parse(readFileSync(json, "utf8")) as {
-    results: Array<{ command: string; mean: number; stddev: number; median: number; min: number }>;
-  };
-  const ms = (s: number) => s * 1000;
-  return new Map(report.results.map((x) => [x.command, {
-    mean: ms(x.mean),
-    stddev: ms(x.stddev ?? 0),
-    median: ms(x.median),
-    min: ms(x.min),
-  }]));
+  const samples = new Map<string, number[]>(commands.map((c) => [c.name, []]));
+  // Several short rounds over all commands, so a burst of load from other
+  // work on this shared machine spreads over every variant, not just one.
+  for (let round = 0; round < ROUNDS; round++) {
+    const json = join(scratch, `hyperfine-${round}.json`);
+    const args = ["-N", "--warmup", "2", "--runs", String(RUNS_PER_ROUND), "--style", "none"];
+    args.push("--export-json", json);
+    for (const c of commands) args.push("-n", c.name, c.argv.join(" "));
+    const r = spawnSync(hyperfine, args, { env, cwd, encoding: "utf8", maxBuffer: 1 << 24 });
+    if (r.status !== 0) throw new Error(`hyperfine failed (exit ${r.status}): ${r.stderr.trim()}`);
+    const report = JSON.parse(readFileSync(json, "utf8")) as {
+      results: Array<{ command: string; times: number[] }>;
+    };
+    for (const x of report.results) samples.get(x.command)!.push(...x.times.map((t) => t * 1000));
+  }
+  return new Map([...samples].map(([name, times]) => [name, summarize(times)]));
 }
 
 function timeInternally(
@@ -199,17 +193,17 @@ function timeInternally(
   env: Record<string, string>,
   cwd: string,
 ): Map<string, Timing> {
-  const result = new Map<string, Timing>();
-  for (const c of commands) {
-    const samples: number[] = [];
-    for (let i = 0; i < RUNS + 3; i++) {
-      const start = performance.now();
-      spawnSync(c.argv[0], c.argv.slice(1), { env, cwd, stdio: "ignore" });
-      if (i >= 3) samples.push(performance.now() - start);
+  const samples = new Map<string, number[]>(commands.map((c) => [c.name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const c of commands) {
+      for (let i = 0; i < RUNS_PER_ROUND + 2; i++) {
+        const start = performance.now();
+        spawnSync(c.argv[0], c.argv.slice(1), { env, cwd, stdio: "ignore" });
+        if (i >= 2) samples.get(c.name)!.push(performance.now() - start);
+      }
     }
-    result.set(c.name, summarize(samples));
   }
-  return result;
+  return new Map([...samples].map(([name, times]) => [name, summarize(times)]));
 }
 
 /**
