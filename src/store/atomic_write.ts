@@ -65,9 +65,7 @@ export function writeFileAtomic(
   const real = options.resolved ? target : resolveTarget(target);
   const dir = path.dirname(real);
   const existing = statIfExists(real);
-  if (existing && !existing.isFile()) {
-    throw notRegularFile(real);
-  }
+  if (existing) assertWritable(real, existing);
   ensureFolder(dir, real);
   const temp = path.join(dir, `.${path.basename(real)}.${process.pid}.${randomHex()}.tmp`);
   let fd: number | undefined;
@@ -99,6 +97,29 @@ export function notRegularFile(file: string): StrataError {
     `cannot write ${file}: it is not a regular file (a folder, device or pipe). ` +
       `Nothing was written. To fix: point strata at a regular file.`,
   );
+}
+
+/**
+ * Refuses a target that is not a regular file, or that is read-only for us:
+ * a rename would replace a read-only file without complaint, but a person
+ * who made it read-only meant "do not change this".
+ */
+export function assertWritable(file: string, stat: fs.Stats): void {
+  if (!stat.isFile()) throw notRegularFile(file);
+  try {
+    fs.accessSync(file, fs.constants.W_OK);
+  } catch (error) {
+    if (errnoOf(error) !== "EACCES" && errnoOf(error) !== "EPERM") {
+      throw ioError(`cannot write ${file}`, file, error);
+    }
+    throw new StrataError(
+      "io",
+      `cannot write ${file}: permission denied: the file is read-only for you ` +
+        `(mode ${(stat.mode & 0o777).toString(8)}, owner uid ${stat.uid}). The file was not ` +
+        `changed. To fix: make it writable (chmod u+w ${file}) or run as its owner.`,
+      { cause: error },
+    );
+  }
 }
 
 /** Creates `dir` (and its parents) with mode 0700 when missing. */

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { StrataError } from "../errors.ts";
 import { errnoOf, ioError } from "./_io_error.ts";
 import { escapeRegExp, removeOrphanTemps } from "./_orphans.ts";
-import { ensureFolder, notRegularFile, writeFileAtomic } from "./atomic_write.ts";
+import { assertWritable, ensureFolder, writeFileAtomic } from "./atomic_write.ts";
 import { backupFile, defaultKeepBackups } from "./backup.ts";
 import { appendJournal, type JournalChange, journalEntries } from "./journal.ts";
 import { acquireLock, lockDefaults } from "./lock.ts";
@@ -160,7 +160,7 @@ export async function updateFile(
 /** Reads the file's bytes; undefined when it does not exist. */
 function readBytes(file: string): Uint8Array | undefined {
   try {
-    if (!fs.statSync(file).isFile()) throw notRegularFile(file);
+    assertWritable(file, fs.statSync(file));
     return fs.readFileSync(file);
   } catch (error) {
     if (errnoOf(error) === "ENOENT") return undefined;
