@@ -394,8 +394,11 @@ def append_journal(journal, entries):
     make_dirs(os.path.dirname(journal))
     text = "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n"
                    for e in entries)
-    fd = os.open(journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    fd = os.open(journal, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
     try:
+        size = os.fstat(fd).st_size
+        if size > 0 and os.pread(fd, 1, size - 1) != b"\n":
+            text = "\n" + text  # end a line torn by a crash first
         os.write(fd, text.encode("utf-8"))
     finally:
         os.close(fd)

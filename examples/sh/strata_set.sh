@@ -377,6 +377,9 @@ entry="{\"time\":\"$(iso_now)\",\"file\":$(json_str "$real"),\"program\":$(json_
 entry="$entry,\"key\":$(json_str "$key")"
 $had_old && entry="$entry,\"old\":$(to_json "$old_toml")"
 $unset_key || entry="$entry,\"new\":$(to_json "$toml_value")"
+# A line torn by a crash is ended first, so it does not swallow this one.
+[ -s "$journal" ] && [ "$(tail -c 1 "$journal" | od -An -tx1 | tr -d ' ')" != 0a ] && entry="
+$entry"
 (umask 077; mkdir -p "$(dirname "$journal")" && printf '%s}\n' "$entry" >>"$journal") ||
   echo "strata_set.sh: warning: $real was written, but the journal $journal could not be appended" >&2
 

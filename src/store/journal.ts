@@ -89,7 +89,8 @@ export function journalEntries(writer: JournalWriter, changes: JournalChange[]):
 
 /**
  * Appends `entries` to the journal at `journalPath` (created 0600 in a 0700
- * folder) in one write, one JSON object per line. Absent values (undefined)
+ * folder) in one write, one JSON object per line. If the journal's last line
+ * was torn (no final newline), it is ended first so only it is lost. Absent values (undefined)
  * are omitted, which is how "the key was not set" is recorded.
  *
  * @example
@@ -110,7 +111,16 @@ export function appendJournal(journalPath: string, entries: JournalEntry[]): voi
   const text = entries.map((entry) => JSON.stringify(entry, jsonSafe) + "\n").join("");
   ensureFolder(path.dirname(journalPath), journalPath);
   try {
-    fs.appendFileSync(journalPath, text, { mode: fileMode });
+    const fd = fs.openSync(journalPath, "a+", fileMode);
+    try {
+      // A line torn by a crash or a full disk must not swallow the next one: end it first.
+      const size = fs.fstatSync(fd).size;
+      const last = new Uint8Array(1);
+      const torn = size > 0 && fs.readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+      fs.writeSync(fd, (torn ? "\n" : "") + text);
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch (error) {
     throw ioError(`cannot append to the journal ${journalPath}`, journalPath, error, false);
   }

@@ -76,3 +76,17 @@ test("journal: a torn last line is skipped and reported; a missing journal is em
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("journal: an append after a torn line starts on a new line, so only the torn one is lost", () => {
+  const dir = tempDir();
+  try {
+    const journal = path.join(dir, "j.ndjson");
+    fs.writeFileSync(journal, '{"key":"a"}\n{"key":"b","ti');
+    appendJournal(journal, journalEntries({ file: "/c", program: "t" }, [{ key: "c", new: 1 }]));
+    const read = readJournal(journal);
+    assert.deepEqual(read.entries.map((e) => e.key), ["a", "c"]);
+    assert.deepEqual(read.skipped, [{ line: 2, text: '{"key":"b","ti' }]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
