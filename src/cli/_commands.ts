@@ -1,0 +1,66 @@
+/**
+ * The table of commands. Each entry loads its module only when that command
+ * runs, so `strata get` pays start-up time for `get` alone.
+ *
+ * @module
+ */
+
+import type { ParseArgsOptionsConfig } from "node:util";
+import type { GlobalOptions } from "./_args.ts";
+
+/** What a command receives: its parsed arguments and where to print. */
+export interface CommandContext {
+  /** The command word. */
+  name: string;
+  /** Global options (`--app`, `--file`, `--defaults`, `--set`, `--debug`). */
+  global: GlobalOptions;
+  /** The command's own flags. */
+  flags: Record<string, string | boolean | string[] | undefined>;
+  /** Positional arguments after the command word. */
+  positionals: string[];
+  /** The environment (tests may pass their own). */
+  env: Record<string, string | undefined>;
+  /** Results go here (stdout). */
+  out: (text: string) => void;
+  /** Warnings go here (stderr). */
+  err: (text: string) => void;
+}
+
+/** A command module: its help text, its own flags, and what it does. */
+export interface Command {
+  /** The full `strata COMMAND --help` text. */
+  help: string;
+  /** The command's own flags, for `node:util` `parseArgs`. */
+  options: ParseArgsOptionsConfig;
+  /** Runs the command and returns the exit code. */
+  run(context: CommandContext): number | Promise<number>;
+}
+
+/** One row of the command table. */
+export interface CommandEntry {
+  /** One line for `strata --help`. */
+  summary: string;
+  /** Loads the command's module (lazily). */
+  load: () => Promise<Command>;
+}
+
+/** Every command, in the order `strata --help` lists them. */
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  get: { summary: "print the value of a key", load: () => import("./get.ts") },
+  set: {
+    summary: "write a key to a layer (the user layer by default)",
+    load: () => import("./set.ts"),
+  },
+  unset: { summary: "remove a key from a layer", load: () => import("./unset.ts") },
+  list: { summary: "show the effective configuration", load: () => import("./list.ts") },
+  explain: {
+    summary: "show every layer's value for a key and which one wins",
+    load: () => import("./explain.ts"),
+  },
+  paths: {
+    summary: "show where every layer lives and whether it exists",
+    load: () => import("./paths.ts"),
+  },
+  help: { summary: "show help for strata or for one command", load: () => import("./help.ts") },
+  version: { summary: "print strata's version", load: () => import("./version.ts") },
+};

@@ -1,0 +1,69 @@
+/**
+ * Opens the {@link Config} a command works on from the global options:
+ * `--app` (or `STRATA_APP`), `--file`, `--defaults` and `--set` items.
+ *
+ * @module
+ */
+
+import { type Config, openConfig } from "../config.ts";
+import { usage } from "./_args.ts";
+import type { CommandContext } from "./_commands.ts";
+
+/**
+ * Opens the configuration named by the command line.
+ *
+ * @example
+ * ```ts ignore
+ * const config = openFromContext(context);
+ * config.get("db.host");
+ * ```
+ */
+export function openFromContext(context: CommandContext): Config {
+  const { global, env } = context;
+  const app = global.app ?? (env.STRATA_APP?.trim() || undefined);
+  return openConfig({
+    app,
+    file: global.file,
+    defaults: global.defaults,
+    overrides: global.set,
+    env,
+    program: `strata ${context.name}`,
+    lockTimeoutMs: lockTimeoutMs(context),
+  });
+}
+
+function lockTimeoutMs(context: CommandContext): number | undefined {
+  const text = context.global.lockTimeout;
+  if (text === undefined) return undefined;
+  const seconds = Number(text);
+  if (text.trim() === "" || !Number.isFinite(seconds) || seconds < 0) {
+    throw usage(
+      context.name,
+      `--lock-timeout wants a number of seconds (like 0.5 or 30), not "${text}"`,
+    );
+  }
+  return Math.round(seconds * 1000);
+}
+
+/**
+ * Prints the read warnings (a file that does not parse, a fallback to a
+ * backup) on stderr, each once, prefixed so a person sees who speaks.
+ */
+export function printWarnings(context: CommandContext, warnings: Iterable<string>): void {
+  const seen = new Set<string>();
+  for (const warning of warnings) {
+    if (seen.has(warning)) continue;
+    seen.add(warning);
+    context.err(`strata: warning: ${warning}\n`);
+  }
+}
+
+/**
+ * Warnings about `<APP>_` environment variables that match no key known from
+ * any layer: a typo in a variable name is otherwise invisible.
+ */
+export function unknownEnvWarnings(config: Config): string[] {
+  return config.unknownEnvVariables().map((name) =>
+    `${name} matches no key known from another layer; check its spelling`
+  );
+}

@@ -1,0 +1,45 @@
+/**
+ * `strata get KEY`: prints the winning value of a key. Exit 1 with nothing
+ * on stdout when no layer sets it (like `git config`).
+ *
+ * @module
+ */
+
+import { expectPositionals } from "./_args.ts";
+import type { CommandContext } from "./_commands.ts";
+import { openFromContext, printWarnings } from "./_open.ts";
+import { formatForPerson, toJson } from "./_output.ts";
+
+/** `strata get --help`. */
+export const help = `Usage: strata [--app NAME | --file PATH] get KEY [--json]
+
+Print the value of KEY from the highest layer that sets it
+(--set, environment, project, user, system, defaults).
+
+A string prints as is; a number, boolean or date-time as its TOML literal;
+a table or an array as TOML. Exit 1, with nothing printed, when no layer
+sets KEY.
+
+Options:
+  --json    print the value as JSON (64-bit integers exact, dates as text)
+
+Examples:
+  strata --app demo get db.host
+  strata --app demo get db --json
+  strata --file ./settings.toml get 'servers."eu.west".port'
+  host=$(strata --app demo get db.host) || host=localhost
+`;
+
+/** The flags of `get`. */
+export const options = { json: { type: "boolean" } } as const;
+
+/** Runs `strata get`. */
+export function run(context: CommandContext): number {
+  const [key] = expectPositionals(context.positionals, "get", ["KEY"]);
+  const config = openFromContext(context);
+  const value = config.get(key);
+  printWarnings(context, config.warnings());
+  if (value === undefined) return 1;
+  context.out(context.flags.json ? `${toJson(value)}\n` : formatForPerson(value));
+  return 0;
+}

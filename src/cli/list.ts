@@ -1,0 +1,64 @@
+/**
+ * `strata list [PREFIX]`: the effective configuration, one leaf per line.
+ *
+ * @module
+ */
+
+import { expectPositionals } from "./_args.ts";
+import type { CommandContext } from "./_commands.ts";
+import { openFromContext, printWarnings, unknownEnvWarnings } from "./_open.ts";
+import { columns, formatLiteral, toJson, where } from "./_output.ts";
+
+/** `strata list --help`. */
+export const help = `Usage: strata [--app NAME | --file PATH] list [PREFIX] [--show-origin] [--json]
+
+Show the effective configuration: every key any layer sets, with the value
+that wins, sorted by key. Tables are shown as their leaves (db.host, db.port);
+arrays as one value. PREFIX limits the list to one table (list db).
+
+Warns on stderr about APP_ environment variables that match no known key.
+
+Options:
+  --show-origin   add where each value comes from (layer, file:line,
+                  environment variable or --set item)
+  --json          print a JSON object: key -> value (with --show-origin,
+                  key -> { "value": ..., "origin": { "layer": ..., ... } })
+
+Examples:
+  strata --app demo list
+  strata --app demo list db --show-origin
+  strata --app demo list --json
+`;
+
+/** The flags of `list`. */
+export const options = {
+  "show-origin": { type: "boolean" },
+  json: { type: "boolean" },
+} as const;
+
+/** Runs `strata list`. */
+export function run(context: CommandContext): number {
+  const [prefix] = expectPositionals(context.positionals, "list", [], ["PREFIX"]);
+  const config = openFromContext(context);
+  const entries = config.list(prefix);
+  const showOrigin = context.flags["show-origin"] === true;
+  if (context.flags.json) {
+    // A null prototype: a key named "__proto__" is an ordinary key here.
+    const object: Record<string, unknown> = Object.create(null);
+    for (const { key, value, origin } of entries) {
+      object[key] = showOrigin ? { value, origin } : value;
+    }
+    context.out(`${toJson(object)}\n`);
+  } else if (showOrigin) {
+    const rows = entries.map((e) => [
+      e.origin.layer,
+      where(e.origin) || "-",
+      `${e.key} = ${formatLiteral(e.value)}`,
+    ]);
+    context.out(columns(rows));
+  } else {
+    context.out(entries.map((e) => `${e.key} = ${formatLiteral(e.value)}\n`).join(""));
+  }
+  printWarnings(context, [...config.warnings(), ...unknownEnvWarnings(config)]);
+  return 0;
+}
