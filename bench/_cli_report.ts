@@ -71,9 +71,7 @@ export function report(results: Timing[], counts: number[]): string {
   const mean = (name: string) => byName.get(name)?.mean;
   const ms = (name: string) => {
     const r = byName.get(name);
-    return r
-      ? `${(r.mean * 1000).toFixed(1)} ± ${((r.stddev ?? 0) * 1000).toFixed(1)}`
-      : "-";
+    return r ? `${(r.mean * 1000).toFixed(1)} ± ${((r.stddev ?? 0) * 1000).toFixed(1)}` : "-";
   };
   const head = ["", ...counts.map((n) => `${n} keys (ms)`)];
   const rows = [
@@ -97,12 +95,8 @@ export function report(results: Timing[], counts: number[]): string {
 }
 
 function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) =>
-    Math.max(...rows.map((row) => (row[i] ?? "").length))
-  );
-  return rows.map((row) =>
-    row.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()
-  )
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "").length)));
+  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd())
     .join("\n") + "\n";
 }
 
