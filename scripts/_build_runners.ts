@@ -14,8 +14,8 @@ import { HEADER_BYTES, readHeader } from "./_build_headers.ts";
 import {
   buildMuslLibstdcxx,
   buildProcessPrngDll,
-  canBuildMuslLibstdcxx,
   findOnPath,
+  muslToolchainDir,
   wineHasProcessPrng,
 } from "./_build_shims.ts";
 import { nativeTarget, type Target } from "./_build_targets.ts";
@@ -41,6 +41,11 @@ export const EMULATOR_PACKAGES: Readonly<Record<string, string>> = {
   "musl": "musl's loader /lib/ld-musl-x86_64.so.1 for linux-x64-musl",
   "musl-tools": "musl-gcc, to link a libstdc++.so.6 for musl",
   "libstdc++-12-pic": "the libstdc++ PIC kit that libstdc++.so.6 for musl is linked from",
+  "musl:arm64":
+    "musl's loader /lib/ld-musl-aarch64.so.1 for linux-arm64-musl (needs dpkg multiarch arm64)",
+  "musl-dev:arm64": "musl's arm64 headers, libc and specs for the cross compiler",
+  "gcc-aarch64-linux-gnu": "the arm64 cross compiler that links libstdc++.so.6 for arm64 musl",
+  "libstdc++-12-pic-arm64-cross": "the arm64 libstdc++ PIC kit",
   "wine": "Wine, for windows-x64",
   "wine64": "Wine's 64-bit loader",
   "gcc-mingw-w64-x86-64-win32": "builds the ProcessPrng DLL that Wine 8.0 lacks",
@@ -49,7 +54,7 @@ export const EMULATOR_PACKAGES: Readonly<Record<string, string>> = {
 };
 
 const ARM64_SYSROOT = "/usr/aarch64-linux-gnu";
-const MUSL_X64_LOADER = "/lib/ld-musl-x86_64.so.1";
+const MUSL_LOADERS = { x64: "/lib/ld-musl-x86_64.so.1", arm64: "/lib/ld-musl-aarch64.so.1" };
 
 /** Installs {@link EMULATOR_PACKAGES} with apt-get (Debian/Ubuntu, as root). */
 export function installEmulators(log: (line: string) => void): void {
@@ -60,7 +65,10 @@ export function installEmulators(log: (line: string) => void): void {
   }
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   const pkgs = Object.keys(EMULATOR_PACKAGES);
+  const foreign = spawnSync("dpkg", ["--print-foreign-architectures"], { encoding: "utf8" });
   const steps: string[][] = [
+    // musl:arm64 comes from Debian's arm64 archive: enable it (multiarch) once.
+    ...(/\barm64\b/.test(foreign.stdout ?? "") ? [] : [["dpkg", "--add-architecture", "arm64"]]),
     ["apt-get", "update", "-qq"],
     ["apt-get", "install", "-y", "-qq", "--no-install-recommends", ...pkgs],
   ];
@@ -129,32 +137,19 @@ function planOnLinuxX64(target: Target, scratch: string): Plan {
       if (!existsSync(join(ARM64_SYSROOT, "lib", "ld-linux-aarch64.so.1"))) {
         return { inspectOnly: `no arm64 glibc in ${ARM64_SYSROOT} (libc6-arm64-cross) ${install}` };
       }
-      const how = `${qemu.split("/").pop()} -L ${ARM64_SYSROOT}`;
-      return { runner: wrapped([qemu, "-L", ARM64_SYSROOT], {}, how) };
+      // Cortex-A53 (ARMv8.0: Raspberry Pi 3, Zero 2 W) is the oldest 64-bit Pi CPU; passing there covers the rest.
+      const how = `${qemu.split("/").pop()} -cpu cortex-a53 -L ${ARM64_SYSROOT}`;
+      return { runner: wrapped([qemu, "-cpu", "cortex-a53", "-L", ARM64_SYSROOT], {}, how) };
     }
-    case "linux-x64-musl": {
-      if (!existsSync(MUSL_X64_LOADER)) {
-        return { inspectOnly: `no ${MUSL_X64_LOADER} (musl) ${install}` };
-      }
-      if (!canBuildMuslLibstdcxx()) {
-        return {
-          inspectOnly: `needs libstdc++.so.6 for musl: no musl-gcc or libstdc++-12-pic ${install}`,
-        };
-      }
-      const dir = join(scratch, "musl-lib");
-      mkdirSync(dir, { recursive: true });
-      buildMuslLibstdcxx(dir);
-      const how =
-        "musl loader (Debian musl) + libstdc++.so.6 linked for musl from libstdc++-12-pic";
-      return { runner: wrapped([], { LD_LIBRARY_PATH: dir }, how) };
+    case "linux-x64-musl":
+      return planMusl("x64", [], scratch, install);
+    case "linux-arm64-musl": {
+      const qemu = findOnPath("qemu-aarch64-static") ?? findOnPath("qemu-aarch64");
+      if (qemu === null) return { inspectOnly: `no qemu-aarch64 ${install}` };
+      return planMusl("arm64", [qemu, "-cpu", "cortex-a53"], scratch, install);
     }
     case "windows-x64":
       return planWine(scratch, install);
-    case "linux-arm64-musl":
-      return {
-        inspectOnly: "no arm64 musl loader nor arm64 musl libstdc++ in Debian without multiarch; " +
-          "linux-arm64 (glibc) runs under qemu instead",
-      };
     case "windows-arm64":
       return {
         inspectOnly: "Wine on x86-64 runs x86/x64 Windows programs only (no ARM64 PE emulation)",
@@ -165,6 +160,25 @@ function planOnLinuxX64(target: Target, scratch: string): Plan {
     default:
       return { inspectOnly: `no emulator known for ${target.name}` };
   }
+}
+
+function planMusl(arch: "x64" | "arm64", prefix: string[], scratch: string, install: string): Plan {
+  const loader = MUSL_LOADERS[arch];
+  if (!existsSync(loader)) {
+    return { inspectOnly: `no ${loader} (musl${arch === "arm64" ? ":arm64" : ""}) ${install}` };
+  }
+  if (muslToolchainDir(arch) === null) {
+    return {
+      inspectOnly: `needs libstdc++.so.6 for musl, and no toolchain to link one ${install}`,
+    };
+  }
+  const dir = join(scratch, `musl-lib-${arch}`);
+  mkdirSync(dir, { recursive: true });
+  buildMuslLibstdcxx(arch, dir);
+  const via = prefix.length === 0 ? "" : `${prefix.map((p) => p.split("/").pop()).join(" ")} + `;
+  const how =
+    `${via}musl loader (Debian musl) + libstdc++.so.6 linked for musl from libstdc++-12-pic`;
+  return { runner: wrapped(prefix, { LD_LIBRARY_PATH: dir }, how) };
 }
 
 function planWine(scratch: string, install: string): Plan {

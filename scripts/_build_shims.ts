@@ -4,8 +4,9 @@
  *
  * - musl: Bun's `-musl` binaries need `libstdc++.so.6` built for musl (on
  *   Alpine: `apk add libstdc++`). Debian has none, so we link one from
- *   Debian's own libstdc++ PIC kit (`libstdc++-12-pic`) with `musl-gcc`,
- *   plus the handful of glibc-only symbols that kit refers to.
+ *   Debian's own libstdc++ PIC kit (`libstdc++-12-pic`, and its arm64
+ *   cross twin) against musl, plus the few glibc-only symbols that kit
+ *   refers to.
  * - wine: Debian 12's Wine 8.0 lacks `bcryptprimitives.dll`, from which Bun
  *   imports `ProcessPrng` (Windows 10+). A one-function DLL built with
  *   mingw-w64 forwards it to `RtlGenRandom`.
@@ -14,11 +15,29 @@
  */
 
 import { spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** Where Debian's GCC 12 keeps the libstdc++ PIC kit and libgcc archives (x86-64). */
-export const GCC_LIB_DIR = "/usr/lib/gcc/x86_64-linux-gnu/12";
+/** How to link libstdc++.so.6 for musl on one CPU, with Debian's packages. */
+interface MuslToolchain {
+  /** Compiler driver that targets musl. */
+  cc: string;
+  /** Extra driver arguments (musl's specs for the cross compiler). */
+  ccArgs: string[];
+  /** Folder of GCC versions holding `libstdc++_pic.a`, `libgcc_eh.a`, `libgcc.a`. */
+  gccRoot: string;
+}
+
+const MUSL_TOOLCHAINS: Record<"x64" | "arm64", MuslToolchain> = {
+  // musl-tools' musl-gcc wraps the host GCC with musl's headers and libc.
+  x64: { cc: "musl-gcc", ccArgs: [], gccRoot: "/usr/lib/gcc/x86_64-linux-gnu" },
+  // The arm64 cross GCC with the specs file of musl-dev:arm64.
+  arm64: {
+    cc: "aarch64-linux-gnu-gcc",
+    ccArgs: ["-specs=/usr/lib/aarch64-linux-musl/musl-gcc.specs"],
+    gccRoot: "/usr/lib/gcc-cross/aarch64-linux-gnu",
+  },
+};
 
 // glibc-only symbols referenced by libstdc++_pic.a and libgcc_eh.a, written
 // for musl. Kept minimal and correct rather than stubbed where it matters
@@ -103,6 +122,10 @@ int _dl_find_object(void *pc, struct dl_find_object *out) {
    compatibility objects; no current program calls them. */
 void _ZNSi6ignoreEl(void) { abort(); }
 void _ZNSt13basic_istreamIwSt11char_traitsIwEE6ignoreEl(void) { abort(); }
+
+/* glibc's internal name for getauxval; libgcc on arm64 asks it for LSE atomics. */
+#include <sys/auxv.h>
+unsigned long __getauxval(unsigned long type) { return getauxval(type); }
 `;
 
 const PROCESS_PRNG_C = `#include <windows.h>
@@ -118,19 +141,30 @@ __declspec(dllexport) BOOL WINAPI ProcessPrng(PBYTE data, SIZE_T length) {
 }
 `;
 
-/** Whether this machine has what {@link buildMuslLibstdcxx} needs. */
-export function canBuildMuslLibstdcxx(): boolean {
-  return existsSync(join(GCC_LIB_DIR, "libstdc++_pic.a")) && onPath("musl-gcc");
+/**
+ * The GCC library folder (`<gccRoot>/<version>`) that has the libstdc++ PIC
+ * kit for `arch`, or null when it is not installed or no compiler is.
+ */
+export function muslToolchainDir(arch: "x64" | "arm64"): string | null {
+  const tc = MUSL_TOOLCHAINS[arch];
+  if (!onPath(tc.cc) || !existsSync(tc.gccRoot)) return null;
+  const versions = readdirSync(tc.gccRoot)
+    .filter((v) => existsSync(join(tc.gccRoot, v, "libstdc++_pic.a")))
+    .sort((a, b) => Number.parseInt(b) - Number.parseInt(a));
+  return versions.length === 0 ? null : join(tc.gccRoot, versions[0]);
 }
 
 /**
- * Links `libstdc++.so.6` for musl into `dir` (returned, for
+ * Links `libstdc++.so.6` for musl on `arch` into `dir` (returned, for
  * `LD_LIBRARY_PATH`); throws with the compiler's output on failure.
  */
-export function buildMuslLibstdcxx(dir: string): string {
+export function buildMuslLibstdcxx(arch: "x64" | "arm64", dir: string): string {
+  const gcc = muslToolchainDir(arch);
+  if (gcc === null) throw new Error(`no musl toolchain with libstdc++_pic.a for ${arch}`);
   const source = join(dir, "musl_shim.c");
   writeFileSync(source, MUSL_SHIM_C);
   const args = [
+    ...MUSL_TOOLCHAINS[arch].ccArgs,
     "-O2",
     "-shared",
     "-fPIC",
@@ -138,13 +172,14 @@ export function buildMuslLibstdcxx(dir: string): string {
     join(dir, "libstdc++.so.6"),
     "-Wl,-soname,libstdc++.so.6",
     "-Wl,--whole-archive",
-    join(GCC_LIB_DIR, "libstdc++_pic.a"),
+    join(gcc, "libstdc++_pic.a"),
     "-Wl,--no-whole-archive",
     source,
-    join(GCC_LIB_DIR, "libgcc_eh.a"),
-    join(GCC_LIB_DIR, "libgcc.a"),
+    join(gcc, "libgcc_eh.a"),
+    join(gcc, "libgcc.a"),
+    "-lc",
   ];
-  runTool("musl-gcc", args, "linking libstdc++.so.6 for musl");
+  runTool(MUSL_TOOLCHAINS[arch].cc, args, `linking libstdc++.so.6 for musl on ${arch}`);
   return dir;
 }
 
