@@ -1,0 +1,95 @@
+/**
+ * The backups of one layer file, with what a person needs to pick one: when
+ * it was taken, its size, which program wrote that version (from the
+ * journal), and how many keys the next version changed.
+ *
+ * @module
+ */
+
+import { diffValues } from "../diff/value_diff.ts";
+import { listBackups } from "../store/backup.ts";
+import { readJournal } from "../store/journal.ts";
+import { parseLayerText } from "./check_text.ts";
+import type { LayerFile } from "./layer_files.ts";
+import { readText } from "./versions.ts";
+import { groupWrites } from "./writes.ts";
+
+/** One backup as `strata backups` shows it. */
+export interface BackupInfo {
+  /** The backup's id (give it to `restore` or `diff`). */
+  id: string;
+  /** When it was taken (when the version after it was written), ISO 8601 UTC. */
+  time: string;
+  /** Size in bytes. */
+  size: number;
+  /** Where the copy is. */
+  path: string;
+  /** The program that wrote this version, per the journal; undefined when the journal does not say. */
+  program?: string;
+  /** The user who ran it. */
+  user?: string;
+  /** Whether the copy parses (only a copy that parses can be restored). */
+  valid: boolean;
+  /** How many keys differ between this version and the next one (undefined when either does not parse). */
+  keysChanged?: number;
+}
+
+/**
+ * Lists the backups of `target`, newest first.
+ *
+ * @example
+ * ```ts ignore
+ * for (const b of describeBackups(layerFile(config))) console.log(b.id, b.program, b.keysChanged);
+ * ```
+ */
+export function describeBackups(target: LayerFile): BackupInfo[] {
+  const backups = listBackups(target.backupDir);
+  if (backups.length === 0) return [];
+  const writes = groupWrites(readJournal(target.journal).entries);
+  const writeIndex = new Map<string, number>();
+  writes.forEach((w, i) => {
+    if (w.backup !== undefined) writeIndex.set(w.backup, i);
+  });
+  // The version after the newest backup is the current file.
+  let next = valuesOf(readText(target.file) ?? "", target, target.file);
+  return backups.map((backup) => {
+    let text: string | undefined;
+    try {
+      text = readText(backup.path);
+    } catch {
+      text = undefined; // not UTF-8: it cannot be restored or compared
+    }
+    const values = text === undefined ? undefined : valuesOf(text, target, backup.path);
+    const info: BackupInfo = {
+      id: backup.id,
+      time: backup.time,
+      size: backup.size,
+      path: backup.path,
+      valid: values !== undefined,
+    };
+    // The write that replaced this version is the one whose backup it is;
+    // the write just before that one produced it.
+    const replacedBy = writeIndex.get(backup.id);
+    if (replacedBy !== undefined && replacedBy > 0) {
+      info.program = writes[replacedBy - 1].program;
+      info.user = writes[replacedBy - 1].user;
+    }
+    if (values !== undefined && next !== undefined) {
+      info.keysChanged = diffValues(values, next).length;
+    }
+    next = values;
+    return info;
+  });
+}
+
+function valuesOf(
+  text: string,
+  target: LayerFile,
+  file: string,
+): Record<string, unknown> | undefined {
+  try {
+    return parseLayerText(text, target.format, file);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Recovery: everything that makes a mistake visible and reversible. The
+ * backups of a layer file (`describeBackups`), putting one back
+ * (`restoreBackup`), the journal (`readHistory`), reverting changes
+ * (`undoChanges`), comparing versions (`diffVersions`, `textDiff`), a safe
+ * editor session (`editLayer`), and health checks (`runDoctor`). Each works
+ * on a `Config` through the same write protocol as `set`.
+ *
+ * @module
+ */
+
+export { checkLayerText, issueText, layerIssues, parseLayerText } from "./check_text.ts";
+export { diffVersions, labelOf, textDiff, type VersionDiff } from "./diff_versions.ts";
+export {
+  type CheckName,
+  type DoctorConfig,
+  type DoctorOptions,
+  type DoctorReport,
+  type Finding,
+  runDoctor,
+  unhealthy,
+} from "./doctor.ts";
+export {
+  editLayer,
+  type EditOptions,
+  type EditorExit,
+  type EditResult,
+  spawnEditor,
+} from "./edit_session.ts";
+export { editorCommand, splitCommand } from "./editor_command.ts";
+export { type History, type HistoryOptions, readHistory } from "./history.ts";
+export {
+  command,
+  type LayerFile,
+  layerFile,
+  type RecoveryConfig,
+  writableLayerFiles,
+  writeOption,
+} from "./layer_files.ts";
+export { type BackupInfo, describeBackups } from "./list_backups.ts";
+export { restoreBackup, type RestoreResult } from "./restore.ts";
+export { undoableWrites, undoChanges, type UndoneKey, type UndoResult } from "./undo.ts";
+export { findBackup, latestValidBackup, readText, readVersion, type Version } from "./versions.ts";
+export { groupWrites, type JournalWrite, writeIdOf } from "./writes.ts";
