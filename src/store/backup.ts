@@ -31,7 +31,7 @@ export interface BackupOptions {
   keep?: number;
   /** Whether a copy's text parses; the newest copy it accepts is never rotated away. */
   isValid?: (text: string) => boolean;
-  /** The bytes to keep, when the caller already read them (otherwise `realTarget` is read). */
+  /** The bytes to keep as a copy (instead of linking `realTarget`'s current version). */
   content?: Uint8Array;
   /** Set when `content` is known to parse (it was just parsed): saves parsing it again. */
   contentIsValid?: boolean;
@@ -47,9 +47,12 @@ const orphanBackupTemp = /^\.\d{8}T\d{6}\.\d{3}Z-(\d+)\.[0-9a-f]+\.tmp$/;
 const backupName = /^(\d{8}T\d{6}\.\d{3}Z)-(\d+)(\.[^.]+)?$/;
 
 /**
- * Copies the current content of `realTarget` into `backupDir` (created 0700)
- * as `<UTC time>-<pid>.<ext>` (0600, written to a temporary name, fsynced,
- * then renamed, so a copy is never half there), then rotates. Returns the
+ * Keeps the current version of `realTarget` in `backupDir` (created 0700)
+ * as `<UTC time>-<pid>.<ext>`, then rotates. The version is kept as a hard
+ * link to the file (it is about to be replaced by a rename, so the link is
+ * the old version alone, with its own mode and mtime); where links are not
+ * possible, or when `content` is given, as a copy (0600, written to a
+ * temporary name, fsynced, then renamed, so a copy is never half there). Returns the
  * new backup's id, or undefined when the file does not exist (nothing to keep).
  *
  * Names sort by time: call it under the file's lock, and a name is always
@@ -74,8 +77,8 @@ export function backupFile(
   backupDir: string,
   options: BackupOptions = {},
 ): string | undefined {
-  const content = options.content ?? readIfExists(realTarget);
-  if (content === undefined) return undefined;
+  const link = options.content === undefined;
+  if (link && !existsFile(realTarget)) return undefined;
   ensureFolder(backupDir, realTarget);
   const existing = listNames(backupDir);
   const newest = existing[0];
@@ -84,6 +87,41 @@ export function backupFile(
   const id = `${compactTime(time)}-${process.pid}`;
   const ext = path.extname(realTarget);
   const file = path.join(backupDir, id + ext);
+  if (!(link && linked(realTarget, file))) {
+    const content = options.content ?? readIfExists(realTarget);
+    if (content === undefined) return undefined;
+    copyDurably(content, backupDir, id, file, realTarget);
+  }
+  rotate(backupDir, [id + ext, ...existing], options);
+  removeOrphanTemps(backupDir, orphanBackupTemp, lockDefaults.staleMs);
+  return id;
+}
+
+/**
+ * Keeps the current version as a hard link to its inode: no copy, no fsync
+ * (its data is already on disk; on journaling file systems the link is
+ * committed with the rename's folder fsync), and the version's own mtime.
+ * The rename that follows gives the configuration a new inode, so the link
+ * is the old version alone. False when links are not possible here (another
+ * file system, FAT, protected_hardlinks): then the caller copies.
+ */
+function linked(realTarget: string, file: string): boolean {
+  try {
+    fs.linkSync(realTarget, file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes a backup copy: temp name, fsync, rename, so a copy is never half there. */
+function copyDurably(
+  content: Uint8Array,
+  backupDir: string,
+  id: string,
+  file: string,
+  realTarget: string,
+): void {
   const temp = path.join(backupDir, `.${id}.${randomHex()}.tmp`);
   try {
     const fd = fs.openSync(temp, "wx", fileMode);
@@ -102,9 +140,15 @@ export function backupFile(
     }
     throw ioError(`cannot keep a backup of ${realTarget} in ${backupDir}`, file, error);
   }
-  rotate(backupDir, [id + ext, ...existing], options);
-  removeOrphanTemps(backupDir, orphanBackupTemp, lockDefaults.staleMs);
-  return id;
+}
+
+function existsFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch (error) {
+    if (errnoOf(error) === "ENOENT") return false;
+    throw ioError(`cannot read ${file} to back it up`, file, error);
+  }
 }
 
 /**

@@ -131,7 +131,6 @@ export async function updateFile(
     const backupId = bytes === undefined ? undefined : backupFile(file, paths.backupDir, {
       keep: options.keepBackups ?? defaultKeepBackups,
       isValid: options.isValid,
-      content: bytes,
       contentIsValid: true, // edit parsed it without refusing
     });
     const bom = decoded?.bom ? utf8Bom : "";

@@ -7,7 +7,7 @@ import { tempDir } from "./_helpers.ts";
 
 const posix = process.platform !== "win32";
 
-test("backupFile: copies the file as <time>-<pid>.<ext>, 0600 in a 0700 folder; none for a missing file", () => {
+test("backupFile: keeps the file as <time>-<pid>.<ext> (a hard link) in a 0700 folder; none for a missing file", () => {
   const dir = tempDir();
   try {
     const file = path.join(dir, "config.toml");
@@ -15,6 +15,7 @@ test("backupFile: copies the file as <time>-<pid>.<ext>, 0600 in a 0700 folder; 
     assert.equal(backupFile(file, backups), undefined);
     assert.equal(fs.existsSync(backups), false);
     fs.writeFileSync(file, "a = 1\n");
+    fs.chmodSync(file, 0o640);
     const id = backupFile(file, backups)!;
     assert.match(id, new RegExp(`^\\d{8}T\\d{6}\\.\\d{3}Z-${process.pid}$`));
     const [entry] = listBackups(backups);
@@ -29,8 +30,30 @@ test("backupFile: copies the file as <time>-<pid>.<ext>, 0600 in a 0700 folder; 
     assert.equal(new Date(entry.time).toISOString(), entry.time);
     assert.equal(fs.readFileSync(entry.path, "utf8"), "a = 1\n");
     if (posix) {
-      assert.equal(fs.statSync(entry.path).mode & 0o777, 0o600);
+      // A link: the version itself, with its own mode; the folder keeps others out.
+      assert.equal(fs.statSync(entry.path).ino, fs.statSync(file).ino);
+      assert.equal(fs.statSync(entry.path).mode & 0o777, 0o640);
       assert.equal(fs.statSync(backups).mode & 0o777, 0o700);
+    }
+    assert.deepEqual(fs.readdirSync(backups), [`${id}.toml`]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("backupFile: given content, keeps a 0600 copy (the way where links are impossible)", () => {
+  const dir = tempDir();
+  try {
+    const file = path.join(dir, "config.toml");
+    fs.writeFileSync(file, "on disk\n");
+    const backups = path.join(dir, "b");
+    const id = backupFile(file, backups, { content: new TextEncoder().encode("given\n") })!;
+    const [entry] = listBackups(backups);
+    assert.equal(entry.id, id);
+    assert.equal(fs.readFileSync(entry.path, "utf8"), "given\n");
+    if (posix) {
+      assert.notEqual(fs.statSync(entry.path).ino, fs.statSync(file).ino);
+      assert.equal(fs.statSync(entry.path).mode & 0o777, 0o600);
     }
     assert.deepEqual(fs.readdirSync(backups), [`${id}.toml`]);
   } finally {

@@ -321,3 +321,25 @@ test("updateFile: temp files left by a crashed writer are removed by the next wr
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("updateFile: a backup is the old version itself; the file gets a new inode", async () => {
+  const dir = tempDir();
+  try {
+    const file = path.join(dir, "config.json");
+    const stateDir = path.join(dir, "state");
+    fs.writeFileSync(file, '{"a": 1}\n');
+    const before = fs.statSync(file);
+    const { backupId } = await updateFile(file, setJson("a", 2), { stateDir });
+    const [backup] = listBackups(statePaths(stateDir, file).backupDir);
+    assert.equal(backup.id, backupId);
+    assert.equal(fs.readFileSync(backup.path, "utf8"), '{"a": 1}\n');
+    assert.equal(fs.readFileSync(file, "utf8"), '{\n  "a": 2\n}\n');
+    if (posix) {
+      assert.equal(fs.statSync(backup.path).ino, before.ino);
+      assert.notEqual(fs.statSync(file).ino, before.ino);
+      assert.equal(fs.statSync(file).nlink, 1);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
