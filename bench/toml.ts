@@ -23,16 +23,27 @@ const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
 /** Installs the bench-only packages when they are missing. */
 function ensurePackages(): void {
-  const pkg = JSON.parse(fs.readFileSync(path.join(benchDir, "package.json"), "utf8"));
+  const pkg = JSON.parse(
+    fs.readFileSync(path.join(benchDir, "package.json"), "utf8"),
+  );
   const missing = Object.keys(pkg.dependencies).filter((name) =>
     !fs.existsSync(path.join(benchDir, "node_modules", name, "package.json"))
   );
   if (missing.length === 0) return;
-  console.error(`installing bench-only packages into bench/node_modules: ${missing.join(", ")}`);
+  console.error(
+    `installing bench-only packages into bench/node_modules: ${missing.join(", ")}`,
+  );
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   const r = spawnSync(
     npm,
-    ["install", "--prefix", benchDir, "--no-package-lock", "--no-audit", "--no-fund"],
+    [
+      "install",
+      "--prefix",
+      benchDir,
+      "--no-package-lock",
+      "--no-audit",
+      "--no-fund",
+    ],
     { stdio: "inherit" },
   );
   if (r.status !== 0) throw new Error("npm install for the bench failed");
@@ -93,7 +104,11 @@ export function generateConfig(targetBytes: number, seed = 42): string {
       `tags = [${
         Array.from({ length: 1 + Math.floor(rnd() * 5) }, () => `"${pick(words)}"`).join(", ")
       }]`,
-      `ports = [ ${Array.from({ length: 3 }, () => 8000 + Math.floor(rnd() * 1000)).join(", ")} ]`,
+      `ports = [ ${
+        Array.from({ length: 3 }, () => 8000 + Math.floor(rnd() * 1000)).join(
+          ", ",
+        )
+      } ]`,
       `limits = { cpu = ${1 + Math.floor(rnd() * 16)}, memory = "${
         Math.floor(rnd() * 64)
       }Gi", burst = ${rnd() < 0.5} }`,
@@ -144,7 +159,12 @@ interface Contender {
 function contenders(): Contender[] {
   const require = createRequire(path.join(benchDir, "package.json"));
   const version = (name: string): string =>
-    JSON.parse(fs.readFileSync(path.join(benchDir, "node_modules", name, "package.json"), "utf8"))
+    JSON.parse(
+      fs.readFileSync(
+        path.join(benchDir, "node_modules", name, "package.json"),
+        "utf8",
+      ),
+    )
       .version;
   // deno-lint-ignore no-explicit-any
   const smol = require("smol-toml") as any;
@@ -179,18 +199,31 @@ function contenders(): Contender[] {
   ];
 }
 
-/** Median milliseconds of `fn` after warm-up, bounded to about `budgetMs`. */
-function time(fn: () => void, budgetMs = 1500): number {
-  for (let i = 0; i < 3; i++) fn();
-  const samples: number[] = [];
+/** CPU milliseconds (user + system) of one call: steadier than wall time on a busy machine. */
+function cpuTime(fn: () => void): number {
+  const before = process.cpuUsage();
+  fn();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+}
+
+/**
+ * Median CPU milliseconds of each job. Jobs run round-robin (one call of each
+ * per round, after warm-up) so a burst of load elsewhere hits every
+ * contender alike; rounds stop at `rounds` or when the time budget is spent.
+ */
+function timeRoundRobin(
+  jobs: (() => void)[],
+  rounds = 21,
+  budgetMs = 20000,
+): number[] {
+  for (let w = 0; w < 3; w++) for (const job of jobs) job();
+  const samples: number[][] = jobs.map(() => []);
   const until = performance.now() + budgetMs;
-  while (samples.length < 5 || (performance.now() < until && samples.length < 40)) {
-    const t0 = performance.now();
-    fn();
-    samples.push(performance.now() - t0);
+  for (let r = 0; r < rounds && (r < 5 || performance.now() < until); r++) {
+    jobs.forEach((job, k) => samples[k].push(cpuTime(job)));
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
+  return samples.map((xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]);
 }
 
 function main(): void {
@@ -198,39 +231,65 @@ function main(): void {
   const text = generateConfig(1_000_000);
   const mb = new TextEncoder().encode(text).length / 1e6;
   const runtime = "Deno" in globalThis
-    ? `deno ${(globalThis as unknown as { Deno: { version: { deno: string } } }).Deno.version.deno}`
+    ? `deno ${
+      (globalThis as unknown as { Deno: { version: { deno: string } } }).Deno
+        .version.deno
+    }`
     : `bun ${process.versions.bun}`;
   console.log(
     `TOML bench on ${runtime}: ${mb.toFixed(2)} MB config, ${text.split("\n").length} lines`,
   );
-  console.log("(MB/s of the config's size; median of repeated runs after warm-up)\n");
-  const rows: { name: string; parse?: number; stringify?: number }[] = [];
-  for (const c of contenders()) {
-    const row: { name: string; parse?: number; stringify?: number } = { name: c.name };
-    let value: unknown;
-    if (c.parse) {
-      try {
-        value = c.parse(text);
-        row.parse = mb / (time(() => c.parse!(text)) / 1000);
-      } catch (e) {
-        console.log(`${c.name}: parse failed: ${(e as Error).message.split("\n")[0]}`);
-      }
+  console.log(
+    "(MB/s of the config's size over CPU time; median of round-robin runs after warm-up)\n",
+  );
+  const all = contenders();
+  const rows: { name: string; parse?: number; stringify?: number }[] = all.map((
+    c,
+  ) => ({
+    name: c.name,
+  }));
+  // Check every contender once, keeping what each parsed as its stringify input.
+  const parsedBy: unknown[] = all.map((c, k) => {
+    if (!c.parse) return undefined;
+    try {
+      return c.parse(text);
+    } catch (e) {
+      console.log(
+        `${c.name}: parse failed: ${(e as Error).message.split("\n")[0]}`,
+      );
+      rows[k].name += " (failed)";
+      return undefined;
     }
-    if (c.stringify && value !== undefined) {
-      try {
-        c.stringify(value);
-        row.stringify = mb / (time(() => c.stringify!(value)) / 1000);
-      } catch (e) {
-        console.log(`${c.name}: stringify failed: ${(e as Error).message.split("\n")[0]}`);
-      }
+  });
+  const parsers = all.map((c, k) => ({ c, k })).filter(({ k }) => parsedBy[k] !== undefined);
+  const parseMs = timeRoundRobin(parsers.map(({ c }) => () => c.parse!(text)));
+  parsers.forEach(({ k }, i) => rows[k].parse = mb / (parseMs[i] / 1000));
+  const writers = parsers.filter(({ c, k }) => {
+    if (!c.stringify) return false;
+    try {
+      c.stringify(parsedBy[k]);
+      return true;
+    } catch (e) {
+      console.log(
+        `${c.name}: stringify failed: ${(e as Error).message.split("\n")[0]}`,
+      );
+      return false;
     }
-    rows.push(row);
-  }
+  });
+  // Reading the result's middle character makes every runtime build the whole
+  // string now (no contender gets to leave a lazy rope behind).
+  const writeMs = timeRoundRobin(writers.map(({ c, k }) => () => {
+    const out = c.stringify!(parsedBy[k]);
+    if (out.charCodeAt(out.length >> 1) < 0) throw new Error("unreachable");
+  }));
+  writers.forEach(({ k }, i) => rows[k].stringify = mb / (writeMs[i] / 1000));
   const fmt = (n?: number) => (n === undefined ? "-" : n.toFixed(1)).padStart(14);
   console.log(
     `${"package".padEnd(22)}${"parse MB/s".padStart(14)}${"stringify MB/s".padStart(16)}`,
   );
-  for (const r of rows) console.log(`${r.name.padEnd(22)}${fmt(r.parse)}  ${fmt(r.stringify)}`);
+  for (const r of rows) {
+    console.log(`${r.name.padEnd(22)}${fmt(r.parse)}  ${fmt(r.stringify)}`);
+  }
   const others = rows.slice(1);
   const best = (k: "parse" | "stringify") =>
     others.filter((r) => r[k] !== undefined).sort((a, b) => b[k]! - a[k]!)[0];

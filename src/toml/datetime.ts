@@ -112,12 +112,12 @@ export class TomlDateTime implements TomlDateTimeFields {
 
   /** RFC 3339 text: `YYYY-MM-DDTHH:MM:SS[.frac](Z|±hh:mm)` or the local part. */
   toString(): string {
-    const date = `${pad(this.year, 4)}-${pad(this.month, 2)}-${pad(this.day, 2)}`;
+    const date = pad4(this.year) + "-" + pad2(this.month) + "-" + pad2(this.day);
     if (this.kind === "local-date") return date;
-    const time = `${pad(this.hour, 2)}:${pad(this.minute, 2)}:${pad(this.second, 2)}` +
-      (this.fraction ? "." + this.fraction : "");
+    let time = pad2(this.hour) + ":" + pad2(this.minute) + ":" + pad2(this.second);
+    if (this.fraction !== "") time += "." + this.fraction;
     if (this.kind === "local-time") return time;
-    return `${date}T${time}${this.offset}`;
+    return date + "T" + time + this.offset;
   }
 
   /** The same text as `toString()`, so `JSON.stringify` writes the date-time. */
@@ -156,6 +156,14 @@ export class TomlDateTime implements TomlDateTimeFields {
 
 function pad(n: number, width: number): string {
   return String(n).padStart(width, "0");
+}
+
+function pad2(n: number): string {
+  return n < 10 ? "0" + n : "" + n;
+}
+
+function pad4(n: number): string {
+  return n >= 1000 ? "" + n : n >= 100 ? "0" + n : n >= 10 ? "00" + n : "000" + n;
 }
 
 /** Days in each month of a common year; February is fixed up for leap years. */

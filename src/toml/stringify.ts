@@ -47,8 +47,8 @@ export function stringify(table: TomlTable, options: StringifyOptions = {}): str
     throw new StrataError("type", "stringify needs a plain object (a TOML table) at the top level");
   }
   const w = new Writer(options.bigint === true);
-  w.body(table, undefined, false);
-  return w.lines.length === 0 ? "" : w.lines.join("\n") + "\n";
+  w.body(table, "", undefined, false);
+  return w.out;
 }
 
 /**
@@ -117,7 +117,8 @@ function placement(v: unknown): number {
 }
 
 class Writer {
-  readonly lines: string[] = [];
+  /** The text so far: complete lines, each ending in "\n". */
+  out = "";
   readonly bigint: boolean;
   /** Where the writer is, for error messages (pushed and popped, never copied). */
   readonly path: (string | number)[] = [];
@@ -138,19 +139,24 @@ class Writer {
    * Writes `table`: its header line when given (skipped for a table that only
    * holds sub-tables), its plain values, then its sub-tables and arrays of tables.
    */
-  body(table: TomlTable, header: string | undefined, alwaysHeader: boolean): void {
+  body(
+    table: TomlTable,
+    name: string,
+    header: string | undefined,
+    alwaysHeader: boolean,
+  ): void {
     const path = this.path;
     if (path.length > MAX_DEPTH) this.tooDeep();
     const keys = Object.keys(table);
-    const kinds = new Uint8Array(keys.length);
+    const kinds: number[] = [];
     let values = 0;
     for (let i = 0; i < keys.length; i++) {
-      kinds[i] = placement(table[keys[i]]);
-      if (kinds[i] === VALUE) values++;
+      const kind = placement(table[keys[i]]);
+      kinds.push(kind);
+      if (kind === VALUE) values++;
     }
     if (header !== undefined && (alwaysHeader || values > 0 || keys.length === 0)) {
-      if (this.lines.length > 0) this.lines.push("");
-      this.lines.push(header);
+      this.out += this.out.length > 0 ? "\n" + header + "\n" : header + "\n";
     }
     if (values > 0) {
       for (let i = 0; i < keys.length; i++) {
@@ -158,11 +164,9 @@ class Writer {
         const key = keys[i];
         const v = table[key];
         path.push(key);
-        this.lines.push(
-          `${formatKey(key)} = ${
-            typeof v === "string" && v.includes("\n") ? multilineString(v) : this.inline(v, 0)
-          }`,
-        );
+        this.out += formatKey(key) + " = " +
+          (typeof v === "string" && v.includes("\n") ? multilineString(v) : this.inline(v, 0)) +
+          "\n";
         path.pop();
       }
     }
@@ -172,11 +176,13 @@ class Writer {
       if (kind === VALUE) continue;
       const key = keys[i];
       path.push(key);
-      const name = headerText(path);
+      const sub = name === "" ? formatKey(key) : name + "." + formatKey(key);
       if (kind === TABLE) {
-        this.body(table[key] as TomlTable, `[${name}]`, false);
+        this.body(table[key] as TomlTable, sub, `[${sub}]`, false);
       } else {
-        for (const element of table[key] as TomlTable[]) this.body(element, `[[${name}]]`, true);
+        for (const element of table[key] as TomlTable[]) {
+          this.body(element, sub, `[[${sub}]]`, true);
+        }
       }
       path.pop();
     }
@@ -246,20 +252,16 @@ class Writer {
   }
 
   number(n: number): string {
-    if (Number.isNaN(n)) return "nan";
+    if (n !== n) return "nan";
     if (n === Infinity) return "inf";
     if (n === -Infinity) return "-inf";
     // -0 is written as a float even without `bigint`, so its sign survives.
-    if (Object.is(n, -0)) return "-0.0";
+    if (n === 0 && 1 / n < 0) return "-0.0";
     if (!this.bigint && Number.isSafeInteger(n)) return String(n);
     const text = String(n);
     // A float must show a "." or an exponent, or it would read back as an integer.
     return text.includes(".") || text.includes("e") ? text : text + ".0";
   }
-}
-
-function headerText(path: readonly (string | number)[]): string {
-  return (path as string[]).map(formatKey).join(".");
 }
 
 /** True for characters a basic string must escape (controls, `"`, `\`). */
