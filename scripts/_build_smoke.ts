@@ -1,7 +1,8 @@
 /**
  * The checks each release binary gets after the build: a smoke test
  * (`--version`, then a real `set`/`get` round trip in a temp home, from an
- * empty folder, with only the binary copied there) for the binaries this
+ * empty folder, with only the binary copied there; then that a `.env` file
+ * in the working folder is ignored) for the binaries this
  * machine can run, and an inspection (header, `file`, embedded program) for
  * every binary.
  *
@@ -19,6 +20,7 @@ import {
   readFileSync,
   readSync,
   rmSync,
+  writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -37,6 +39,8 @@ export interface CheckResult {
 
 /** The app name the smoke test writes under (in a temp home only). */
 export const SMOKE_APP = "strata-smoke";
+/** The environment variable of `smoke.greeting` for {@link SMOKE_APP}. */
+export const SMOKE_ENV = "STRATA_SMOKE_SMOKE__GREETING";
 /** A value with spaces and non-ASCII letters, so quoting and UTF-8 are exercised. */
 export const SMOKE_VALUE = "héllo wörld";
 
@@ -55,7 +59,9 @@ export function smokeTest(binary: string, runner: Runner, expectedVersion: strin
     mkdirSync(join(root, "bin"));
     copyFileSync(binary, lonely);
     const env = { ...dirs.env, ...runner.env };
-    const run = (args: string[]) => runOnce(runner.argv(lonely, args), env, dirs.cwd);
+    const run = (args: string[], extra: Record<string, string> = {}) =>
+      runOnce(runner.argv(lonely, args), { ...env, ...extra }, dirs.cwd);
+    const get = ["--app", SMOKE_APP, "get", "smoke.greeting"];
     const steps: Array<() => string | null> = [
       () => expect(run(["--version"]), 0, `${expectedVersion}\n`, "--version"),
       () => expect(run(["--app", SMOKE_APP, "set", "smoke.greeting", SMOKE_VALUE]), 0, null, "set"),
@@ -63,12 +69,23 @@ export function smokeTest(binary: string, runner: Runner, expectedVersion: strin
         expect(run(["--app", SMOKE_APP, "get", "smoke.greeting"]), 0, `${SMOKE_VALUE}\n`, "get"),
       () => expect(run(["--app", SMOKE_APP, "get", "smoke.missing"]), 1, "", "get of an unset key"),
       () => runner.env.WINEPREFIX !== undefined ? null : configWritten(dirs.configHome),
+      // The environment layer is read (so the next check means something) ...
+      () => expect(run(get, { [SMOKE_ENV]: "from-env" }), 0, "from-env\n", "get with " + SMOKE_ENV),
+      // ... but a .env file in the working folder is not: Bun would load it
+      // into the environment unless the build turned that off.
+      () => {
+        writeFileSync(join(dirs.cwd, ".env"), `${SMOKE_ENV}=from-dotenv\n`);
+        return expect(run(get), 0, `${SMOKE_VALUE}\n`, "get beside a .env file");
+      },
     ];
     for (const step of steps) {
       const problem = step();
       if (problem !== null) return { ok: false, detail: problem };
     }
-    return { ok: true, detail: "--version, set/get round trip, unset key exits 1" };
+    return {
+      ok: true,
+      detail: "--version, set/get round trip, unset key exits 1, env layer read, .env ignored",
+    };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
