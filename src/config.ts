@@ -10,8 +10,7 @@
  * @module
  */
 
-import os from "node:os";
-import path from "node:path";
+import type * as NodeOs from "node:os";
 import { StrataError } from "./errors.ts";
 import { isTable } from "./is_table.ts";
 import { formatKey, parseKey } from "./keys.ts";
@@ -28,7 +27,7 @@ import {
 } from "./layers/merge.ts";
 import { type OverrideLayer, parseOverrides } from "./layers/overrides.ts";
 import {
-  isFile,
+  type FileProbe,
   locateDefaults,
   type LocatedFile,
   locateProject,
@@ -39,9 +38,11 @@ import {
   checkAppName,
   type FileFormat,
   formatOf,
+  pathFor,
   type PlatformContext,
   stateDir,
 } from "./platform/paths.ts";
+import { isFilePath } from "./runtime/fs.ts";
 import { TomlDateTime } from "./toml/datetime.ts";
 import { parse } from "./toml/parse.ts";
 import {
@@ -294,6 +295,11 @@ export class Config {
   #program: string;
   #lockTimeoutMs?: number;
   #reads = new Map<string, FileRead>();
+  /**
+   * The first read uses the runtime's native calls (Bun's, for a fast
+   * one-shot start); later ones use node:fs, whose stamps include the inode.
+   */
+  #native = true;
   #reported = new Set<string>();
   #pending: string[] = [];
 
@@ -301,9 +307,11 @@ export class Config {
   constructor(options: OpenOptions) {
     const env = options.env ?? process.env;
     const platform = options.platform ?? process.platform;
+    const path = pathFor(platform);
     const cwd = path.resolve(options.cwd ?? process.cwd());
-    const home = options.home ??
-      (platform === "win32" ? env.USERPROFILE : env.HOME) ?? os.homedir();
+    // node:os only when the environment does not say: it costs start-up time.
+    const home = options.home ?? (platform === "win32" ? env.USERPROFILE : env.HOME) ??
+      (process.getBuiltinModule("node:os") as typeof NodeOs).homedir();
     this.#ctx = { platform, env, home, cwd };
     if (options.file !== undefined) {
       if (options.file === "") {
@@ -563,6 +571,7 @@ export class Config {
       stateDir: withBackups ? this.#stateDir : undefined,
       mend: withBackups ? this.#mend(name) : undefined,
       previous: this.#reads.get(file),
+      native: this.#native,
     });
     this.#reads.set(file, read);
     if (read.warning) this.#warn(read.warning);
@@ -601,7 +610,7 @@ export class Config {
   #defaultsLayer(): Layer | undefined {
     const given = this.#defaults;
     if (typeof given === "string") {
-      const file = path.resolve(this.#ctx.cwd, given);
+      const file = pathFor(this.#ctx.platform).resolve(this.#ctx.cwd, given);
       const located: LocatedFile = { file, exists: true, format: formatOf(file), warnings: [] };
       const layer = this.#fileLayer("defaults", located, false);
       if (layer.status === "no-file") {
@@ -632,7 +641,7 @@ export class Config {
       };
     }
     if (this.app === undefined) return undefined;
-    const located = locateDefaults(this.#ctx, this.app);
+    const located = locateDefaults(this.#ctx, this.app, this.#probe());
     if (located) return this.#fileLayer("defaults", located, false);
     if (this.app === "strata") return this.#builtinLayer();
     return undefined;
@@ -663,10 +672,22 @@ export class Config {
   }
 
   #snapshot(): Snapshot {
+    const snap = this.#takeSnapshot();
+    this.#native = false;
+    return snap;
+  }
+
+  #probe(): FileProbe {
+    const native = this.#native;
+    return (file) => isFilePath(file, { native });
+  }
+
+  #takeSnapshot(): Snapshot {
     const ctx = this.#ctx;
+    const probe = this.#probe();
     const fileLayers: Layer[] = [];
     if (this.file !== undefined) {
-      const exists = readFileLayerExists(this.file);
+      const exists = probe(this.file);
       fileLayers.push(this.#fileLayer("file", {
         file: this.file,
         exists,
@@ -676,9 +697,9 @@ export class Config {
     } else {
       const app = this.app!;
       fileLayers.push(
-        this.#fileLayer("project", locateProject(ctx, app), true),
-        this.#fileLayer("user", locateUser(ctx, app), true),
-        this.#fileLayer("system", locateSystem(ctx, app), true),
+        this.#fileLayer("project", locateProject(ctx, app, probe), true),
+        this.#fileLayer("user", locateUser(ctx, app, probe), true),
+        this.#fileLayer("system", locateSystem(ctx, app, probe), true),
       );
     }
     const defaults = this.#defaultsLayer();
@@ -847,7 +868,7 @@ export class Config {
           `--${layer} does not apply with --file: the change goes to ${this.file}`,
         );
       }
-      return { file: this.file, exists: readFileLayerExists(this.file), layer: "file" };
+      return { file: this.file, exists: isFilePath(this.file), layer: "file" };
     }
     const name = layer ?? "user";
     const found = snap.layers.find((l) => l.name === name);
@@ -1000,10 +1021,6 @@ export class Config {
 
 function startsWith(p: readonly string[], prefix: readonly string[]): boolean {
   return prefix.length <= p.length && prefix.every((s, i) => p[i] === s);
-}
-
-function readFileLayerExists(file: string): boolean {
-  return isFile(file);
 }
 
 /**

@@ -7,14 +7,19 @@
  * @module
  */
 
-import { readFileSync, statSync } from "node:fs";
 import { StrataError } from "../errors.ts";
 import type { FileFormat } from "../platform/paths.ts";
-import { listBackups } from "../store/backup.ts";
-import { resolveTarget } from "../store/resolve_target.ts";
-import { statePaths } from "../store/state_paths.ts";
+import { type AccessOptions, readBytes, statPath } from "../runtime/fs.ts";
 import { positionOf } from "../toml/errors.ts";
+import { backupDirOf, listBackupFiles } from "./backups.ts";
 import { type ConfigDocument, parseDocument, parseValues } from "./document.ts";
+
+/**
+ * A file modified this recently (ms) may change again within the same
+ * timestamp tick without its stamp changing, so it is read again next time
+ * instead of trusting the stamp.
+ */
+const racyMs = 3000;
 
 /** A layer file as read (or found missing, or found unusable). */
 export interface FileRead {
@@ -26,6 +31,8 @@ export interface FileRead {
   status: "ok" | "no-file" | "unreadable";
   /** Identity of the version read (inode, size, times); undefined when missing. */
   stamp?: string;
+  /** Modified so recently that an unchanged stamp does not prove an unchanged file. */
+  racy?: boolean;
   /** The values (status `ok`). */
   values?: Record<string, unknown>;
   /** Set when the file does not parse and these values come from this backup. */
@@ -46,17 +53,23 @@ export interface ReadFileOptions {
   mend?: { edit: string; restore: string };
   /** The previous read: returned as it is when the file has not changed. */
   previous?: FileRead;
+  /** Use the runtime's native calls (see `runtime/fs.ts`). */
+  native?: boolean;
 }
 
-/** The file's identity for change detection: inode, size, modification and change times. */
-function stampOf(file: string): string | undefined | Error {
+/** The file's identity for change detection (see `runtime/fs.ts`), or why it cannot be read. */
+function stampOf(
+  file: string,
+  options: AccessOptions,
+): { stamp: string; racy: boolean } | undefined | Error {
   try {
-    const s = statSync(file);
-    if (!s.isFile()) return new Error("not a regular file");
-    return `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+    const s = statPath(file, options);
+    if (s === undefined) return undefined;
+    if (s.kind !== "file") {
+      return Object.assign(new Error("not a regular file"), { code: "EISDIR" });
+    }
+    return { stamp: s.stamp, racy: Date.now() - s.mtimeMs < racyMs };
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
     return e as Error;
   }
 }
@@ -93,8 +106,8 @@ function decode(bytes: Uint8Array, file: string): string {
   }
 }
 
-function readText(file: string): string {
-  return decode(readFileSync(file), file);
+function readText(file: string, options: AccessOptions = {}): string {
+  return decode(readBytes(file, options), file);
 }
 
 interface Located {
@@ -121,9 +134,12 @@ export function readFileLayer(
   format: FileFormat,
   options: ReadFileOptions = {},
 ): FileRead {
-  const stamp = stampOf(file);
+  const access = { native: options.native };
+  const stat = stampOf(file, access);
   const prev = options.previous;
-  if (prev && typeof stamp === "string" && prev.stamp === stamp) return prev;
+  if (prev && stat && !(stat instanceof Error) && prev.stamp === stat.stamp && !prev.racy) {
+    return prev;
+  }
   let doc: ConfigDocument | undefined;
   let docText: string | undefined;
   const base = {
@@ -134,14 +150,14 @@ export function readFileLayer(
       return doc;
     },
   };
-  if (stamp === undefined) return { ...base, status: "no-file" };
-  if (stamp instanceof Error) {
-    return { ...base, status: "unreadable", error: ioProblem(file, stamp) };
-  }
+  if (stat === undefined) return { ...base, status: "no-file" };
+  if (stat instanceof Error) return { ...base, status: "unreadable", error: ioProblem(file, stat) };
+  const { stamp, racy } = stat;
   let text: string;
   try {
-    text = readText(file);
+    text = readText(file, access);
   } catch (e) {
+    if ((e as { code?: string }).code === "ENOENT") return { ...base, status: "no-file" };
     if (e instanceof StrataError) return fallback(e as StrataError & Located);
     return { ...base, status: "unreadable", stamp, error: ioProblem(file, e) };
   }
@@ -149,7 +165,7 @@ export function readFileLayer(
     const parsed = parseValues(text, format, file);
     docText = text;
     doc = parsed.document;
-    return { ...base, status: "ok", stamp, values: parsed.values };
+    return { ...base, status: "ok", stamp, racy, values: parsed.values };
   } catch (e) {
     if (e instanceof StrataError && e.code === "parse") return fallback(e as StrataError & Located);
     throw e;
@@ -169,7 +185,8 @@ export function readFileLayer(
         return {
           ...base,
           status: "ok",
-          stamp: stamp as string,
+          stamp,
+          racy,
           values: parsed.values,
           backup: { id: b.id, path: b.path, time: b.time },
           warning: `${where}; using its backup of ${b.time} (${b.path}) instead.${mend}`,
@@ -181,7 +198,8 @@ export function readFileLayer(
     return {
       ...base,
       status: "unreadable",
-      stamp: stamp as string,
+      stamp,
+      racy,
       error: new StrataError(
         "parse",
         `${where}; no backup of it parses either, so it cannot be read.${
@@ -196,7 +214,7 @@ export function readFileLayer(
 function backupsOf(file: string, stateDir: string | undefined) {
   if (stateDir === undefined) return [];
   try {
-    return listBackups(statePaths(stateDir, resolveTarget(file)).backupDir);
+    return listBackupFiles(backupDirOf(stateDir, file));
   } catch {
     return [];
   }

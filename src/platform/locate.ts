@@ -6,7 +6,7 @@
  * @module
  */
 
-import { statSync } from "node:fs";
+import { isFilePath } from "../runtime/fs.ts";
 import {
   defaultsDirs,
   type FileFormat,
@@ -25,11 +25,7 @@ export type FileProbe = (file: string) => boolean;
 
 /** The default probe: a `stat` that follows symbolic links. */
 export function isFile(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
+  return isFilePath(file);
 }
 
 /** A layer's file: the one that exists, or where a write would create it. */

@@ -19,8 +19,10 @@
  * @module
  */
 
-import path from "node:path";
 import { StrataError } from "../errors.ts";
+import { pathFor, posixPath, win32Path } from "./path.ts";
+
+export { pathFor } from "./path.ts";
 
 /** The facts the paths depend on; tests pass any OS's. */
 export interface PlatformContext {
@@ -32,11 +34,6 @@ export interface PlatformContext {
   home: string;
   /** The working directory (where the project file search starts). */
   cwd: string;
-}
-
-/** The `node:path` flavour of a platform: `win32` paths on Windows, POSIX elsewhere. */
-export function pathFor(platform: string): path.PlatformPath {
-  return platform === "win32" ? path.win32 : path.posix;
 }
 
 /** The file extensions strata reads, in order of preference. */
@@ -89,19 +86,19 @@ export function envValue(ctx: PlatformContext, name: string): string | undefined
 /** An absolute path from an XDG variable, or undefined when unset, empty or relative. */
 function xdgDir(ctx: PlatformContext, name: string): string | undefined {
   const v = envValue(ctx, name);
-  return v && path.posix.isAbsolute(v) ? v : undefined;
+  return v && posixPath.isAbsolute(v) ? v : undefined;
 }
 
 /** The absolute entries of a colon-separated XDG list, or `fallback` when none. */
 function xdgList(ctx: PlatformContext, name: string, fallback: string[]): string[] {
   const v = envValue(ctx, name);
-  const list = (v ?? "").split(":").filter((d) => d !== "" && path.posix.isAbsolute(d));
+  const list = (v ?? "").split(":").filter((d) => d !== "" && posixPath.isAbsolute(d));
   return list.length > 0 ? list : fallback;
 }
 
 function windowsDir(ctx: PlatformContext, name: string, fallback: string): string {
   const v = envValue(ctx, name);
-  return v && path.win32.isAbsolute(v) ? v : fallback;
+  return v && win32Path.isAbsolute(v) ? v : fallback;
 }
 
 /**
@@ -116,16 +113,16 @@ function windowsDir(ctx: PlatformContext, name: string, fallback: string): strin
  */
 export function userConfigDir(ctx: PlatformContext, app: string): string {
   if (ctx.platform === "win32") {
-    return path.win32.join(
-      windowsDir(ctx, "APPDATA", path.win32.join(ctx.home, "AppData", "Roaming")),
+    return win32Path.join(
+      windowsDir(ctx, "APPDATA", win32Path.join(ctx.home, "AppData", "Roaming")),
       app,
     );
   }
   if (ctx.platform === "darwin") {
-    return path.posix.join(ctx.home, "Library", "Application Support", app);
+    return posixPath.join(ctx.home, "Library", "Application Support", app);
   }
-  return path.posix.join(
-    xdgDir(ctx, "XDG_CONFIG_HOME") ?? path.posix.join(ctx.home, ".config"),
+  return posixPath.join(
+    xdgDir(ctx, "XDG_CONFIG_HOME") ?? posixPath.join(ctx.home, ".config"),
     app,
   );
 }
@@ -144,11 +141,11 @@ export function userConfigDir(ctx: PlatformContext, app: string): string {
  */
 export function systemConfigDirs(ctx: PlatformContext, app: string): string[] {
   if (ctx.platform === "win32") {
-    return [path.win32.join(windowsDir(ctx, "PROGRAMDATA", "C:\\ProgramData"), app)];
+    return [win32Path.join(windowsDir(ctx, "PROGRAMDATA", "C:\\ProgramData"), app)];
   }
-  if (ctx.platform === "darwin") return [path.posix.join("/Library/Application Support", app)];
-  const dirs = xdgList(ctx, "XDG_CONFIG_DIRS", ["/etc/xdg"]).map((d) => path.posix.join(d, app));
-  const etc = path.posix.join("/etc", app);
+  if (ctx.platform === "darwin") return [posixPath.join("/Library/Application Support", app)];
+  const dirs = xdgList(ctx, "XDG_CONFIG_DIRS", ["/etc/xdg"]).map((d) => posixPath.join(d, app));
+  const etc = posixPath.join("/etc", app);
   return dirs.includes(etc) ? dirs : [...dirs, etc];
 }
 
@@ -160,7 +157,7 @@ export function systemConfigDirs(ctx: PlatformContext, app: string): string[] {
 export function systemWriteDir(ctx: PlatformContext, app: string): string {
   const dirs = systemConfigDirs(ctx, app);
   if (ctx.platform === "win32" || ctx.platform === "darwin") return dirs[0];
-  return xdgList(ctx, "XDG_CONFIG_DIRS", []).length > 0 ? dirs[0] : path.posix.join("/etc", app);
+  return xdgList(ctx, "XDG_CONFIG_DIRS", []).length > 0 ? dirs[0] : posixPath.join("/etc", app);
 }
 
 /**
@@ -177,8 +174,8 @@ export function systemWriteDir(ctx: PlatformContext, app: string): string {
 export function defaultsDirs(ctx: PlatformContext, app: string): string[] {
   if (ctx.platform === "win32" || ctx.platform === "darwin") return systemConfigDirs(ctx, app);
   const dirs = xdgList(ctx, "XDG_DATA_DIRS", ["/usr/local/share", "/usr/share"])
-    .map((d) => path.posix.join(d, app));
-  const usr = path.posix.join("/usr/share", app);
+    .map((d) => posixPath.join(d, app));
+  const usr = posixPath.join("/usr/share", app);
   return dirs.includes(usr) ? dirs : [...dirs, usr];
 }
 
@@ -194,18 +191,18 @@ export function defaultsDirs(ctx: PlatformContext, app: string): string[] {
  */
 export function stateDir(ctx: PlatformContext, app: string): string {
   if (ctx.platform === "win32") {
-    return path.win32.join(
-      windowsDir(ctx, "LOCALAPPDATA", path.win32.join(ctx.home, "AppData", "Local")),
+    return win32Path.join(
+      windowsDir(ctx, "LOCALAPPDATA", win32Path.join(ctx.home, "AppData", "Local")),
       "strata",
       "state",
       app,
     );
   }
   if (ctx.platform === "darwin") {
-    return path.posix.join(ctx.home, "Library", "Application Support", "strata", "state", app);
+    return posixPath.join(ctx.home, "Library", "Application Support", "strata", "state", app);
   }
-  const base = xdgDir(ctx, "XDG_STATE_HOME") ?? path.posix.join(ctx.home, ".local", "state");
-  return path.posix.join(base, "strata", app);
+  const base = xdgDir(ctx, "XDG_STATE_HOME") ?? posixPath.join(ctx.home, ".local", "state");
+  return posixPath.join(base, "strata", app);
 }
 
 /**

@@ -4,6 +4,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { readFileLayer } from "../../src/layers/file_layer.ts";
+import { backupDirOf, listBackupFiles } from "../../src/layers/backups.ts";
+import { backupFile, listBackups } from "../../src/store/backup.ts";
+import { resolveTarget } from "../../src/store/resolve_target.ts";
+import { statePaths } from "../../src/store/state_paths.ts";
 
 function temp(): string {
   return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "strata-")));
@@ -14,7 +18,14 @@ test("reads values; a file unchanged since the last read is not read again", () 
   try {
     const file = path.join(dir, "c.toml");
     fs.writeFileSync(file, "a = 1\n[t]\nb = 1.0\n");
+    // Just written: "racy" (the stamp cannot prove it unchanged), so read again.
+    const racy = readFileLayer(file, "toml");
+    assert.equal(racy.racy, true);
+    assert.notEqual(readFileLayer(file, "toml", { previous: racy }), racy);
+    const past = new Date(Date.now() - 60_000);
+    fs.utimesSync(file, past, past);
     const first = readFileLayer(file, "toml");
+    assert.equal(first.racy, false);
     assert.equal(first.status, "ok");
     assert.deepEqual(first.values, { a: 1, t: { b: 1 } });
     assert.equal(first.document()?.kindOf(["t", "b"]), "float");
@@ -44,6 +55,30 @@ test("missing, a folder, invalid UTF-8, a byte-order mark", () => {
     const bom = path.join(dir, "bom.json");
     fs.writeFileSync(bom, '\uFEFF{"a": 1}');
     assert.deepEqual(readFileLayer(bom, "json").values, { a: 1 });
+  } finally {
+    fs.rmSync(dir, { recursive: true });
+  }
+});
+
+test("the reader finds backups where the store writes them (through symlinks too)", () => {
+  const dir = temp();
+  try {
+    const real = path.join(dir, "real", "config.toml");
+    fs.mkdirSync(path.dirname(real));
+    fs.writeFileSync(real, "a = 1\n");
+    const link = path.join(dir, "link.toml");
+    fs.symlinkSync(real, link);
+    const state = path.join(dir, "state");
+    const expected = statePaths(state, resolveTarget(link)).backupDir;
+    assert.equal(backupDirOf(state, link), expected);
+    backupFile(real, expected);
+    fs.writeFileSync(real, "a = 2\n");
+    backupFile(real, expected);
+    assert.deepEqual(
+      listBackupFiles(expected),
+      listBackups(expected).map(({ id, path, time }) => ({ id, path, time })),
+    );
+    assert.equal(listBackupFiles(path.join(dir, "none")).length, 0);
   } finally {
     fs.rmSync(dir, { recursive: true });
   }
