@@ -41,6 +41,25 @@ export function renameOver(from: string, to: string, platform = process.platform
   }
 }
 
+/**
+ * Deletes a file; on Windows, a file another process has open for a moment
+ * (a reader of the lock) refuses with EPERM/EBUSY, so that is retried.
+ * Never throws: a file that cannot be deleted is left for the next writer.
+ */
+export function unlinkWithRetry(file: string, platform = process.platform): void {
+  for (let attempt = 0;; attempt++) {
+    try {
+      fs.unlinkSync(file);
+      return;
+    } catch (error) {
+      const code = errnoOf(error) ?? "";
+      const retry = platform === "win32" && windowsTransient.has(code) && attempt < 5;
+      if (!retry) return;
+      sleepSync(renameRetryDelays[attempt]);
+    }
+  }
+}
+
 /** Errors that mean "this platform or file system cannot fsync a folder": skipped. */
 const dirSyncUnsupported = new Set(["EISDIR", "EPERM", "EACCES", "EINVAL", "EBADF", "ENOTSUP"]);
 

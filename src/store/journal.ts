@@ -159,7 +159,11 @@ function jsonSafe(_key: string, value: unknown): unknown {
   return typeof value === "bigint" ? value.toString() : value;
 }
 
-/** The writer's user name; containers without a passwd entry fall back to the environment. */
+/**
+ * The writer's user name. Some runtimes report "unknown" where the C library
+ * lookup is unavailable (Bun in a minimal container), so the environment and
+ * then /etc/passwd are asked before falling back to the uid.
+ */
 function userName(): string {
   try {
     const name = os.userInfo().username;
@@ -167,5 +171,17 @@ function userName(): string {
   } catch {
     // No passwd entry for this uid.
   }
-  return process.env.USER ?? process.env.USERNAME ?? String(process.getuid?.() ?? "unknown");
+  const fromEnv = process.env.USER ?? process.env.LOGNAME ?? process.env.USERNAME;
+  if (fromEnv) return fromEnv;
+  const uid = process.getuid?.();
+  if (uid === undefined) return "unknown";
+  try {
+    const entry = fs.readFileSync("/etc/passwd", "utf8").split("\n")
+      .map((line) => line.split(":"))
+      .find((fields) => fields[2] === String(uid));
+    if (entry?.[0]) return entry[0];
+  } catch {
+    // No passwd file: the uid will do.
+  }
+  return String(uid);
 }

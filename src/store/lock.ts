@@ -10,7 +10,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import { StrataError } from "../errors.ts";
-import { randomHex } from "./_durable.ts";
+import { randomHex, unlinkWithRetry } from "./_durable.ts";
 import { errnoOf, ioError } from "./_io_error.ts";
 
 /** What a lock file holds (one JSON object and a newline). */
@@ -93,14 +93,21 @@ export async function acquireLock(
     token: randomHex(16),
   };
   const started = Date.now();
+  let quickRetries = 0; // immediate retries in a row (lock released or broken meanwhile)
+  let transient = 0; // Windows: the name is briefly unusable after a delete
   for (let attempt = 0;; attempt++) {
-    if (tryCreate(lockPath, info)) return heldLock(lockPath, info);
-    const seen = inspectLock(lockPath);
-    if (seen === undefined) continue; // released meanwhile: try again at once
-    if (isStale(seen, info.host, staleMs)) {
-      breakStaleLock(lockPath, seen);
-      continue;
+    const created = tryCreate(lockPath, info);
+    if (created === true) return heldLock(lockPath, info);
+    let seen: SeenLock | undefined;
+    if (created instanceof Error) {
+      if (++transient > maxTransient) throw created;
+    } else {
+      seen = inspectLock(lockPath);
+      const retryNow = seen === undefined ||
+        (isStale(seen, info.host, staleMs) && breakStaleLock(lockPath, seen));
+      if (retryNow && quickRetries++ < 3) continue;
     }
+    quickRetries = 0;
     const waited = Date.now() - started;
     if (waited >= timeoutMs) throw lockTimeout(target, lockPath, seen, waited);
     const delay = Math.min(backoff.maxMs, backoff.firstMs * 2 ** Math.min(attempt, 10));
@@ -109,14 +116,25 @@ export async function acquireLock(
   }
 }
 
-/** Creates the lock file exclusively; false when it already exists. */
-function tryCreate(lockPath: string, info: LockInfo): boolean {
+/** Windows refusals of a name whose file is being deleted: retried this many times. */
+const maxTransient = 20;
+
+/**
+ * Creates the lock file exclusively: true when created, false when it
+ * exists, or (Windows only) the error when the name is briefly unusable
+ * because a holder's delete is still pending (EPERM/EBUSY): the caller
+ * retries a few times before reporting it.
+ */
+function tryCreate(lockPath: string, info: LockInfo): boolean | StrataError {
   let fd: number;
   try {
     fd = fs.openSync(lockPath, "wx", 0o600);
   } catch (error) {
-    if (errnoOf(error) === "EEXIST") return false;
-    throw ioError(`cannot create the lock file ${lockPath}`, lockPath, error);
+    const code = errnoOf(error);
+    if (code === "EEXIST") return false;
+    const failure = ioError(`cannot create the lock file ${lockPath}`, lockPath, error);
+    if (process.platform === "win32" && (code === "EPERM" || code === "EBUSY")) return failure;
+    throw failure;
   }
   info.time = new Date().toISOString();
   try {
@@ -136,7 +154,7 @@ function heldLock(lockPath: string, info: LockInfo): FileLock {
     info,
     release() {
       const now = inspectLock(lockPath);
-      if (now?.info?.token === info.token) unlinkQuietly(lockPath);
+      if (now?.info?.token === info.token) unlinkWithRetry(lockPath);
     },
   };
 }
@@ -226,9 +244,10 @@ export function processAlive(pid: number): boolean {
 /**
  * Removes a stale lock without ever removing a fresh one: under the guard
  * `<lock>.break` (itself created exclusively), the lock is looked at again
- * and removed only if it is still the very file judged stale.
+ * and removed only if it is still the very file judged stale. False when
+ * another writer holds the guard (wait, then look again).
  */
-function breakStaleLock(lockPath: string, seen: SeenLock): void {
+function breakStaleLock(lockPath: string, seen: SeenLock): boolean {
   const guard = `${lockPath}.break`;
   let fd: number;
   try {
@@ -240,7 +259,7 @@ function breakStaleLock(lockPath: string, seen: SeenLock): void {
     // Another writer is breaking it; a guard left by a killed breaker is abandoned.
     const age = ageOf(guard);
     if (age !== undefined && age > breakGuardStaleMs) unlinkQuietly(guard);
-    return;
+    return false;
   }
   try {
     fs.closeSync(fd);
@@ -248,6 +267,7 @@ function breakStaleLock(lockPath: string, seen: SeenLock): void {
     const same = now !== undefined && now.ino === seen.ino && now.dev === seen.dev &&
       now.kind === seen.kind && now.info?.token === seen.info?.token;
     if (same) unlinkQuietly(lockPath);
+    return true;
   } finally {
     unlinkQuietly(guard);
   }
@@ -269,10 +289,17 @@ function unlinkQuietly(file: string): void {
   }
 }
 
-function lockTimeout(target: string, lockPath: string, seen: SeenLock, waitedMs: number) {
+function lockTimeout(
+  target: string,
+  lockPath: string,
+  seen: SeenLock | undefined,
+  waitedMs: number,
+) {
   const seconds = (waitedMs / 1000).toFixed(1);
-  const since = new Date(Date.now() - seen.ageMs).toISOString();
-  const holder = seen.info
+  const since = new Date(Date.now() - (seen?.ageMs ?? 0)).toISOString();
+  const holder = !seen
+    ? "other writers (the lock kept changing hands)"
+    : seen.info
     ? `process ${seen.info.pid} on host ${seen.info.host} (program "${seen.info.program}", ` +
       `since ${seen.info.time || since})`
     : seen.kind === "file"
