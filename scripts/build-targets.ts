@@ -24,6 +24,7 @@ import { bundleText, compile, gitCommit, RELEASE_FLAGS, REPO_ROOT } from "./_bui
 import { measureFlags, measureTable } from "./_build_measure.ts";
 import { hostTarget, installEmulators, planRun, stopWine } from "./_build_runners.ts";
 import { findOnPath } from "./_build_shims.ts";
+import { scratchRootCheck } from "./_build_scratch_root.ts";
 import { inspectBinary, makeScratch, smokeTest } from "./_build_smoke.ts";
 import { formatSize, renderTable } from "./_build_table.ts";
 import { fileNameOf, selectTargets, type Target, TARGETS } from "./_build_targets.ts";
@@ -169,13 +170,18 @@ function checkOne(
   const started = performance.now();
   const expected = formatVersion({ version: VERSION, commit, target: t.name });
   const smoke = smokeTest(binary, plan.runner, expected);
+  // This machine's Linux binary also runs in a scratch root (a container without a distribution).
+  const scratchRoot = smoke.ok && t.name === host?.name && t.os === "linux"
+    ? scratchRootCheck(binary, expected)
+    : null;
+  const outcome = scratchRoot !== null && !scratchRoot.ok ? scratchRoot : smoke;
   const secs = ((performance.now() - started) / 1000).toFixed(1);
-  const how = `ran: ${plan.runner.how}`;
-  log(`checked ${t.name}: ${smoke.ok ? "ok" : `FAIL: ${smoke.detail}`}`);
-  const result = smoke.ok
+  const how = `ran: ${plan.runner.how}${scratchRoot?.ok ? `, and in a ${scratchRoot.detail}` : ""}`;
+  log(`checked ${t.name}: ${outcome.ok ? "ok" : `FAIL: ${outcome.detail}`}`);
+  const result = outcome.ok
     ? `ok (${secs} s): ${smoke.detail}; ${inspected.detail}`
-    : `FAIL: ${smoke.detail}`;
-  return { ok: smoke.ok, cells: [t.name, size, how, result] };
+    : `FAIL: ${outcome.detail}`;
+  return { ok: outcome.ok, cells: [t.name, size, how, result] };
 }
 
 function runMeasurement(
