@@ -61,6 +61,19 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "show where every layer lives and whether it exists",
     load: () => import("./paths.ts"),
   },
+  backups: {
+    summary: "list a layer file's backups (when, size, who wrote it, keys changed)",
+    load: () => import("./backups.ts"),
+  },
+  history: { summary: "show the journal of changes", load: () => import("./history.ts") },
+  diff: {
+    summary: "show what changed between the file and a backup, key by key",
+    load: () => import("./diff.ts"),
+  },
+  doctor: {
+    summary: "check every layer (parses, schema, permissions, locks) and mend",
+    load: () => import("./doctor.ts"),
+  },
   help: { summary: "show help for strata or for one command", load: () => import("./help.ts") },
   version: { summary: "print strata's version", load: () => import("./version.ts") },
 };

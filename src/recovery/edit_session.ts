@@ -23,7 +23,7 @@ import { formatKey } from "../keys.ts";
 import { ensureFolder, fileMode } from "../store/atomic_write.ts";
 import type { JournalChange } from "../store/journal.ts";
 import { checkLayerText, parseLayerText } from "./check_text.ts";
-import { command, type LayerFile, type RecoveryConfig, writeOption } from "./layer_files.ts";
+import { command, type LayerFile, type WritableConfig, writeOption } from "./layer_files.ts";
 import { readText } from "./versions.ts";
 
 /** How an editor run ended. */
@@ -91,7 +91,7 @@ function keptCopyPath(stateDir: string, target: LayerFile): string {
  * person's text is kept.
  */
 export async function editLayer(
-  config: RecoveryConfig,
+  config: WritableConfig,
   target: LayerFile,
   options: EditOptions,
 ): Promise<EditResult> {

@@ -26,6 +26,12 @@ export interface RecoveryConfig {
   readonly stateDir: string;
   /** Every layer, top first (file layers say where they live). */
   layers(): LayerInfo[];
+  /** The application's schema, when it ships one. */
+  schema?(): { schema: Schema; file?: string } | undefined;
+}
+
+/** A configuration recovery may also write: `restore`, `undo` and `edit` need this. */
+export interface WritableConfig extends RecoveryConfig {
   /**
    * Changes a writable layer's file through the write protocol, with the
    * configuration's own settings (backups kept, lock timings, program).
@@ -34,8 +40,6 @@ export interface RecoveryConfig {
     edit: (current: string | undefined, file: string) => FileEdit | null,
     options?: { layer?: WritableLayer },
   ): Promise<{ file: string; changed: boolean; backupId?: string }>;
-  /** The application's schema, when it ships one. */
-  schema?(): { schema: Schema; file?: string } | undefined;
 }
 
 /** One layer's file and its state: the unit every recovery command works on. */

@@ -34,6 +34,7 @@ export {
   type LayerFile,
   layerFile,
   type RecoveryConfig,
+  type WritableConfig,
   writableLayerFiles,
   writeOption,
 } from "./layer_files.ts";

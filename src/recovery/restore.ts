@@ -11,7 +11,7 @@ import { formatKey } from "../keys.ts";
 import type { BackupEntry } from "../store/backup.ts";
 import { type JournalChange, type JournalEntry, readJournal } from "../store/journal.ts";
 import { issueText, layerIssues, parseLayerText } from "./check_text.ts";
-import { command, type LayerFile, type RecoveryConfig, writeOption } from "./layer_files.ts";
+import { command, type LayerFile, type WritableConfig, writeOption } from "./layer_files.ts";
 import { readVersion } from "./versions.ts";
 
 /** What {@link restoreBackup} did. */
@@ -44,7 +44,7 @@ export interface RestoreResult {
  * backup first: nothing is lost by restoring.
  */
 export async function restoreBackup(
-  config: RecoveryConfig,
+  config: WritableConfig,
   target: LayerFile,
   ref: string,
 ): Promise<RestoreResult> {

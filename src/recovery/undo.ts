@@ -20,7 +20,7 @@ import { type ConfigDocument, parseDocument, setValue } from "../layers/document
 import { listBackups } from "../store/backup.ts";
 import { type JournalChange, type JournalEntry, readJournal } from "../store/journal.ts";
 import { locatedMessage } from "./check_text.ts";
-import { command, type LayerFile, type RecoveryConfig, writeOption } from "./layer_files.ts";
+import { command, type LayerFile, type WritableConfig, writeOption } from "./layer_files.ts";
 import { readText } from "./versions.ts";
 import { groupWrites, type JournalWrite } from "./writes.ts";
 
@@ -80,7 +80,7 @@ function asJournaled(value: unknown): unknown {
  * value the change wrote; nothing is written then.
  */
 export async function undoChanges(
-  config: RecoveryConfig,
+  config: WritableConfig,
   target: LayerFile,
   count = 1,
 ): Promise<UndoResult> {

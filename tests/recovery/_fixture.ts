@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { type Config, openConfig, type OpenOptions } from "../../src/config.ts";
 import type { DoctorConfig } from "../../src/recovery/doctor.ts";
-import type { RecoveryConfig } from "../../src/recovery/layer_files.ts";
+import type { WritableConfig } from "../../src/recovery/layer_files.ts";
 import { updateFile } from "../../src/store/update_file.ts";
 import { parseValues } from "../../src/layers/document.ts";
 import { formatOf } from "../../src/platform/paths.ts";
@@ -20,7 +20,7 @@ export interface Home {
   stateDir: string;
   write(file: string, text: string): string;
   read(file: string): string;
-  open(options?: Partial<OpenOptions>, schema?: Schema): Config & DoctorConfig;
+  open(options?: Partial<OpenOptions>, schema?: Schema): Config & DoctorConfig & WritableConfig;
   cleanup(): void;
 }
 
@@ -59,15 +59,18 @@ export function makeHome(app = "demo"): Home {
 }
 
 /** Adds `update` (and `schema`) when the Config does not have them yet. */
-export function withRecovery(config: Config, schema?: Schema): Config & DoctorConfig {
-  const c = config as Config & Partial<RecoveryConfig>;
+export function withRecovery(
+  config: Config,
+  schema?: Schema,
+): Config & DoctorConfig & WritableConfig {
+  const c = config as Config & Partial<WritableConfig>;
   if (schema) {
     Object.defineProperty(c, "schema", { value: () => ({ schema, file: "test-schema.json" }) });
   }
-  if (typeof c.update === "function") return c as Config & DoctorConfig;
+  if (typeof c.update === "function") return c as Config & DoctorConfig & WritableConfig;
   Object.defineProperty(c, "update", {
     value: async (
-      edit: Parameters<RecoveryConfig["update"]>[0],
+      edit: Parameters<WritableConfig["update"]>[0],
       options: { layer?: string } = {},
     ) => {
       const layer = options.layer ?? (config.file !== undefined ? "file" : "user");
@@ -94,5 +97,5 @@ export function withRecovery(config: Config, schema?: Schema): Config & DoctorCo
       return out;
     },
   });
-  return c as Config & DoctorConfig;
+  return c as Config & DoctorConfig & WritableConfig;
 }
