@@ -19,7 +19,7 @@
  */
 
 import * as fs from "node:fs";
-import { openConfig } from "../../src/mod.ts";
+import { openConfig, parseKey } from "../../src/mod.ts";
 import { TomlDocument } from "../../src/toml/document.ts";
 import { updateFile } from "../../src/store/update_file.ts";
 
@@ -44,13 +44,14 @@ if (mode === "set") {
   // The Config API has no increment; updateFile is the protocol's read-modify-write.
   const file = config.layers().find((layer) => layer.layer === "file" || layer.layer === "user")!
     .file!;
+  const keyPath = parseKey(key);
   for (let i = 0; i < count; i++) {
     let written = 0;
     await updateFile(file, (current) => {
       const doc = TomlDocument.parse(current ?? "", file);
-      const old = Number(doc.get([key]) ?? 0);
+      const old = Number(doc.get(keyPath) ?? 0);
       written = old + 1;
-      doc.set([key], written);
+      doc.set(keyPath, written);
       return { text: doc.toString(), changes: [{ key, old, new: written }] };
     }, {
       stateDir: config.stateDir,
