@@ -52,6 +52,17 @@ WINDOWS = os.name == "nt"
 RENAME_RETRY_MS = [5, 10, 20, 40, 80, 160, 320, 500, 500]  # 9
 
 
+def pid_namespace():
+    """3.1 `pidns`: Linux only; None elsewhere."""
+    try:
+        return os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return None
+
+
+PIDNS = pid_namespace()
+
+
 class Failure(Exception):
     """An error for the user: message and exit code."""
 
@@ -176,7 +187,9 @@ def is_stale(seen, host):
     info = seen["info"]
     if info is None:
         return seen["age"] > GARBAGE_S
-    return info["host"] == host and not process_alive(info["pid"])
+    theirs = info.get("pidns")
+    same_pids = info["host"] == host and (not theirs or not PIDNS or theirs == PIDNS)
+    return same_pids and not process_alive(info["pid"])
 
 
 def unlink_quietly(path):
@@ -224,6 +237,8 @@ def acquire_lock(real, program, timeout_s):
         if fd is not None:
             info = {"pid": os.getpid(), "host": host, "time": iso_now(), "program": program,
                     "token": token}
+            if PIDNS:
+                info["pidns"] = PIDNS
             try:
                 os.write(fd, (json.dumps(info, separators=(",", ":")) + "\n").encode("utf-8"))
             finally:

@@ -133,6 +133,11 @@ field() { printf '%s' "$1" | awk -v k="$2" '{
   if (match($0, "\"" k "\":(\"[^\"]*\"|[0-9]+)")) { v = substr($0, RSTART + length(k) + 3, RLENGTH - length(k) - 3); gsub(/"/, "", v); print v } }'; }
 
 token=$(random_hex 16)
+# 3.1 pidns (Linux): a container with the host's name has its own pids.
+pidns=$(readlink /proc/self/ns/pid 2>/dev/null || :)
+pidns_field=
+[ -n "$pidns" ] && pidns_field=",\"pidns\":\"$pidns\""
+same_pidns() { [ -z "$1" ] || [ -z "$pidns" ] || [ "$1" = "$pidns" ]; }
 held=false
 tmp= backup_tmp=
 cleanup() {
@@ -149,7 +154,7 @@ trap 'exit 5' INT TERM HUP
 # 3.2 Take the lock; 4.1 with observed age (no mtime in POSIX sh); 4.2 break under the guard.
 waited_ms=0 seen= seen_ms=0 guard_seen_ms=0
 while :; do
-  record="{\"pid\":$my_pid,\"host\":$(json_str "$host"),\"time\":\"$(iso_now)\",\"program\":$(json_str "$program"),\"token\":\"$token\"}"
+  record="{\"pid\":$my_pid,\"host\":$(json_str "$host"),\"time\":\"$(iso_now)\",\"program\":$(json_str "$program"),\"token\":\"$token\"$pidns_field}"
   if [ "$(look "$lock")" = none ] &&
      (umask 077; set -C; printf '%s\n' "$record" >"$lock") 2>/dev/null; then
     held=true; break
@@ -165,7 +170,7 @@ while :; do
       pid=$(field "$now" pid) lock_host=$(field "$now" host)
       if [ -z "$pid" ] || [ -z "$(field "$now" token)" ]; then [ $seen_ms -gt 5000 ] && stale=true
       elif [ $seen_ms -gt 30000 ]; then stale=true
-      elif [ "$lock_host" = "$host" ] && ! alive "$pid"; then stale=true
+      elif [ "$lock_host" = "$host" ] && same_pidns "$(field "$now" pidns)" && ! alive "$pid"; then stale=true
       fi ;;
   esac
   if $stale; then

@@ -25,6 +25,12 @@ export interface LockInfo {
   program: string;
   /** A random token identifying this holding, so a holder removes only its own lock. */
   token: string;
+  /**
+   * Linux only: the holder's pid namespace (`readlink /proc/self/ns/pid`,
+   * e.g. `pid:[4026531836]`), so a container that shares the host's name
+   * (host networking) does not judge the host's pids, nor the host its.
+   */
+  pidns?: string;
 }
 
 /** A lock this process holds. */
@@ -92,6 +98,8 @@ export async function acquireLock(
     program: options.program ?? lockDefaults.program,
     token: randomHex(16),
   };
+  const pidns = pidNamespace();
+  if (pidns !== undefined) info.pidns = pidns;
   const started = Date.now();
   let quickRetries = 0; // immediate retries in a row (lock released or broken meanwhile)
   let transient = 0; // Windows: the name is briefly unusable after a delete
@@ -104,7 +112,7 @@ export async function acquireLock(
     } else {
       seen = inspectLock(lockPath);
       const retryNow = seen === undefined ||
-        (isStale(seen, info.host, staleMs) && breakStaleLock(lockPath, seen));
+        (isStale(seen, info, staleMs) && breakStaleLock(lockPath, seen));
       if (retryNow && quickRetries++ < 3) continue;
     }
     quickRetries = 0;
@@ -222,12 +230,25 @@ function readLockInfo(lockPath: string): LockInfo | undefined {
 }
 
 /** The stale-lock rule of PROTOCOL.md ("Breaking a stale lock"). */
-function isStale(seen: SeenLock, host: string, staleMs: number): boolean {
+function isStale(seen: SeenLock, us: LockInfo, staleMs: number): boolean {
   if (seen.kind === "symlink") return true; // planted or garbage: never a lock
   if (seen.kind === "other") return false; // a folder or pipe: refuse to guess (times out, named)
   if (seen.ageMs > staleMs) return true;
   if (!seen.info) return seen.ageMs > Math.min(garbageLockMs, staleMs);
-  return seen.info.host === host && !processAlive(seen.info.pid);
+  const theirs = seen.info;
+  const samePids = theirs.host === us.host &&
+    (theirs.pidns === undefined || us.pidns === undefined || theirs.pidns === us.pidns);
+  return samePids && !processAlive(theirs.pid);
+}
+
+/** This process's pid namespace on Linux (undefined elsewhere, or where /proc is missing). */
+function pidNamespace(): string | undefined {
+  if (process.platform !== "linux") return undefined;
+  try {
+    return fs.readlinkSync("/proc/self/ns/pid");
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether a process with this id exists on this host (EPERM: exists, not ours). */

@@ -29,7 +29,12 @@ test("lock: holds pid, host, time, program and a token; mode 0600; release remov
     const text = fs.readFileSync(lock.path, "utf8");
     assert.ok(text.endsWith("}\n"));
     const info = JSON.parse(text);
-    assert.deepEqual(Object.keys(info), ["pid", "host", "time", "program", "token"]);
+    const linux = process.platform === "linux";
+    assert.deepEqual(
+      Object.keys(info),
+      ["pid", "host", "time", "program", "token", ...(linux ? ["pidns"] : [])],
+    );
+    if (linux) assert.equal(info.pidns, fs.readlinkSync("/proc/self/ns/pid"));
     assert.equal(info.pid, process.pid);
     assert.equal(info.host, os.hostname());
     assert.equal(info.program, "lock-test");
@@ -112,6 +117,27 @@ test("lock: a lock older than staleMs is broken even when its holder lives", asy
     writeLock(`${target}.lock`, record(process.pid), 60_000);
     const lock = await acquireLock(target, { timeoutMs: 2000 });
     assert.equal(JSON.parse(fs.readFileSync(lock.path, "utf8")).token, lock.info.token);
+    lock.release();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("lock: a dead pid in another pid namespace of this host is not judged (containers)", {
+  skip: process.platform === "linux" ? false : "pid namespaces are Linux",
+}, async () => {
+  const dir = tempDir();
+  try {
+    const target = path.join(dir, "config.toml");
+    const other = { ...record(await deadPid()), pidns: "pid:[1]" };
+    writeLock(`${target}.lock`, other);
+    await assert.rejects(acquireLock(target, { timeoutMs: 100 }), (error: unknown) => {
+      assert.ok(error instanceof StrataError && error.code === "lock");
+      return true;
+    });
+    // The same lock without a namespace (an older writer) is judged by its pid.
+    writeLock(`${target}.lock`, record(other.pid));
+    const lock = await acquireLock(target, { timeoutMs: 2000 });
     lock.release();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
