@@ -47,13 +47,14 @@ export const fileMode = 0o600;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as fs from "node:fs";
  * import * as os from "node:os";
  * import * as path from "node:path";
  * import { writeFileAtomic } from "./atomic_write.ts";
  * const dir = fs.mkdtempSync(path.join(os.tmpdir(), "strata-"));
  * writeFileAtomic(path.join(dir, "config.toml"), 'name = "demo"\n');
- * console.assert(fs.readFileSync(path.join(dir, "config.toml"), "utf8") === 'name = "demo"\n');
+ * assert.equal(fs.readFileSync(path.join(dir, "config.toml"), "utf8"), 'name = "demo"\n');
  * fs.rmSync(dir, { recursive: true });
  * ```
  */

@@ -61,6 +61,7 @@ const backupName = /^(\d{8}T\d{6}\.\d{3}Z)-(\d+)(\.[^.]+)?$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as fs from "node:fs";
  * import * as os from "node:os";
  * import * as path from "node:path";
@@ -68,7 +69,7 @@ const backupName = /^(\d{8}T\d{6}\.\d{3}Z)-(\d+)(\.[^.]+)?$/;
  * const dir = fs.mkdtempSync(path.join(os.tmpdir(), "strata-"));
  * fs.writeFileSync(path.join(dir, "config.toml"), "a = 1\n");
  * const id = backupFile(path.join(dir, "config.toml"), path.join(dir, "backups"));
- * console.assert(listBackups(path.join(dir, "backups"))[0].id === id);
+ * assert.equal(listBackups(path.join(dir, "backups"))[0].id, id);
  * fs.rmSync(dir, { recursive: true });
  * ```
  */
@@ -156,8 +157,9 @@ function existsFile(file: string): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { listBackups } from "./backup.ts";
- * console.assert(listBackups("/no/such/strata/folder").length === 0);
+ * assert.equal(listBackups("/no/such/strata/folder").length, 0);
  * ```
  */
 export function listBackups(backupDir: string): BackupEntry[] {

@@ -67,9 +67,10 @@ export interface JournalContents {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { journalEntries } from "./journal.ts";
  * const [e] = journalEntries({ file: "/c.toml", program: "demo" }, [{ key: "a", new: 1 }]);
- * console.assert(e.key === "a" && e.new === 1 && !("old" in e));
+ * assert.deepEqual([e.key, e.new, "old" in e], ["a", 1, false]);
  * ```
  */
 export function journalEntries(writer: JournalWriter, changes: JournalChange[]): JournalEntry[] {
@@ -95,6 +96,7 @@ export function journalEntries(writer: JournalWriter, changes: JournalChange[]):
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as fs from "node:fs";
  * import * as os from "node:os";
  * import * as path from "node:path";
@@ -102,7 +104,7 @@ export function journalEntries(writer: JournalWriter, changes: JournalChange[]):
  * const dir = fs.mkdtempSync(path.join(os.tmpdir(), "strata-"));
  * const j = path.join(dir, "journal", "c.ndjson");
  * appendJournal(j, journalEntries({ file: "/c.toml", program: "demo" }, [{ key: "a", new: 1 }]));
- * console.assert(readJournal(j).entries[0].key === "a");
+ * assert.equal(readJournal(j).entries[0].key, "a");
  * fs.rmSync(dir, { recursive: true });
  * ```
  */

@@ -73,13 +73,14 @@ const backoff = { firstMs: 2, maxMs: 50 } as const;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as fs from "node:fs";
  * import * as os from "node:os";
  * import * as path from "node:path";
  * import { acquireLock } from "./lock.ts";
  * const dir = fs.mkdtempSync(path.join(os.tmpdir(), "strata-"));
  * const lock = await acquireLock(path.join(dir, "config.toml"), { program: "demo" });
- * console.assert(fs.existsSync(path.join(dir, "config.toml.lock")));
+ * assert.ok(fs.existsSync(path.join(dir, "config.toml.lock")));
  * lock.release();
  * fs.rmSync(dir, { recursive: true });
  * ```

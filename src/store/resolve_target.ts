@@ -25,9 +25,10 @@ const maxLinks = 40;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveTarget } from "./resolve_target.ts";
  * const real = resolveTarget("/tmp/no-such-strata-file.toml");
- * console.assert(real === "/tmp/no-such-strata-file.toml");
+ * assert.equal(real, "/tmp/no-such-strata-file.toml");
  * ```
  */
 export function resolveTarget(target: string): string {

@@ -25,9 +25,10 @@ export interface StatePaths {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fnv1a32 } from "./state_paths.ts";
- * console.assert(fnv1a32("") === "811c9dc5");
- * console.assert(fnv1a32("a") === "e40c292c");
+ * assert.equal(fnv1a32(""), "811c9dc5");
+ * assert.equal(fnv1a32("a"), "e40c292c");
  * ```
  */
 export function fnv1a32(text: string): string {
@@ -46,10 +47,11 @@ export function fnv1a32(text: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { statePaths } from "./state_paths.ts";
  * const p = statePaths("/s", "/home/me/.config/demo/config.toml");
- * console.assert(p.journal.startsWith("/s/journal/config.toml-"));
- * console.assert(p.journal.endsWith(".ndjson"));
+ * assert.ok(p.journal.startsWith("/s/journal/config.toml-"));
+ * assert.ok(p.journal.endsWith(".ndjson"));
  * ```
  */
 export function statePaths(stateDir: string, realPath: string): StatePaths {

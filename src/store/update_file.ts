@@ -90,6 +90,7 @@ const utf8Bom = "\uFEFF";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as fs from "node:fs";
  * import * as os from "node:os";
  * import * as path from "node:path";
@@ -102,7 +103,8 @@ const utf8Bom = "\uFEFF";
  *   value.port = 8080;
  *   return { text: JSON.stringify(value, null, 2) + "\n", changes: [{ key: "port", old, new: 8080 }] };
  * }, { stateDir: path.join(dir, "state"), program: "demo" });
- * console.assert(result.changed && JSON.parse(fs.readFileSync(file, "utf8")).port === 8080);
+ * assert.equal(result.changed, true);
+ * assert.equal(JSON.parse(fs.readFileSync(file, "utf8")).port, 8080);
  * fs.rmSync(dir, { recursive: true });
  * ```
  */
