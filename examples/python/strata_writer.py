@@ -457,6 +457,9 @@ def update_file(target, state_dir, edit, is_valid, program, layer, timeout_s):
                 raw = f.read()
         except FileNotFoundError:
             raw = None
+        if raw is not None and not os.access(real, os.W_OK):  # 5 step 3
+            raise Failure(f"cannot write {real}: permission denied: the file is read-only for you. "
+                          "The file was not changed.", 5)
         bom = raw is not None and raw.startswith(b"\xef\xbb\xbf")
         text = None
         if raw is not None:

@@ -194,6 +194,11 @@ while :; do
   waited_ms=$((waited_ms + tick_ms))
 done
 
+# 5 step 3: a file this writer may not write is refused (a rename would replace it anyway).
+if [ -f "$real" ] && [ ! -w "$real" ]; then
+  fail 5 "cannot write $real: permission denied: the file is read-only for you; the file was not changed"
+fi
+
 # 5 steps 3-4: check the file is in the subset, and write the edited text to the temp file
 # (created with O_EXCL by set -C, mode 0600 by umask 077).
 tmp=$dir/.$name.$my_pid.$(random_hex 4).tmp
