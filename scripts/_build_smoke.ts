@@ -25,6 +25,7 @@ import {
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { HEADER_BYTES, headerProblems, readHeader } from "./_build_headers.ts";
+import { checkSignature } from "./_build_macho_sign.ts";
 import type { Runner } from "./_build_runners.ts";
 import { findOnPath } from "./_build_shims.ts";
 import type { Target } from "./_build_targets.ts";
@@ -205,8 +206,17 @@ export function inspectBinary(binary: string, target: Target, bundle: string): C
     const first = missing.length > 0 ? `, e.g. ${JSON.stringify(missing[0])} missing` : "";
     return { ok: false, detail: `${summary}; ${embedded}${first}` };
   }
+  // macOS runs a binary only if its code signature matches (see _build_macho_sign.ts).
+  const signature = target.os === "darwin" ? checkSignature(bytes) : null;
+  if (signature !== null && !signature.valid) {
+    return { ok: false, detail: `${summary}; ${embedded}; ${signature.detail}` };
+  }
+  const signed = signature === null ? "" : `; ${signature.detail}`;
   const file = fileVerdict(binary);
-  return { ok: true, detail: `${summary}; ${embedded}${file === null ? "" : `; file: ${file}`}` };
+  return {
+    ok: true,
+    detail: `${summary}; ${embedded}${signed}${file === null ? "" : `; file: ${file}`}`,
+  };
 }
 
 function fileVerdict(binary: string): string | null {
