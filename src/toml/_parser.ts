@@ -11,6 +11,7 @@
 
 import { readDateTime, TomlDateTime } from "./datetime.ts";
 import { positionOf, TomlParseError } from "./errors.ts";
+import { StrataError } from "../errors.ts";
 
 /** Any TOML value as strata returns it. */
 export type TomlValue =
@@ -173,6 +174,9 @@ class NeedsDiagnosis {}
  * ```
  */
 export function parseToml(text: string, options: ParseTomlOptions = {}): TomlTable {
+  if (typeof text !== "string") {
+    throw new StrataError("type", `TOML text must be a string, not ${typeof text}`);
+  }
   try {
     return new Parser(text, options, undefined).parseDocument();
   } catch (e) {
@@ -213,7 +217,7 @@ function isBareKeyChar(c: number): boolean {
 /** Characters that may follow a scalar value: space, tab, newline, `#`, `,`, `]`, `}`. */
 function endsValue(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 35 || c === 44 || c === 93 ||
-    c === 125 || Number.isNaN(c);
+    c === 125 || c !== c;
 }
 
 function hexValue(c: number): number {
@@ -257,7 +261,7 @@ class Parser {
   readonly track: boolean;
   /** Second pass only: path key -> offset of its first definition. */
   readonly diag: Map<string, number> | undefined;
-  readonly meta = new WeakMap<object, number>();
+  readonly meta = new Map<object, number>();
   depth = 0;
   /** The table `key = value` lines go to, and its path when tracking. */
   table: TomlTable = {};
@@ -493,18 +497,19 @@ class Parser {
     if (isArray) this.pos++;
     this.skipWs();
     const keys = this.parseKeyPath();
-    const shown = isArray ? `[[${keyText(keys)}]]` : `[${keyText(keys)}]`;
+    // Only error messages need the header as text, so it is built on demand.
+    const shown = (): string => isArray ? `[[${keyText(keys)}]]` : `[${keyText(keys)}]`;
     if (src.charCodeAt(this.pos) !== 93) {
       this.fail(
         `expected "${
           isArray ? "]]" : "]"
-        }" to close the table header ${shown}, found ${this.found()}`,
+        }" to close the table header ${shown()}, found ${this.found()}`,
       );
     }
     this.pos++;
     if (isArray) {
       if (src.charCodeAt(this.pos) !== 93) {
-        this.fail(`expected "]]" to close the table header ${shown}, found ${this.found()}`);
+        this.fail(`expected "]]" to close the table header ${shown()}, found ${this.found()}`);
       }
       this.pos++;
     }
@@ -531,7 +536,7 @@ class Parser {
         if (Array.isArray(child)) {
           if (m !== AOT) {
             this.conflict(
-              `cannot open table ${shown}: ${
+              `cannot open table ${shown()}: ${
                 shownKey(keys.slice(0, i + 1))
               } is an array value (line {line}), not an array of tables`,
               start,
@@ -542,7 +547,7 @@ class Parser {
           child = child[child.length - 1];
         } else if (m === undefined) {
           this.conflict(
-            `cannot open table ${shown}: ${shownKey(keys.slice(0, i + 1))} is already ${
+            `cannot open table ${shown()}: ${shownKey(keys.slice(0, i + 1))} is already ${
               typeName(child)
             } (line {line})`,
             start,
@@ -570,8 +575,8 @@ class Parser {
           Array.isArray(existing)
             ? `cannot append to ${
               shownKey(keys)
-            } with ${shown}: it is a static array (line {line}), not an array of tables`
-            : `cannot open ${shown}: ${shownKey(keys)} is already ${
+            } with ${shown()}: it is a static array (line {line}), not an array of tables`
+            : `cannot open ${shown()}: ${shownKey(keys)} is already ${
               this.meta.get(existing as object) === undefined ? typeName(existing) : "a table"
             } (line {line})`,
           start,
@@ -600,13 +605,13 @@ class Parser {
           t = existing as TomlTable;
         } else if (m === EXPLICIT) {
           return this.conflict(
-            `table ${shown} is defined twice (first on line {line})`,
+            `table ${shown()} is defined twice (first on line {line})`,
             start,
             path,
           );
         } else if (m === DOTTED) {
           return this.conflict(
-            `table ${shown} was already created by dotted keys (line {line}); add its keys there`,
+            `table ${shown()} was already created by dotted keys (line {line}); add its keys there`,
             start,
             path,
           );
@@ -614,13 +619,13 @@ class Parser {
           return this.conflict(
             `${
               shownKey(keys)
-            } is an array of tables (line {line}); write [${shown}] to add an element`,
+            } is an array of tables (line {line}); write [${shown()}] to add an element`,
             start,
             path,
           );
         } else {
           return this.conflict(
-            `cannot open table ${shown}: ${shownKey(keys)} is already ${
+            `cannot open table ${shown()}: ${shownKey(keys)} is already ${
               typeName(existing)
             } (line {line})`,
             start,
@@ -955,6 +960,11 @@ class Parser {
     let out = "";
     for (;;) {
       const c = src.charCodeAt(p);
+      // Most characters are above '"' and neither a backslash nor DEL: one test for them.
+      if (c > 34 && c !== 92 && c !== 127) {
+        p++;
+        continue;
+      }
       if (c === 34) break;
       if (c === 92) {
         out += src.slice(start, p);
@@ -963,13 +973,12 @@ class Parser {
         start = p;
         continue;
       }
-      if (c < 32 || c === 127) {
-        if (c === 10 || c === 13) this.unterminated(open, '"');
-        if (c !== 9) this.controlInString(c, p, false);
-      } else if (c !== c) {
-        this.unterminated(open, '"');
+      if (c === 32 || c === 33 || c === 9) {
+        p++;
+        continue;
       }
-      p++;
+      if (c === 10 || c === 13 || c !== c) this.unterminated(open, '"');
+      this.controlInString(c, p, false);
     }
     this.pos = p + 1;
     return start === open + 1 ? src.slice(start, p) : out + src.slice(start, p);

@@ -340,3 +340,12 @@ test("event offsets count a BOM and CRLF as written; kinds of every scalar", () 
     "float",
   ]);
 });
+
+test("a value that is not text is a type error, not a crash", () => {
+  assert.throws(
+    () => parse(42 as unknown as string),
+    (e) =>
+      e instanceof StrataError && e.code === "type" &&
+      /must be a string, not number/.test(e.message),
+  );
+});
