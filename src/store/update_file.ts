@@ -23,6 +23,13 @@ export interface FileEdit {
   text: string;
   /** One entry per changed key, written to the journal. */
   changes: JournalChange[];
+  /**
+   * Set to false when the edit accepted a current text that does not parse
+   * (a restore or an edit that mends a broken file): its backup then does
+   * not count as "a copy that parses" in rotation. Default true: an edit
+   * normally parses the current text and throws when it cannot.
+   */
+  currentValid?: boolean;
 }
 
 /** Facts about the file being edited, passed to the edit callback. */
@@ -133,7 +140,7 @@ export async function updateFile(
     const backupId = bytes === undefined ? undefined : backupFile(file, paths.backupDir, {
       keep: options.keepBackups ?? defaultKeepBackups,
       isValid: options.isValid,
-      contentIsValid: true, // edit parsed it without refusing
+      contentIsValid: result.currentValid !== false, // edit parsed it without refusing
     });
     const bom = decoded?.bom ? utf8Bom : "";
     writeFileAtomic(file, bom + result.text, { resolved: true, mode: options.mode });

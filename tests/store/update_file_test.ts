@@ -343,3 +343,35 @@ test("updateFile: a backup is the old version itself; the file gets a new inode"
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("updateFile: a mended broken version is not counted as a valid backup in rotation", async () => {
+  const dir = tempDir();
+  try {
+    const file = path.join(dir, "config.json");
+    const stateDir = path.join(dir, "state");
+    const isValid = (text: string) => {
+      try {
+        JSON.parse(text);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    fs.writeFileSync(file, '{"a": 1}');
+    await updateFile(file, setJson("a", 2), { stateDir, keepBackups: 1, isValid });
+    fs.writeFileSync(file, '{"a": 2,,'); // a person broke it
+    // A restore accepts the broken current text, and says so.
+    await updateFile(file, () => ({ text: '{"a": 1}', changes: [], currentValid: false }), {
+      stateDir,
+      keepBackups: 1,
+      isValid,
+    });
+    const kept = listBackups(statePaths(stateDir, file).backupDir).map((b) =>
+      fs.readFileSync(b.path, "utf8")
+    );
+    // keep 1 holds the broken version, and the newest valid one is spared.
+    assert.deepEqual(kept, ['{"a": 2,,', '{"a": 1}']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
