@@ -14,7 +14,7 @@
  * @module
  */
 
-import { spawnSync } from "node:child_process";
+import type * as ChildProcess from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { diffValues, type KeyChange } from "../diff/value_diff.ts";
@@ -65,6 +65,9 @@ export interface EditResult {
 
 /** The default editor runner: the editor gets this process's terminal. */
 export function spawnEditor(words: string[]): EditorExit {
+  // Loaded here, not imported at the top: a compiled binary loads every
+  // static node: import at start-up, and only `edit` starts programs.
+  const { spawnSync } = process.getBuiltinModule("node:child_process") as typeof ChildProcess;
   const run = spawnSync(words[0], words.slice(1), { stdio: "inherit" });
   return run.error ? { status: null, error: run.error } : { status: run.status };
 }

@@ -1,0 +1,45 @@
+// describeBackups: program from the journal, keys changed vs the next version, validity.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import { makeHome, withRecovery } from "./_fixture.ts";
+import { openConfig } from "../../src/config.ts";
+import { describeBackups, layerFile } from "../../src/recovery/mod.ts";
+
+test("backups name the program that wrote each version and count the keys the next one changed", async () => {
+  const home = makeHome();
+  try {
+    const gui = withRecovery(
+      openConfig({ app: "demo", env: home.env, cwd: home.projectDir, program: "demo-gui" }),
+    );
+    const cli = home.open({ program: "strata set" });
+    await cli.set("a", "1"); // creates the file: no backup
+    await gui.set("b", "2"); // backup 1 holds the version cli wrote
+    await cli.set("a", "3");
+    await cli.set("c", "4");
+    fs.writeFileSync(home.userFile, "broken = \n"); // a hand edit
+    const target = layerFile(cli);
+    const info = describeBackups(target);
+    assert.deepEqual(
+      info.map((b) => [b.program, b.keysChanged, b.valid]),
+      [
+        ["strata set", undefined, true], // a=3,b=2; the next version is the broken hand edit
+        ["demo-gui", 1, true], // a=1,b=2 -> a=3
+        ["strata set", 1, true], // a=1 -> b added
+      ],
+    );
+    assert.equal(info[2].size, fs.statSync(info[2].path).size);
+    assert.ok(info[0].time > info[1].time);
+  } finally {
+    home.cleanup();
+  }
+});
+
+test("a layer with no backups lists none", () => {
+  const home = makeHome();
+  try {
+    assert.deepEqual(describeBackups(layerFile(home.open())), []);
+  } finally {
+    home.cleanup();
+  }
+});
