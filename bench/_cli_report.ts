@@ -19,41 +19,44 @@ export interface Timing {
 
 /** The rows of the table: a label and the name prefix of its timings. */
 const ROWS: [string, string][] = [
-  ["strata get --file", "get-file"],
-  ["strata get --app (layers)", "get-app"],
+  ["strata get --file (plain build)", "get-file"],
+  ["strata get --file (release build)", "rel-get-file"],
+  ["strata get --app (release, layers)", "rel-get-app"],
   ["git config -f (get)", "git-get"],
-  ["strata set --file", "set-file"],
-  ["strata set --app (layers)", "set-app"],
+  ["strata set --file (plain build)", "set-file"],
+  ["strata set --file (release build)", "rel-set-file"],
+  ["strata set --app (release, layers)", "rel-set-app"],
   ["git config -f (set)", "git-set"],
 ];
 
 /** The goals of issue 4, as ratios. */
-const GOALS: [
-  string,
-  (
-    t: (name: string) => number | undefined,
-    n: number,
-    n0: number,
-  ) => number | undefined,
-  number,
-][] = [
-  ["get/floor (--file)", (t, n) => ratio(t(`get-file-${n}`), t("floor")), 1.2],
-  ["get/floor (--app)", (t, n) => ratio(t(`get-app-${n}`), t("floor")), 1.2],
-  ["set/floor (--file)", (t, n) => ratio(t(`set-file-${n}`), t("floor")), 1.6],
-  ["set/floor (--app)", (t, n) => ratio(t(`set-app-${n}`), t("floor")), 1.6],
+type Lookup = (name: string) => number | undefined;
+type Ratio = (t: Lookup, n: number, n0: number) => number | undefined;
+const over = (a: string, b: string): Ratio => (t, n, n0) =>
+  ratio(
+    t(a.replace("N", `${n}`).replace("S", `${n0}`)),
+    t(b.replace("N", `${n}`).replace("S", `${n0}`)),
+  );
+const GOALS: [string, Ratio, number][] = [
+  ["get/floor (--file, plain build)", over("get-file-N", "floor"), 1.2],
+  ["get/floor (--file, release build)", over("rel-get-file-N", "floor"), 1.2],
+  ["get/floor (--app, release build)", over("rel-get-app-N", "floor"), 1.2],
+  ["set/floor (--file, plain build)", over("set-file-N", "floor"), 1.6],
+  ["set/floor (--file, release build)", over("rel-set-file-N", "floor"), 1.6],
+  ["set/floor (--app, release build)", over("rel-set-app-N", "floor"), 1.6],
   [
-    "get N / get smallest (--file)",
-    (t, n, n0) => ratio(t(`get-file-${n}`), t(`get-file-${n0}`)),
+    "get N keys / get S keys (--file, release)",
+    over("rel-get-file-N", "rel-get-file-S"),
     2,
   ],
   [
-    "get/git config",
-    (t, n) => ratio(t(`get-file-${n}`), t(`git-get-${n}`)),
+    "get / git config -f (release)",
+    over("rel-get-file-N", "git-get-N"),
     Infinity,
   ],
   [
-    "set/git config",
-    (t, n) => ratio(t(`set-file-${n}`), t(`git-set-${n}`)),
+    "set / git config -f (release)",
+    over("rel-set-file-N", "git-set-N"),
     Infinity,
   ],
 ];
@@ -71,7 +74,9 @@ export function report(results: Timing[], counts: number[]): string {
   const mean = (name: string) => byName.get(name)?.mean;
   const ms = (name: string) => {
     const r = byName.get(name);
-    return r ? `${(r.mean * 1000).toFixed(1)} ± ${((r.stddev ?? 0) * 1000).toFixed(1)}` : "-";
+    return r
+      ? `${(r.mean * 1000).toFixed(1)} ± ${((r.stddev ?? 0) * 1000).toFixed(1)}`
+      : "-";
   };
   const head = ["", ...counts.map((n) => `${n} keys (ms)`)];
   const rows = [
@@ -95,8 +100,12 @@ export function report(results: Timing[], counts: number[]): string {
 }
 
 function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "").length)));
-  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd())
+  const widths = rows[0].map((_, i) =>
+    Math.max(...rows.map((row) => (row[i] ?? "").length))
+  );
+  return rows.map((row) =>
+    row.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()
+  )
     .join("\n") + "\n";
 }
 

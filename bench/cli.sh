@@ -19,8 +19,13 @@ out=.bench
 counts=(50 1000 20000)
 mkdir -p "$out"
 
-echo "== build: bun build --compile main.ts (and a hello-world floor)"
+# Two builds: the plain one, and the one releases ship (the flags of
+# scripts/_build_compile.ts RELEASE_FLAGS: ahead-of-time bytecode, which spares
+# JavaScriptCore compiling the bundle at every start).
+release_flags=(--minify --bytecode --format=esm --no-compile-autoload-dotenv --no-compile-autoload-bunfig)
+echo "== build: bun build --compile main.ts (plain, and with ${release_flags[*]}), and a hello-world floor"
 "$bin/bun" build --compile main.ts --outfile "$out/strata" >/dev/null
+"$bin/bun" build --compile "${release_flags[@]}" main.ts --outfile "$out/strata-release" >/dev/null
 echo 'console.log("hello");' >"$out/hello.ts"
 "$bin/bun" build --compile "$out/hello.ts" --outfile "$out/hello" >/dev/null
 
@@ -35,6 +40,7 @@ unset STRATA_APP
 cd "$sandbox/home" # no project file above the working folder
 root="$OLDPWD"
 strata="$root/$out/strata"
+release="$root/$out/strata-release"
 data="$root/$out/data"
 
 echo "== files: ${counts[*]} keys (TOML and git-config)"
@@ -56,11 +62,13 @@ for n in "${counts[@]}"; do
   [ "$("$strata" --file "$data/keys-$n.toml" get "$key")" = "$(git config -f "$data/keys-$n.gitconfig" "$key")" ] ||
     { echo "strata and git disagree on $key in the $n-key files" >&2; exit 1; }
   add "get-file-$n" "$strata --file $data/keys-$n.toml get $key"
-  add "get-app-$n" "$strata --app $app get $key"
+  add "rel-get-file-$n" "$release --file $data/keys-$n.toml get $key"
+  add "rel-get-app-$n" "$release --app $app get $key"
   add "git-get-$n" "git config -f $data/keys-$n.gitconfig $key"
   # $RANDOM: every set changes the file (an unchanged value is not written).
   add "set-file-$n" "$strata --file $data/set-$n.toml set $key \$RANDOM"
-  add "set-app-$n" "$strata --app $app set $key \$RANDOM"
+  add "rel-set-file-$n" "$release --file $data/set-$n.toml set $key \$RANDOM"
+  add "rel-set-app-$n" "$release --app $app set $key \$RANDOM"
   add "git-set-$n" "git config -f $data/set-$n.gitconfig $key \$RANDOM"
 done
 
