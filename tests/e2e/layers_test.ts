@@ -204,6 +204,19 @@ test("paths lists every layer's location and whether it exists", () => {
   const box = makeSandbox();
   try {
     const user = box.write(`${box.configHome}/demo/config.toml`, `a = 1\n`);
+    // Shipped defaults are found under $XDG_DATA_DIRS without --defaults.
+    const defaults = box.write(`${box.dataDir}/demo/defaults.toml`, `# shipped\nb = "d"\n`);
+    assert.deepEqual(
+      box.run(["--app", "demo", "list", "--show-origin", "--json"]).stdout,
+      JSON.stringify(
+        {
+          a: { value: 1, origin: { layer: "user", file: user, line: 1 } },
+          b: { value: "d", origin: { layer: "defaults", file: defaults, line: 2 } },
+        },
+        null,
+        2,
+      ) + "\n",
+    );
     const result = box.run(["--app", "demo", "paths", "--json"]);
     assert.equal(result.code, 0);
     const { layers } = JSON.parse(result.stdout);
@@ -221,6 +234,13 @@ test("paths lists every layer's location and whether it exists", () => {
     assert.equal(byLayer.project.file, path.join(box.project, ".demo.toml"));
     assert.equal(byLayer.system.file, path.join(box.systemDir, "demo", "config.toml"));
     assert.equal(byLayer.system.exists, false);
+    assert.deepEqual(byLayer.defaults, {
+      layer: "defaults",
+      file: defaults,
+      exists: true,
+      writable: false,
+      format: "toml",
+    });
 
     const people = box.run(["--app", "demo", "paths"]);
     assert.equal(people.code, 0);
