@@ -240,9 +240,12 @@ def acquire_lock(real, program, timeout_s):
             if PIDNS:
                 info["pidns"] = PIDNS
             try:
-                os.write(fd, (json.dumps(info, separators=(",", ":")) + "\n").encode("utf-8"))
-            finally:
+                write_all(fd, (json.dumps(info, separators=(",", ":")) + "\n").encode("utf-8"))
+            except OSError as err:
                 os.close(fd)
+                unlink_quietly(lock_path)
+                raise io_failure(f"cannot write the lock file {lock_path}", err)
+            os.close(fd)
             return token
         seen = inspect_lock(lock_path)
         if seen is None:
@@ -301,12 +304,17 @@ def replace(src, dst):
             time.sleep(RENAME_RETRY_MS[attempt] / 1000)
 
 
+def write_all(fd, data):
+    """os.write may write less than asked when a disk fills; loop so the next call raises ENOSPC."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def write_exclusive(path, data):
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        write_all(fd, data)
         os.fsync(fd)
         return fd
     except BaseException:
@@ -414,7 +422,14 @@ def append_journal(journal, entries):
         size = os.fstat(fd).st_size
         if size > 0 and os.pread(fd, 1, size - 1) != b"\n":
             text = "\n" + text  # end a line torn by a crash first
-        os.write(fd, text.encode("utf-8"))
+        try:
+            write_all(fd, text.encode("utf-8"))
+        except OSError:
+            try:
+                os.ftruncate(fd, size)  # a full disk took part of the lines: take them back
+            except OSError:
+                pass
+            raise
     finally:
         os.close(fd)
 
@@ -483,9 +498,10 @@ def update_file(target, state_dir, edit, is_valid, program, layer, timeout_s):
             shared["backup"] = backup_id
         try:
             append_journal(journal, [{**shared, **c} for c in changes])
-        except OSError as err:
-            print(f"warning: {real} was written, but the journal {journal} could not be "
-                  f"appended: {os.strerror(err.errno)}", file=sys.stderr)
+        except (OSError, Failure) as err:
+            cause = os.strerror(err.errno) if isinstance(err, OSError) and err.errno else err
+            print(f"strata_writer: warning: {real} was written, but the journal {journal} could "
+                  f"not be appended: {cause}", file=sys.stderr)
         remove_orphans(os.path.dirname(real),
                        r"^\." + re.escape(os.path.basename(real)) + r"\.(\d+)\.[0-9a-f]+\.tmp$")
         remove_orphans(backup_dir, r"^\.\d{8}T\d{6}\.\d{3}Z-(\d+)\.[0-9a-f]+\.tmp$")

@@ -87,6 +87,22 @@ export function fsyncDir(dir: string, platform = process.platform): void {
   }
 }
 
+/**
+ * Writes every byte of `data` at the file's current position (or appended,
+ * for an O_APPEND descriptor). `writeSync` may write fewer bytes than asked
+ * when a disk fills mid-write, without throwing; looping makes the next call
+ * throw ENOSPC, so a short write is never mistaken for success.
+ */
+export function writeAll(fd: number, data: string | Uint8Array): void {
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  let done = 0;
+  while (done < bytes.length) {
+    const n = fs.writeSync(fd, bytes, done, bytes.length - done);
+    if (n <= 0) throw Object.assign(new Error("write wrote nothing"), { code: "EIO" });
+    done += n;
+  }
+}
+
 /** A short random hexadecimal string for unique temporary names (not a secret). */
 export function randomHex(bytes = 4): string {
   const buf = new Uint8Array(bytes);

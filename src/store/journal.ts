@@ -8,6 +8,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { writeAll } from "./_durable.ts";
 import { errnoOf, ioError } from "./_io_error.ts";
 import { ensureFolder, fileMode } from "./atomic_write.ts";
 
@@ -119,7 +120,17 @@ export function appendJournal(journalPath: string, entries: JournalEntry[]): voi
       const size = fs.fstatSync(fd).size;
       const last = new Uint8Array(1);
       const torn = size > 0 && fs.readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
-      fs.writeSync(fd, (torn ? "\n" : "") + text);
+      try {
+        writeAll(fd, (torn ? "\n" : "") + text);
+      } catch (error) {
+        // A full disk took part of the lines: take them back, so the journal holds whole lines.
+        try {
+          fs.ftruncateSync(fd, size);
+        } catch {
+          // The next append ends the torn line instead.
+        }
+        throw error;
+      }
     } finally {
       fs.closeSync(fd);
     }

@@ -10,7 +10,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import { StrataError } from "../errors.ts";
-import { randomHex, unlinkWithRetry } from "./_durable.ts";
+import { randomHex, unlinkWithRetry, writeAll } from "./_durable.ts";
 import { errnoOf, ioError } from "./_io_error.ts";
 
 /** What a lock file holds (one JSON object and a newline). */
@@ -147,7 +147,7 @@ function tryCreate(lockPath: string, info: LockInfo): boolean | StrataError {
   }
   info.time = new Date().toISOString();
   try {
-    fs.writeSync(fd, JSON.stringify(info) + "\n");
+    writeAll(fd, JSON.stringify(info) + "\n");
   } catch (error) {
     fs.closeSync(fd);
     unlinkQuietly(lockPath);
