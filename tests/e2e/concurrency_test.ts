@@ -40,6 +40,20 @@ test("8 writers x 50 sets on one file: nothing lost, nothing failed, nothing lef
     );
     assert.ok(box.read(user).startsWith(`# shared by ${WRITERS} writers\n`));
     assert.deepEqual(listFiles(path.dirname(user)), ["config.toml"]);
+    // Every write is in the journal, once; backups are kept (and rotated).
+    const state = path.join(box.stateHome, "strata", "demo");
+    const files = listFiles(state);
+    const journals = files.filter((f) => f.startsWith("journal/"));
+    assert.equal(journals.length, 1);
+    const entries = box.read(path.join(state, journals[0])).trimEnd().split("\n")
+      .map((line) => JSON.parse(line));
+    assert.equal(entries.length, WRITERS * TIMES);
+    assert.deepEqual(
+      entries.map((e) => `${e.key}=${e.new}`).sort(),
+      Object.entries(expected).map(([k, v]) => `${k}=${v}`).sort(),
+    );
+    const backups = files.filter((f) => f.startsWith("backups/")).length;
+    assert.ok(backups > 0 && backups <= 20, `${backups} backups`);
   } finally {
     box.cleanup();
   }
