@@ -352,7 +352,10 @@ export class Config {
    * ```
    */
   get(key: string): unknown | undefined {
-    return this.resolve(key)?.value;
+    const keyPath = parseKey(key);
+    const snap = this.#snapshot();
+    this.#failOnUnreadable(snap);
+    return this.#find(snap, keyPath)?.value;
   }
 
   /** The effective value of `key` and where it came from; undefined when no layer has it. */
@@ -449,12 +452,21 @@ export class Config {
       node = node.children.get(seg);
     }
     if (node === undefined) return [];
-    const out = mergedLeaves(node, prefixPath).map((leaf): Resolved => ({
-      key: formatKey(leaf.path),
-      path: leaf.path,
-      value: this.#layerValue(snap, leaf.layer, leaf.path, leaf.value),
-      origin: leaf.layer.origin(leaf.path),
-    }));
+    const out = mergedLeaves(node, prefixPath).map((leaf): Resolved => {
+      const r = {
+        key: formatKey(leaf.path),
+        path: leaf.path,
+        value: this.#layerValue(snap, leaf.layer, leaf.path, leaf.value),
+      } as Resolved;
+      // The origin's line needs the file's full document: computed only when asked for.
+      let origin: Origin | undefined;
+      Object.defineProperty(r, "origin", {
+        enumerable: true,
+        configurable: true,
+        get: () => (origin ??= leaf.layer.origin(leaf.path)),
+      });
+      return r;
+    });
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
@@ -599,7 +611,7 @@ export class Config {
       },
       kindOf: (p) => {
         const found = lookup(read.values, p);
-        return found.found ? kindFromValue(found.value, () => read.document(), p) : undefined;
+        return found.found ? kindFromValue(found.value, () => read, p) : undefined;
       },
     };
     if (read.values) layer.values = read.values;
@@ -776,11 +788,20 @@ export class Config {
       const kind = layer.kindOf(keyPath);
       const type = typeOfKind(kind);
       if (type === undefined) continue;
-      const line = layer.origin(keyPath).line;
-      const source = layer.file !== undefined || line !== undefined
-        ? `${layer.label}${line !== undefined ? ":" + line : ""}`
-        : layer.label;
-      return { type, source, binding: layer.name === "defaults" };
+      // The source names the line, which needs the file's full document:
+      // worked out only when a message or typeOf asks for it.
+      let source: string | undefined;
+      return {
+        type,
+        binding: layer.name === "defaults",
+        get source() {
+          if (source === undefined) {
+            const line = layer.origin(keyPath).line;
+            source = line !== undefined ? `${layer.label}:${line}` : layer.label;
+          }
+          return source;
+        },
+      };
     }
     return undefined;
   }
@@ -820,7 +841,19 @@ export class Config {
     }
   }
 
+  /** The effective value and the layer it comes from (origins, which may need a line lookup, on demand). */
   #resolve(snap: Snapshot, keyPath: string[]): Resolved | undefined {
+    const found = this.#find(snap, keyPath);
+    if (found === undefined) return undefined;
+    return {
+      key: formatKey(keyPath),
+      path: keyPath,
+      value: found.value,
+      origin: found.layer.origin(keyPath),
+    };
+  }
+
+  #find(snap: Snapshot, keyPath: string[]): { value: unknown; layer: Layer } | undefined {
     const tables: { layer: Layer; value: unknown }[] = [];
     for (const layer of snap.layers) {
       const found = lookup(layer.values, keyPath);
@@ -833,25 +866,18 @@ export class Config {
         continue;
       }
       if (tables.length > 0) break;
-      return {
-        key: formatKey(keyPath),
-        path: keyPath,
-        value: this.#layerValue(snap, layer, keyPath, found.value),
-        origin: layer.origin(keyPath),
-      };
+      return { value: this.#layerValue(snap, layer, keyPath, found.value), layer };
     }
     if (tables.length === 0) return undefined;
     const node = mergeSources(tables)!;
     return {
-      key: formatKey(keyPath),
-      path: keyPath,
+      layer: tables[0].layer,
       value: mergedValue(node, (leaf) => {
         const full = [...keyPath, ...leaf.path];
         return leaf.layer.textual
           ? this.#convertLeaf(snap, leaf.layer, full, leaf.value)
           : leaf.value;
       }),
-      origin: tables[0].layer.origin(keyPath),
     };
   }
 
@@ -900,7 +926,7 @@ export class Config {
       );
     }
     const type = options.type ?? known?.type;
-    const from = options.type ? `--type ${options.type}` : known?.source;
+    const from = () => options.type ? `--type ${options.type}` : known?.source;
     if (options.raw) {
       if (typeof value !== "string") {
         throw new StrataError("usage", `set ${keyText}: raw values are text`);
@@ -917,7 +943,7 @@ export class Config {
           }`;
         throw new StrataError(
           "type",
-          `${e.reason}: ${keyText} is ${typeNames[type]} (from ${from}); nothing was written${
+          `${e.reason}: ${keyText} is ${typeNames[type]} (from ${from()}); nothing was written${
             e.hint ? ` (${e.hint})` : ""
           }${retype}`,
         );
@@ -929,7 +955,7 @@ export class Config {
       if (why) {
         throw new StrataError(
           "type",
-          `${why}: ${keyText} is ${typeNames[checkAgainst]} (from ${from}); nothing was written`,
+          `${why}: ${keyText} is ${typeNames[checkAgainst]} (from ${from()}); nothing was written`,
         );
       }
     }

@@ -13,6 +13,28 @@ import { type AccessOptions, readBytes, statPath } from "../runtime/fs.ts";
 import { positionOf } from "../toml/errors.ts";
 import { backupDirOf, listBackupFiles } from "./backups.ts";
 import { type ConfigDocument, parseDocument, parseValues } from "./document.ts";
+import { lookup } from "./merge.ts";
+import { parse } from "../toml/parse.ts";
+import { TomlDateTime } from "../toml/datetime.ts";
+import { isTable } from "../is_table.ts";
+
+/** The TOML kind of a value parsed with `{ bigint: true }` (integers are bigints). */
+function kindOfExact(value: unknown): string | undefined {
+  switch (typeof value) {
+    case "bigint":
+      return "integer";
+    case "number":
+      return "float";
+    case "string":
+      return "string";
+    case "boolean":
+      return "boolean";
+  }
+  if (value instanceof TomlDateTime) return value.kind;
+  if (Array.isArray(value)) return "array";
+  if (isTable(value)) return "table";
+  return undefined;
+}
 
 /**
  * A file modified this recently (ms) may change again within the same
@@ -43,6 +65,12 @@ export interface FileRead {
   warning?: string;
   /** The parsed document of the text in use (lines and kinds), parsed on first call. */
   document(): ConfigDocument | undefined;
+  /**
+   * The TOML kind (`integer`, `float`, ...) of the value at a path, without
+   * the full document: an integral number is told apart from a float by a
+   * second, plain parse that keeps integers as `bigint`.
+   */
+  kindOf(path: string[]): string | undefined;
 }
 
 /** Options of {@link readFileLayer}. */
@@ -142,12 +170,20 @@ export function readFileLayer(
   }
   let doc: ConfigDocument | undefined;
   let docText: string | undefined;
+  let exact: Record<string, unknown> | undefined;
   const base = {
     file,
     format,
     document(): ConfigDocument | undefined {
       if (doc === undefined && docText !== undefined) doc = parseDocument(docText, format, file);
       return doc;
+    },
+    kindOf(path: string[]): string | undefined {
+      if (docText === undefined) return undefined;
+      if (doc !== undefined || format === "json") return base.document()?.kindOf(path);
+      exact ??= parse(docText, { bigint: true }) as Record<string, unknown>;
+      const found = lookup(exact, path);
+      return found.found ? kindOfExact(found.value) : undefined;
     },
   };
   if (stat === undefined) return { ...base, status: "no-file" };
