@@ -16,6 +16,7 @@
  */
 
 import { spawnSync } from "node:child_process";
+import { cpus, loadavg } from "node:os";
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { parseBuildArgs, USAGE } from "./_build_args.ts";
@@ -58,10 +59,16 @@ function main(argv: string[]): number {
     log(
       `strata ${VERSION} (commit ${commit ?? "unknown"}), flags ${describeFlags()}, into ${outDir}`,
     );
-    for (const t of targets) buildOne(t, entry, outDir, commit);
+    // The bundle text is taken right after each compile, so an edit to the
+    // source during a long run cannot make the embedded-program check lie.
+    const bundles = new Map(
+      targets.map((t) => [t.name, buildOne(t, entry, outDir, commit, scratch)]),
+    );
     const sums = writeChecksums(outDir, targets);
     if (options.skipChecks) return sums ? 0 : 1;
-    const rows = targets.map((t) => checkOne(t, entry, outDir, commit, host, scratch));
+    const rows = targets.map((t) =>
+      checkOne(t, bundles.get(t.name)!, outDir, commit, host, scratch)
+    );
     log("");
     log(renderTable(["target", "size", "how checked", "result"], rows.map((r) => r.cells)));
     const failed = rows.filter((r) => !r.ok).map((r) => r.cells[0]);
@@ -87,7 +94,14 @@ function describeFlags(): string {
   return on.length === 0 ? "(none)" : on.join(" ");
 }
 
-function buildOne(t: Target, entry: string, outDir: string, commit: string | null): void {
+/** Compiles one target; returns the program's bundle text, for the embedded-program check. */
+function buildOne(
+  t: Target,
+  entry: string,
+  outDir: string,
+  commit: string | null,
+  scratch: string,
+): string {
   const started = performance.now();
   compile({
     entry,
@@ -100,6 +114,12 @@ function buildOne(t: Target, entry: string, outDir: string, commit: string | nul
   const resigned = t.os === "darwin" ? ensureSignature(out) : "";
   const ms = Math.round(performance.now() - started);
   log(`built ${fileNameOf(t)} (${formatSize(statSync(out).size)}, ${ms} ms)${resigned}`);
+  return bundleText({
+    entry,
+    outfile: join(scratch, `bundle-${t.name}.js`),
+    flags: RELEASE_FLAGS,
+    defines: defines(t, commit),
+  });
 }
 
 /**
@@ -152,7 +172,7 @@ interface Row {
 
 function checkOne(
   t: Target,
-  entry: string,
+  bundle: string,
   outDir: string,
   commit: string | null,
   host: Target | null,
@@ -160,12 +180,6 @@ function checkOne(
 ): Row {
   const binary = join(outDir, fileNameOf(t));
   const size = formatSize(statSync(binary).size);
-  const bundle = bundleText({
-    entry,
-    outfile: join(scratch, `bundle-${t.name}.js`),
-    flags: RELEASE_FLAGS,
-    defines: defines(t, commit),
-  });
   const inspected = inspectBinary(binary, t, bundle);
   if (!inspected.ok) {
     return { ok: false, cells: [t.name, size, "inspected", `FAIL: ${inspected.detail}`] };
@@ -209,7 +223,9 @@ function runMeasurement(
   if (host === null) return;
   log("\nmeasuring build flags on the native binary (this takes a minute)");
   const { variants, tool } = measureFlags(entry, scratch, defines(host, commit), log);
-  log(`\nstart-up and size, ${host.name}, ${tool}:`);
+  // Other work on the machine skews every figure; say how busy it was.
+  const load = loadavg()[0].toFixed(1);
+  log(`\nstart-up and size, ${host.name}, ${tool}, load average ${load} on ${cpus().length} CPUs:`);
   log(measureTable(variants));
 }
 
