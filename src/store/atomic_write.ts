@@ -121,6 +121,19 @@ export function assertWritable(file: string, stat: fs.Stats): void {
       { cause: error },
     );
   }
+  // Only root may give a file to another user: refuse now rather than after a backup.
+  const uid = process.geteuid?.() ?? process.getuid?.();
+  if (uid !== undefined && uid !== 0 && stat.uid !== uid) throw ownerWouldChange(file, stat, uid);
+}
+
+function ownerWouldChange(file: string, stat: fs.Stats, uid: number, cause?: unknown) {
+  return new StrataError(
+    "io",
+    `cannot write ${file}: it is owned by uid ${stat.uid} gid ${stat.gid}, and ` +
+      `rewriting it as uid ${uid} would change its owner. The file was not changed. ` +
+      `To fix: run as its owner (or root), or change its owner first.`,
+    { cause },
+  );
 }
 
 /** Creates `dir` (and its parents) with mode 0700 when missing. */
@@ -162,13 +175,7 @@ function keepOwnership(
     fs.fchownSync(fd, existing.uid, existing.gid);
   } catch (error) {
     if (errnoOf(error) !== "EPERM") throw error;
-    throw new StrataError(
-      "io",
-      `cannot write ${file}: it is owned by uid ${existing.uid} gid ${existing.gid}, and ` +
-        `rewriting it as uid ${mine.uid} would change its owner. The file was not changed. ` +
-        `To fix: run as its owner (or root), or change its owner first.`,
-      { cause: error },
-    );
+    throw ownerWouldChange(file, existing, mine.uid, error);
   }
   // chown clears set-user-ID and set-group-ID bits; put them back.
   if (mode & 0o6000) fs.fchmodSync(fd, mode);

@@ -35,6 +35,8 @@ export interface BackupOptions {
   content?: Uint8Array;
   /** Set when `content` is known to parse (it was just parsed): saves parsing it again. */
   contentIsValid?: boolean;
+  /** False to skip rotation (the caller rotates with {@link rotateBackups} after its write). */
+  rotate?: boolean;
 }
 
 /** Default number of backups kept per file. */
@@ -93,9 +95,32 @@ export function backupFile(
     if (content === undefined) return undefined;
     copyDurably(content, backupDir, id, file, realTarget);
   }
-  rotate(backupDir, [id + ext, ...existing], options);
+  if (options.rotate !== false) rotate(backupDir, [id + ext, ...existing], options);
   removeOrphanTemps(backupDir, orphanBackupTemp, lockDefaults.staleMs);
   return id;
+}
+
+/**
+ * Rotates `backupDir` as {@link backupFile} does (keep the newest `keep`,
+ * spare the newest copy that parses). `contentIsValid` then says whether
+ * the newest backup is known to parse. For writers that back up with
+ * `rotate: false` and rotate only once the write has succeeded.
+ */
+export function rotateBackups(backupDir: string, options: BackupOptions = {}): void {
+  rotate(backupDir, listNames(backupDir), options);
+}
+
+/**
+ * Removes the backup `id` (of a file with extension `ext`): a write that
+ * failed after its backup leaves the file as it was, and the backup, a
+ * second name for that same version, would only mislead.
+ */
+export function discardBackup(backupDir: string, id: string, ext: string): void {
+  try {
+    fs.unlinkSync(path.join(backupDir, id + ext));
+  } catch {
+    // Already gone.
+  }
 }
 
 /**

@@ -11,7 +11,7 @@ import { StrataError } from "../errors.ts";
 import { errnoOf, ioError } from "./_io_error.ts";
 import { escapeRegExp, removeOrphanTemps } from "./_orphans.ts";
 import { assertWritable, ensureFolder, writeFileAtomic } from "./atomic_write.ts";
-import { backupFile, defaultKeepBackups } from "./backup.ts";
+import { backupFile, defaultKeepBackups, discardBackup, rotateBackups } from "./backup.ts";
 import { appendJournal, type JournalChange, journalEntries } from "./journal.ts";
 import { acquireLock, lockDefaults } from "./lock.ts";
 import { resolveTarget } from "./resolve_target.ts";
@@ -137,13 +137,24 @@ export async function updateFile(
       return { changed: false, text: current ?? "", file, warnings: [] };
     }
     const paths = statePaths(options.stateDir, file);
-    const backupId = bytes === undefined ? undefined : backupFile(file, paths.backupDir, {
+    const rotation = {
       keep: options.keepBackups ?? defaultKeepBackups,
       isValid: options.isValid,
       contentIsValid: result.currentValid !== false, // edit parsed it without refusing
-    });
+    };
+    // Rotation waits for the write: a failed write must not have cost an old backup.
+    const backupId = bytes === undefined
+      ? undefined
+      : backupFile(file, paths.backupDir, { ...rotation, rotate: false });
     const bom = decoded?.bom ? utf8Bom : "";
-    writeFileAtomic(file, bom + result.text, { resolved: true, mode: options.mode });
+    try {
+      writeFileAtomic(file, bom + result.text, { resolved: true, mode: options.mode });
+    } catch (error) {
+      // The file is as it was; its backup would be a second name for the live version.
+      if (backupId) discardBackup(paths.backupDir, backupId, path.extname(file));
+      throw error;
+    }
+    if (backupId) rotateBackups(paths.backupDir, rotation);
     const base = escapeRegExp(path.basename(file));
     removeOrphanTemps(
       path.dirname(file),

@@ -8,7 +8,8 @@ import { listBackups } from "../../src/store/backup.ts";
 import { readJournal } from "../../src/store/journal.ts";
 import { statePaths } from "../../src/store/state_paths.ts";
 import { StrataError } from "../../src/errors.ts";
-import { deadPid, leftovers, tempDir } from "./_helpers.ts";
+import { spawnSync } from "node:child_process";
+import { deadPid, leftovers, scriptCommand, tempDir } from "./_helpers.ts";
 
 const posix = process.platform !== "win32";
 
@@ -372,6 +373,91 @@ test("updateFile: a mended broken version is not counted as a valid backup in ro
     // keep 1 holds the broken version, and the newest valid one is spared.
     assert.deepEqual(kept, ['{"a": 2,,', '{"a": 1}']);
   } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const root = process.platform === "linux" && process.getuid?.() === 0;
+const hasSetpriv = root && spawnSync("setpriv", ["--help"]).status === 0;
+
+test("updateFile: a file owned by someone else is refused before any backup (as nobody)", {
+  skip: hasSetpriv ? false : "needs root and setpriv to run a writer as another user",
+}, async () => {
+  const dir = tempDir();
+  try {
+    fs.chmodSync(dir, 0o755);
+    const work = path.join(dir, "w");
+    const state = path.join(dir, "s");
+    fs.mkdirSync(work);
+    fs.mkdirSync(state);
+    fs.chownSync(work, 65534, 65534);
+    fs.chownSync(state, 65534, 65534);
+    const file = path.join(work, "c.json");
+    fs.writeFileSync(file, '{"a": 1}');
+    fs.chmodSync(file, 0o666); // writable by nobody, but root's
+    const [command, args] = scriptCommand(path.join(import.meta.dirname!, "_writer.ts"), [
+      file,
+      state,
+      "a",
+      "1",
+    ]);
+    const done = spawnSync(
+      "setpriv",
+      ["--reuid=65534", "--regid=65534", "--clear-groups", "--", command, ...args],
+      {
+        encoding: "utf8",
+        env: { ...process.env, HOME: state, DENO_DIR: path.join(state, "deno") },
+      },
+    );
+    assert.notEqual(done.status, 0);
+    assert.match(
+      done.stderr,
+      /cannot write .*c\.json: it is owned by uid 0 gid 0, and rewriting it as uid 65534 would change its owner\. The file was not changed\./,
+    );
+    assert.equal(fs.readFileSync(file, "utf8"), '{"a": 1}');
+    assert.equal(fs.existsSync(path.join(state, "backups")), false);
+    assert.deepEqual(fs.readdirSync(work), ["c.json"]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("updateFile: a write that fails after its backup discards it and rotates nothing", {
+  skip: root ? false : "needs root to mount a small tmpfs",
+}, async () => {
+  const dir = tempDir();
+  const disk = path.join(dir, "disk");
+  fs.mkdirSync(disk);
+  if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", disk]).status !== 0) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return; // mounting not permitted here (a container): nothing to check
+  }
+  try {
+    const file = path.join(disk, "config.json");
+    const stateDir = path.join(dir, "state");
+    for (let i = 1; i <= 3; i++) {
+      await updateFile(file, setJson("a", i), { stateDir, keepBackups: 2 });
+    }
+    const backupDir = statePaths(stateDir, file).backupDir;
+    const before = listBackups(backupDir).map((b) => b.id);
+    assert.equal(before.length, 2);
+    // Fill the disk, then ask for a write bigger than what is left.
+    try {
+      for (let i = 0;; i++) fs.writeFileSync(path.join(disk, `fill${i}`), new Uint8Array(4096));
+    } catch { /* full */ }
+    fs.rmSync(path.join(disk, "fill0")); // room for the lock, not for the new text
+    const text = fs.readFileSync(file, "utf8");
+    await assert.rejects(
+      updateFile(file, setJson("big", "x".repeat(20_000)), { stateDir, keepBackups: 2 }),
+      (error: unknown) =>
+        error instanceof StrataError && error.code === "io" &&
+        error.message.startsWith(`cannot write ${file}: no space left on device (ENOSPC). `),
+    );
+    assert.equal(fs.readFileSync(file, "utf8"), text);
+    assert.deepEqual(listBackups(backupDir).map((b) => b.id), before);
+    assert.deepEqual(leftovers(disk), []);
+  } finally {
+    spawnSync("umount", [disk]);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
