@@ -183,7 +183,7 @@ export async function editLayer(
       } else if (lines.length === 0) {
         lines.push({ key: "", action: "edit" }); // comments or layout only
       }
-      return { text: edited!, changes: lines };
+      return { text: edited!, changes: lines, currentValid: before !== undefined };
     }, writeOption(target));
   } catch (e) {
     // Whatever stopped the write (the file changed meanwhile, a lock held

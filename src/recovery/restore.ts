@@ -93,7 +93,8 @@ export async function restoreBackup(
         ...(before ? {} : { replaced: "a file that did not parse" }),
       });
     }
-    return { text: version.text, changes: lines };
+    // A broken current text is kept as a backup that does not count as valid for rotation.
+    return { text: version.text, changes: lines, currentValid: before !== undefined };
   }, writeOption(target));
   const out: RestoreResult = {
     file: result.file,
