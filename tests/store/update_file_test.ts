@@ -382,7 +382,7 @@ const hasSetpriv = root && spawnSync("setpriv", ["--help"]).status === 0;
 
 test("updateFile: a file owned by someone else is refused before any backup (as nobody)", {
   skip: hasSetpriv ? false : "needs root and setpriv to run a writer as another user",
-}, async () => {
+}, () => {
   const dir = tempDir();
   try {
     fs.chmodSync(dir, 0o755);
