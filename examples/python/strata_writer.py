@@ -339,8 +339,8 @@ def list_backups(backup_dir):
                   reverse=True)
 
 
-def make_backup(real, backup_dir, content, is_valid):
-    """5 step 5 and 8: keep the current bytes as `<time>-<pid><ext>`, then rotate."""
+def make_backup(real, backup_dir, content):
+    """5 step 5: keep the current bytes as `<time>-<pid><ext>` (a copy; strata links)."""
     make_dirs(backup_dir)
     existing = list_backups(backup_dir)
     when = time.time()
@@ -357,7 +357,12 @@ def make_backup(real, backup_dir, content, is_valid):
     except OSError as err:
         unlink_quietly(temp)
         raise io_failure(f"cannot keep a backup of {real} in {backup_dir}", err)
-    names = [os.path.basename(final)] + existing
+    return backup_id, final
+
+
+def rotate(backup_dir, is_valid):
+    """8: keep the newest KEEP_BACKUPS, and the newest copy that parses if none of those does."""
+    names = list_backups(backup_dir)
     doomed = names[KEEP_BACKUPS:]
     if doomed and not any(valid_file(os.path.join(backup_dir, n), is_valid)
                           for n in names[:KEEP_BACKUPS]):
@@ -367,7 +372,6 @@ def make_backup(real, backup_dir, content, is_valid):
                 break
     for n in doomed:
         unlink_quietly(os.path.join(backup_dir, n))
-    return backup_id
 
 
 def valid_file(path, is_valid):
@@ -475,6 +479,10 @@ def update_file(target, state_dir, edit, is_valid, program, layer, timeout_s):
         if raw is not None and not os.access(real, os.W_OK):  # 5 step 3
             raise Failure(f"cannot write {real}: permission denied: the file is read-only for you. "
                           "The file was not changed.", 5)
+        if raw is not None and hasattr(os, "geteuid") and os.geteuid() != 0 \
+                and os.stat(real).st_uid != os.geteuid():
+            raise Failure(f"cannot write {real}: it is owned by uid {os.stat(real).st_uid}, and "
+                          "rewriting it would change its owner. The file was not changed.", 5)
         bom = raw is not None and raw.startswith(b"\xef\xbb\xbf")
         text = None
         if raw is not None:
@@ -487,8 +495,15 @@ def update_file(target, state_dir, edit, is_valid, program, layer, timeout_s):
             return False
         new_text, changes = result
         backup_dir, journal = state_paths(state_dir, real)
-        backup_id = make_backup(real, backup_dir, raw, is_valid) if raw is not None else None
-        write_atomic(real, (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"))
+        backup_id, backup_path = make_backup(real, backup_dir, raw) if raw is not None else (None, None)
+        try:
+            write_atomic(real, (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"))
+        except BaseException:
+            if backup_path:
+                unlink_quietly(backup_path)  # 5: the file is unchanged; its backup would mislead
+            raise
+        if backup_id:
+            rotate(backup_dir, is_valid)
         shared = {"time": iso_now(), "file": real}
         if layer:
             shared["layer"] = layer

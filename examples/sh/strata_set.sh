@@ -139,8 +139,9 @@ pidns_field=
 [ -n "$pidns" ] && pidns_field=",\"pidns\":\"$pidns\""
 same_pidns() { [ -z "$1" ] || [ -z "$pidns" ] || [ "$1" = "$pidns" ]; }
 held=false
-tmp= backup_tmp=
+tmp= backup_tmp= backup_made=
 cleanup() {
+  [ -n "$backup_made" ] && rm -f "$backup_made" # the write failed: the file is as it was
   [ -n "$tmp" ] && rm -f "$tmp"
   [ -n "$backup_tmp" ] && rm -f "$backup_tmp"
   [ -n "${old_file-}" ] && rm -f "$old_file"
@@ -194,9 +195,13 @@ while :; do
   waited_ms=$((waited_ms + tick_ms))
 done
 
-# 5 step 3: a file this writer may not write is refused (a rename would replace it anyway).
+# 5 step 3: a file this writer may not write is refused (a rename would replace it anyway),
+# and so is another user's file unless we are root (step 6 could not give it back).
 if [ -f "$real" ] && [ ! -w "$real" ]; then
   fail 5 "cannot write $real: permission denied: the file is read-only for you; the file was not changed"
+fi
+if [ -f "$real" ] && [ "$(id -u)" != 0 ] && [ "$(ls -nd "$real" | awk '{ print $3 }')" != "$(id -u)" ]; then
+  fail 5 "cannot write $real: it is owned by another user and rewriting it would change its owner; the file was not changed"
 fi
 
 # 5 steps 3-4: check the file is in the subset, and write the edited text to the temp file
@@ -351,6 +356,7 @@ if [ -f "$real" ]; then
     mv -f "$backup_tmp" "$backup_dir/$backup_id$ext" ||
     fail 5 "cannot keep a backup of $real in $backup_dir (disk full? not writable?); the file was not changed"
   backup_tmp=
+  backup_made=$backup_dir/$backup_id$ext # removed again if the write fails (5)
 fi
 
 # 5 step 6: the existing file's mode, owner and group (from ls: there is no stat in POSIX).
@@ -371,7 +377,7 @@ fi
 sync
 # 5 step 7: rename over the real file (mv within one folder is rename(2)).
 mv -f "$tmp" "$real" || fail 5 "cannot rename $tmp over $real; the file was not changed"
-tmp=
+tmp= backup_made=
 # 5 step 8: the folder's entry.
 sync
 
