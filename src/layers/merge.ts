@@ -88,7 +88,7 @@ function overlay<L>(below: MergedNode<L> | undefined, value: unknown, layer: L):
  *   { layer: "user", value: { db: { host: "u" }, list: [1] } },
  *   { layer: "defaults", value: { db: { host: "d", port: 5 }, list: [1, 2] } },
  * ]);
- * console.assert(JSON.stringify(mergedValue(m)) === '{"db":{"host":"u","port":5},"list":[1]}');
+ * console.assert(JSON.stringify(mergedValue(m!)) === '{"db":{"host":"u","port":5},"list":[1]}');
  * ```
  */
 export function mergeSources<L>(sources: readonly MergeSource<L>[]): MergedNode<L> | undefined {
