@@ -73,18 +73,17 @@ export class DocumentEditor {
   idx: DocIndex;
   /** File name for messages. */
   readonly file: string | undefined;
+  /** The line ending of new lines: the file's own, kept even when edits remove every line break. */
+  readonly eol: string;
 
   constructor(idx: DocIndex, file: string | undefined) {
     this.idx = idx;
     this.file = file;
+    this.eol = detectEol(idx.text);
   }
 
   get text(): string {
     return this.idx.text;
-  }
-
-  get eol(): string {
-    return detectEol(this.idx.text);
   }
 
   /** Replaces `[start, end)` with `insert` and re-parses (throws when the result is not TOML). */
@@ -454,6 +453,14 @@ export class DocumentEditor {
         }
         this.removeTable(path);
         break;
+      case "header": {
+        const array = path.slice(0, -1);
+        const arr = valueAt(this.idx.value, array);
+        this.removeTable(path);
+        // The last element of an [[array]] leaves an empty array, not no key.
+        if (Array.isArray(arr) && arr.length === 1) this.insert(array, []);
+        break;
+      }
       default:
         this.removeTable(path);
     }

@@ -14,7 +14,8 @@ export function detectEol(text: string): "\n" | "\r\n" {
 
 /** Offset of the first character of the line holding `offset`. */
 export function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf("\n", offset - 1) + 1;
+  // lastIndexOf treats a negative start as 0 and would find a "\n" there.
+  return offset <= 0 ? 0 : text.lastIndexOf("\n", offset - 1) + 1;
 }
 
 /** Offset just after the line break ending the line that holds `offset` (or the text's end). */

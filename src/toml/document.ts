@@ -24,7 +24,7 @@ import { TomlParseError } from "./errors.ts";
 import type { TomlTable, TomlValue } from "./_parser.ts";
 import { indexDocument, type Path } from "./_document_index.ts";
 import { DocumentEditor, showPath } from "./_document_edit.ts";
-import { checkWritable, indexOf, isTable, sameValue, valueAt } from "./_document_values.ts";
+import { checkWritable, isTable, sameValue, valueAt } from "./_document_values.ts";
 
 /** A key path: key segments, and array indexes as numbers or decimal strings. */
 export type TomlKeyPath = readonly (string | number)[];
@@ -183,7 +183,7 @@ export class TomlDocument {
       editor.delete(p);
       const after = valueAt(editor.idx.value, p.slice(0, -1));
       const gone = Array.isArray(parent)
-        ? Array.isArray(after) && after.length === length - 1 || indexOf(p[p.length - 1]) < 0
+        ? Array.isArray(after) && after.length === length - 1
         : valueAt(editor.idx.value, p) === undefined;
       if (!gone) {
         throw new StrataError(
