@@ -16,7 +16,7 @@ import { isTable } from "./is_table.ts";
 import { formatKey, parseKey } from "./keys.ts";
 import { builtinDefaultsName, strataDefaultsText } from "./layers/builtin_defaults.ts";
 import { parseDocument, parseValues, setValue } from "./layers/document.ts";
-import { type EnvLayer, envWarnings, mapEnvironment } from "./layers/env.ts";
+import { type EnvLayer, envVariableFor, envWarnings, mapEnvironment } from "./layers/env.ts";
 import { type FileRead, readFileLayer } from "./layers/file_layer.ts";
 import {
   lookup,
@@ -140,7 +140,7 @@ export interface WalkStep {
   layer: LayerName;
   /** Its file, for file layers. */
   file?: string;
-  /** The variable, when the environment holds the key. */
+  /** The environment step: the variable that sets the key (or would set it, when absent). */
   env?: string;
   /** The `--set` item, when the command line holds the key. */
   arg?: string;
@@ -378,6 +378,8 @@ export class Config {
     for (const layer of snap.layers) {
       const step: WalkStep = { layer: layer.name, status: "absent" };
       if (layer.file !== undefined) step.file = layer.file;
+      // The variable that would set the key, so a person knows which one to use.
+      if (layer.name === "environment") step.env = envVariableFor(this.app!, keyPath);
       if (layer.status !== "ok") {
         step.status = layer.status;
         if (layer.error) step.detail = layer.error.message;
@@ -487,6 +489,15 @@ export class Config {
       }
       return info;
     });
+  }
+
+  /**
+   * One line per `<APP>_` variable a person should look at: those matching
+   * no known key (likely typos) and those naming no key; `explain` and
+   * `list` print these.
+   */
+  envWarnings(): string[] {
+    return this.#envWarnings(this.#snapshot());
   }
 
   /** The `<APP>_` variables that match no key known from another layer (likely typos). */

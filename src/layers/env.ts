@@ -144,3 +144,17 @@ export function envWarnings(layer: EnvLayer): string[] {
     ),
   ];
 }
+
+/**
+ * The variable that sets `path` for `app`: what `explain` tells a person to
+ * use. Each segment is upper-cased with `-`, `.` and spaces as `_`.
+ *
+ * @example
+ * ```ts
+ * import { envVariableFor } from "./env.ts";
+ * console.assert(envVariableFor("demo", ["db", "max-conn"]) === "DEMO_DB__MAX_CONN");
+ * ```
+ */
+export function envVariableFor(app: string, path: readonly string[]): string {
+  return envPrefix(app) + path.map(normal).join("__");
+}

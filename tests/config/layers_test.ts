@@ -144,6 +144,7 @@ test("environment: nesting, case-insensitive match of known keys, conversion, un
     });
     assert.equal(config.get("new.thing"), "x");
     assert.deepEqual(config.unknownEnvVariables(), ["DEMO_NEW__THING", "DEMO_"]);
+    assert.equal(config.envWarnings().length, 2);
     const explained = config.explain("new.thing");
     assert.deepEqual(explained.warnings, [
       "DEMO_NEW__THING matches no key known from another layer (read as new.thing); check its spelling",
@@ -215,6 +216,12 @@ test("explain walks every layer with file, line, variable and status", () => {
     const none = config.explain("nope");
     assert.equal(none.winner, undefined);
     assert.equal(none.type, undefined);
+    assert.equal(none.walk[1].env, "DEMO_NOPE");
+    assert.deepEqual(config.explain('servers."eu.west".max-conn').walk[1], {
+      layer: "environment",
+      status: "absent",
+      env: "DEMO_SERVERS__EU_WEST__MAX_CONN",
+    });
     assert.deepEqual(none.walk.map((s) => s.status), [
       "absent",
       "absent",
