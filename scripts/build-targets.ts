@@ -206,7 +206,13 @@ function checkOne(
     : null;
   const outcome = scratchRoot !== null && !scratchRoot.ok ? scratchRoot : smoke;
   const secs = ((performance.now() - started) / 1000).toFixed(1);
-  const how = `ran: ${plan.runner.how}${scratchRoot?.ok ? `, and in a ${scratchRoot.detail}` : ""}`;
+  const wantedScratch = smoke.ok && t.name === host?.name && t.os === "linux";
+  const scratchNote = scratchRoot?.ok
+    ? `, and in a ${scratchRoot.detail}`
+    : wantedScratch && scratchRoot === null
+    ? " (scratch-root run skipped: needs root, unshare, mount, chroot)"
+    : "";
+  const how = `ran: ${plan.runner.how}${scratchNote}`;
   log(`checked ${t.name}: ${outcome.ok ? "ok" : `FAIL: ${outcome.detail}`}`);
   const result = outcome.ok
     ? `ok (${secs} s): ${smoke.detail}; ${inspected.detail}`
