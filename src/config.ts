@@ -36,6 +36,7 @@ import {
 } from "./platform/locate.ts";
 import {
   checkAppName,
+  defaultsDirs,
   type FileFormat,
   formatOf,
   pathFor,
@@ -76,7 +77,12 @@ export interface OpenOptions {
   app?: string;
   /** Single-file mode: only this file (and `overrides`, and `defaults` when given), no layers. */
   file?: string;
-  /** The application's read-only defaults: a `.toml`/`.json` path or a value. */
+  /**
+   * The application's read-only defaults: a `.toml`/`.json` path or a value.
+   * Their values give keys their types; in a value, a whole number (`1.0`
+   * is `1` in JavaScript) types its key as an integer, so give float
+   * defaults in a file when the distinction matters.
+   */
   defaults?: string | Record<string, unknown>;
   /** `--set key=value` items, in order (later ones win). */
   overrides?: string[];
@@ -667,7 +673,21 @@ export class Config {
     const located = locateDefaults(this.#ctx, this.app, this.#probe());
     if (located) return this.#fileLayer("defaults", located, false);
     if (this.app === "strata") return this.#builtinLayer();
-    return undefined;
+    // None shipped: the layer is still shown (explain, paths) where it would be.
+    const file = pathFor(this.#ctx.platform).join(
+      defaultsDirs(this.#ctx, this.app)[0],
+      "defaults.toml",
+    );
+    return {
+      name: "defaults",
+      file,
+      writable: false,
+      status: "no-file",
+      textual: false,
+      label: `defaults ${file}`,
+      origin: () => ({ layer: "defaults", file }),
+      kindOf: () => undefined,
+    };
   }
 
   #builtinLayer(): Layer {

@@ -290,6 +290,7 @@ test("layers() says where each layer lives and whether it exists", () => {
       },
       { layer: "user", exists: true, writable: true, file: sb.userFile, format: "toml" },
       { layer: "system", exists: false, writable: true, file: sb.systemFile, format: "toml" },
+      { layer: "defaults", exists: false, writable: false, file: sb.defaultsFile, format: "toml" },
     ]);
   } finally {
     sb.cleanup();
