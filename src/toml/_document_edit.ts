@@ -30,12 +30,15 @@ import {
   indexDocument,
   type KeyValueSpan,
   type Path,
-  pathKey,
+  samePath,
   startsWith,
+  statementUnder,
+  strings,
   type ValueSpan,
 } from "./_document_index.ts";
 import {
   detectEol,
+  firstLineStart,
   indentAt,
   indentBeyond,
   isBlankLine,
@@ -101,14 +104,13 @@ export class DocumentEditor {
   placeOf(path: Path): Place {
     const idx = this.idx;
     if (path.length === 0) return { kind: "root" };
-    const k = pathKey(path);
-    const header = idx.headerByPath.get(k);
+    const header = idx.findHeader(path);
     if (header) return { kind: "header", header };
-    const kv = idx.keyValues.get(k);
+    const kv = idx.findStatement(path);
     if (kv) return { kind: "statement", kv };
-    const span = idx.values.get(k);
+    const span = idx.findValue(path);
     if (span) return { kind: "element", span };
-    const by = idx.dottedBy.get(k);
+    const by = idx.findDottedBy(path);
     if (by) return { kind: "dotted", by };
     if (Array.isArray(valueAt(idx.value, path))) return { kind: "aot" };
     return { kind: "implicit" };
@@ -121,8 +123,7 @@ export class DocumentEditor {
 
   /** Offset after the line of the block's last statement (or of its header). */
   blockContentEnd(block: number): number {
-    const stmts = this.blockStatements(block);
-    const last = stmts[stmts.length - 1];
+    const last = this.idx.lastInBlock(block);
     return lineEndAfter(this.text, last ? last.valueEnd : this.idx.headers[block].end);
   }
 
@@ -231,7 +232,7 @@ export class DocumentEditor {
         return this.insertInline(parent, [rest[0]], nest(rest.slice(1), value));
       case "dotted":
         if (place.by.inline) {
-          const container = place.by.table;
+          const container = strings(place.by.table);
           return this.insertInline(
             container,
             [...parent.slice(container.length), rest[0]],
@@ -255,8 +256,7 @@ export class DocumentEditor {
   insertStatement(block: number, key: string, value: TomlValue): void {
     const statement = `${formatKey(key)} = ${formatValue(value)}`;
     const t = this.text;
-    const stmts = this.blockStatements(block);
-    const last = stmts[stmts.length - 1];
+    const last = this.idx.lastInBlock(block);
     if (last) return this.insertLineAfter(last.valueEnd, indentAt(t, last.keyStart) + statement);
     const headers = this.idx.headers;
     if (block >= 0) {
@@ -265,7 +265,7 @@ export class DocumentEditor {
     }
     if (headers.length === 0) {
       // No tables at all: the key goes at the end, after any comments.
-      if (t.length === 0 || t.endsWith("\n")) {
+      if (t.length === firstLineStart(t) || t.endsWith("\n")) {
         return this.splice(t.length, t.length, statement + this.eol);
       }
       return this.splice(t.length, t.length, this.eol + statement);
@@ -273,13 +273,14 @@ export class DocumentEditor {
     // Top-level keys go before the first header and the comment lines stuck
     // to it, leaving a blank line between the key and that header.
     let at = lineStart(t, headers[0].start);
-    while (at > 0 && isCommentLine(t, previousLineStart(t, at))) at = previousLineStart(t, at);
+    const first = firstLineStart(t);
+    while (at > first && isCommentLine(t, previousLineStart(t, at))) at = previousLineStart(t, at);
     this.splice(at, at, statement + this.eol + this.eol);
   }
 
   insertDotted(block: number, table: Path, rest: Path, value: TomlValue): void {
     const blockPath = block >= 0 ? this.idx.headers[block].path : [];
-    const stmts = this.blockStatements(block).filter((s) => startsWith(s.path, table));
+    const stmts = this.blockStatements(block).filter((s) => statementUnder(s, table));
     const last = stmts[stmts.length - 1];
     const key = [...table.slice(blockPath.length), ...rest].map(formatKey).join(".");
     this.insertLineAfter(
@@ -290,12 +291,12 @@ export class DocumentEditor {
 
   insertInline(container: Path, keys: Path, value: TomlValue): void {
     const entry = `${keys.map(formatKey).join(".")} = ${formatValue(value)}`;
-    const entries = this.idx.inlineStatements.filter((s) => sameValue(s.table, container));
+    const entries = this.idx.inlineStatements.filter((s) => samePath(s.table, container));
     if (entries.length > 0) {
       const end = Math.max(...entries.map((e) => e.valueEnd));
       return this.splice(end, end, `, ${entry}`);
     }
-    const span = this.idx.values.get(pathKey(container))!;
+    const span = this.idx.findValue(container)!;
     this.splice(span.start + 1, span.end - 1, ` ${entry} `);
   }
 
@@ -311,15 +312,15 @@ export class DocumentEditor {
           } is an array of tables ([[${this.headerName(path)}]]), so a new element must be a table`,
         );
       }
-      const last = this.idx.headerByPath.get(pathKey([...path, String(arr.length - 1)]))!;
+      const last = this.idx.findHeader([...path, String(arr.length - 1)])!;
       const indent = indentAt(this.text, last.start);
       const lines = this.sectionLines(this.headerName(path), value, true, indent);
       return this.insertSection(this.regionEnd(last), lines);
     }
     const text = formatValue(value);
-    const span = this.idx.values.get(pathKey(path))!;
+    const span = this.idx.findValue(path)!;
     if (arr.length === 0) return this.splice(span.start + 1, span.end - 1, text);
-    const lastEl = this.idx.values.get(pathKey([...path, String(arr.length - 1)]))!;
+    const lastEl = this.idx.findValue([...path, String(arr.length - 1)])!;
     const t = this.text;
     if (this.ownsLines(lastEl) && lineEndAfter(t, lastEl.end) < span.end) {
       // One element per line: the new one gets a line of its own.
@@ -385,7 +386,7 @@ export class DocumentEditor {
     // Under an [[array]] element a header refers to the last element written
     // so far, so the section must sit inside that element's region.
     for (let i = table.length - 1; i > 0; i--) {
-      const h = this.idx.headerByPath.get(pathKey(table.slice(0, i)));
+      const h = this.idx.findHeader(table.slice(0, i));
       if (h?.isArray) return this.insertSection(this.regionEnd(h), lines);
     }
     this.insertSection(this.text.length, lines);
@@ -394,7 +395,7 @@ export class DocumentEditor {
   /** A new header copies the indentation of its nearest ancestor's header, else of the last header. */
   sectionIndent(table: Path): string {
     for (let i = table.length - 1; i > 0; i--) {
-      const h = this.idx.headerByPath.get(pathKey(table.slice(0, i)));
+      const h = this.idx.findHeader(table.slice(0, i));
       if (h) return indentAt(this.text, h.start);
     }
     const headers = this.idx.headers;
@@ -407,7 +408,8 @@ export class DocumentEditor {
     const eol = this.eol;
     if (at < t.length) return this.splice(at, at, eol + lines.join(eol) + eol);
     let prefix = "";
-    if (t.length > 0) {
+    const empty = t.length === firstLineStart(t);
+    if (!empty) {
       if (!t.endsWith("\n")) prefix = eol;
       const lastLine = lineTextAt(
         t,
@@ -415,7 +417,7 @@ export class DocumentEditor {
       );
       if (lastLine.trim() !== "") prefix += eol;
     }
-    const suffix = t.length === 0 || t.endsWith("\n") ? eol : "";
+    const suffix = empty || t.endsWith("\n") ? eol : "";
     this.splice(t.length, t.length, prefix + lines.join(eol) + suffix);
   }
 
@@ -445,7 +447,7 @@ export class DocumentEditor {
         if (place.by.inline) {
           // Dotted keys inside an inline table: remove each entry under the path.
           for (;;) {
-            const kv = this.idx.inlineStatements.find((s) => startsWith(s.path, path));
+            const kv = this.idx.inlineStatements.find((s) => statementUnder(s, path));
             if (!kv) break;
             this.removeInlineEntry(kv);
           }
@@ -479,7 +481,7 @@ export class DocumentEditor {
       if (startsWith(h.path, path)) ranges.push([lineStart(t, h.start), this.blockContentEnd(i)]);
     });
     for (const s of this.idx.statements) {
-      if (startsWith(s.path, path)) {
+      if (statementUnder(s, path)) {
         ranges.push([lineStart(t, s.keyStart), lineEndAfter(t, s.valueEnd)]);
       }
     }
@@ -501,11 +503,12 @@ export class DocumentEditor {
     let t = this.text;
     for (let i = merged.length - 1; i >= 0; i--) {
       let [s, e] = merged[i];
-      if (s === 0 || isBlankLine(t, previousLineStart(t, s))) {
+      const first = firstLineStart(t);
+      if (s <= first || isBlankLine(t, previousLineStart(t, s))) {
         while (e < t.length && isBlankLine(t, e)) e = lineEndAfter(t, e);
       }
       if (e >= t.length) {
-        while (s > 0 && isBlankLine(t, previousLineStart(t, s))) s = previousLineStart(t, s);
+        while (s > first && isBlankLine(t, previousLineStart(t, s))) s = previousLineStart(t, s);
       }
       t = t.slice(0, s) + t.slice(e);
     }
@@ -515,12 +518,12 @@ export class DocumentEditor {
   /** Removes one `key = value` from an inline table with its comma. */
   removeInlineEntry(kv: KeyValueSpan): void {
     const entries = this.idx.inlineStatements
-      .filter((s) => sameValue(s.table, kv.table))
+      .filter((s) => samePath(s.table, kv.table))
       .sort((a, b) => a.keyStart - b.keyStart);
     const i = entries.indexOf(kv);
     if (i < entries.length - 1) return this.splice(kv.keyStart, entries[i + 1].keyStart, "");
     if (i > 0) return this.splice(entries[i - 1].valueEnd, kv.valueEnd, "");
-    const span = this.idx.values.get(pathKey(kv.table))!;
+    const span = this.idx.findValue(strings(kv.table))!;
     this.splice(span.start + 1, span.end - 1, "");
   }
 
@@ -529,7 +532,7 @@ export class DocumentEditor {
     const t = this.text;
     const parent = path.slice(0, -1);
     const i = indexOf(path[path.length - 1]);
-    const el = (n: number) => this.idx.values.get(pathKey([...parent, String(n)]));
+    const el = (n: number) => this.idx.findValue([...parent, String(n)]);
     if (this.ownsLines(span)) {
       return this.splice(lineStart(t, span.start), lineEndAfter(t, span.end), "");
     }
@@ -537,7 +540,7 @@ export class DocumentEditor {
     if (next) return this.splice(span.start, next.start, "");
     const prev = el(i - 1);
     if (prev) return this.splice(prev.end, span.end, "");
-    const arr = this.idx.values.get(pathKey(parent))!;
+    const arr = this.idx.findValue(parent)!;
     this.splice(arr.start + 1, arr.end - 1, "");
   }
 
@@ -566,7 +569,7 @@ export class DocumentEditor {
 
   /** The TOML type of the value at `path`. */
   kindOf(path: Path, value: TomlValue): string {
-    const span = this.idx.values.get(pathKey(path));
+    const span = this.idx.findValue(path);
     if (span) return span.kind;
     return Array.isArray(value) ? "array" : "table";
   }

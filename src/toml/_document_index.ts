@@ -4,100 +4,200 @@
  * parser's events in the same pass that builds the values. Internal to
  * `src/toml/`.
  *
+ * Every edit re-parses the whole text, so collecting must be cheap: the
+ * events are kept as the parser made them (paths with numeric indexes), and
+ * lookups scan them; maps keyed by path are built only when a caller reads
+ * the whole document (`entries()`).
+ *
  * @module
  */
 
-import { parseToml, type TomlPath, type TomlTable, type TomlValueKind } from "./_parser.ts";
+import {
+  parseToml,
+  type TomlHeaderEvent,
+  type TomlKeyValueEvent,
+  type TomlPath,
+  type TomlTable,
+  type TomlValueEvent,
+} from "./_parser.ts";
 
 /** A path with every segment as a string (array indexes as decimal text). */
 export type Path = string[];
 
-/** A `[table]` or `[[array.of.tables]]` header. */
-export interface HeaderSpan {
-  /** Absolute path of the table it opens (ends with the index for `[[x]]`). */
-  path: Path;
-  /** True for `[[x]]`. */
-  isArray: boolean;
-  /** Offset of the `[`. */
-  start: number;
-  /** Offset after the closing bracket(s). */
-  end: number;
-  /** 1-based line. */
-  line: number;
-}
+/** A `[table]` or `[[array.of.tables]]` header (path ends with the index for `[[x]]`). */
+export type HeaderSpan = TomlHeaderEvent;
 
-/** A `key = value` statement. */
-export interface KeyValueSpan {
-  /** Absolute path of the value the statement defines. */
-  path: Path;
-  /** Absolute path of the containing table (header table, root, or inline table). */
-  table: Path;
-  /** The key's segments as written (unquoted). */
-  key: string[];
-  /** Offset of the key's first character. */
-  keyStart: number;
-  /** Offset after the key. */
-  keyEnd: number;
-  /** Offset of the value's first character. */
-  valueStart: number;
-  /** Offset after the value. */
-  valueEnd: number;
-  /** 1-based line of the key. */
-  line: number;
-  /** True inside an inline table. */
-  inline: boolean;
-  /** Index in `headers` of the header whose block holds it; -1 for the top level. */
+/** A `key = value` statement, with the block it sits in. */
+export interface KeyValueSpan extends TomlKeyValueEvent {
+  /** Index in `headers` of the header whose block holds it; -1 for the top level, -2 inside an inline table. */
   block: number;
 }
 
 /** Any value with its span. */
-export interface ValueSpan {
-  /** Absolute path. */
-  path: Path;
-  /** TOML type. */
-  kind: TomlValueKind;
-  /** Offset of the first character. */
-  start: number;
-  /** Offset after the last character. */
-  end: number;
-}
+export type ValueSpan = TomlValueEvent;
 
-/** Everything the editor knows about one version of the text. */
-export interface DocIndex {
-  /** The text. */
-  text: string;
-  /** The values, as `parse` gives them. */
-  value: TomlTable;
-  /** Headers in document order. */
-  headers: HeaderSpan[];
-  /** Statements outside inline tables, in document order. */
-  statements: KeyValueSpan[];
-  /** Statements inside inline tables, in the order the parser finished them. */
-  inlineStatements: KeyValueSpan[];
-  /** Every value span by path key. */
-  values: Map<string, ValueSpan>;
-  /** Every statement (inline or not) by the path key of the value it defines. */
-  keyValues: Map<string, KeyValueSpan>;
-  /** Headers by path key. */
-  headerByPath: Map<string, HeaderSpan>;
-  /** For a table created by a dotted key: the first statement that created it. */
-  dottedBy: Map<string, KeyValueSpan>;
-}
-
-/** A map key for a path. */
-export function pathKey(path: readonly string[]): string {
-  return JSON.stringify(path);
+/** True when segment `a` (string or index) is segment `b`. */
+function same(a: string | number, b: string | number): boolean {
+  return a === b || String(a) === String(b);
 }
 
 /** True when `path` starts with every segment of `prefix`. */
-export function startsWith(path: readonly string[], prefix: readonly string[]): boolean {
+export function startsWith(
+  path: readonly (string | number)[],
+  prefix: readonly (string | number)[],
+): boolean {
   if (path.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (path[i] !== prefix[i]) return false;
+  for (let i = 0; i < prefix.length; i++) if (!same(path[i], prefix[i])) return false;
   return true;
 }
 
-function strings(path: TomlPath): Path {
+/** True when two paths name the same place. */
+export function samePath(
+  a: readonly (string | number)[],
+  b: readonly (string | number)[],
+): boolean {
+  return a.length === b.length && startsWith(a, b);
+}
+
+/** A path with string segments. */
+export function strings(path: TomlPath): Path {
   return path.map(String);
+}
+
+/** The absolute path of the value a statement defines. */
+export function statementPath(kv: TomlKeyValueEvent): Path {
+  return [...strings(kv.table), ...kv.key];
+}
+
+/** True when statement `kv` defines the value at `path` or something under it. */
+export function statementUnder(kv: TomlKeyValueEvent, path: Path): boolean {
+  const t = kv.table;
+  const n = Math.min(t.length, path.length);
+  for (let i = 0; i < n; i++) if (!same(t[i], path[i])) return false;
+  for (let i = t.length; i < path.length; i++) {
+    if (i - t.length >= kv.key.length || kv.key[i - t.length] !== path[i]) return false;
+  }
+  return true;
+}
+
+function statementIs(kv: TomlKeyValueEvent, path: Path): boolean {
+  return kv.table.length + kv.key.length === path.length && statementUnder(kv, path);
+}
+
+const key = (path: readonly (string | number)[]) => JSON.stringify(path.map(String));
+
+/** Maps from path to span, for reading the whole document at once. */
+interface Maps {
+  headers: Map<string, HeaderSpan>;
+  statements: Map<string, KeyValueSpan>;
+  values: Map<string, ValueSpan>;
+  dotted: Map<string, KeyValueSpan>;
+}
+
+/** Everything the editor knows about one version of the text. */
+export class DocIndex {
+  /** The text. */
+  readonly text: string;
+  /** The values, as `parse` gives them. */
+  readonly value: TomlTable;
+  /** Headers in document order. */
+  readonly headers: HeaderSpan[] = [];
+  /** Statements outside inline tables, in document order. */
+  readonly statements: KeyValueSpan[] = [];
+  /** Statements inside inline tables, in the order the parser finished them. */
+  readonly inlineStatements: KeyValueSpan[] = [];
+  /** Every value, children before their container. */
+  readonly values: ValueSpan[] = [];
+  #maps: Maps | undefined;
+  #lastInBlock: (KeyValueSpan | undefined)[] | undefined;
+
+  /**
+   * Parses `text` and indexes its structure.
+   *
+   * @throws {TomlParseError} when the text is not valid TOML.
+   */
+  constructor(text: string, file?: string) {
+    this.text = text;
+    const { headers, statements, inlineStatements, values } = this;
+    this.value = parseToml(text, {
+      file,
+      events: {
+        header: (e) => void headers.push(e),
+        value: (e) => void values.push(e),
+        keyValue(e) {
+          const kv = e as KeyValueSpan;
+          if (e.inline) {
+            kv.block = -2;
+            inlineStatements.push(kv);
+          } else {
+            kv.block = headers.length - 1;
+            statements.push(kv);
+          }
+        },
+      },
+    });
+  }
+
+  /** Builds the path maps once, when the whole document is read. */
+  maps(): Maps {
+    if (this.#maps) return this.#maps;
+    const m: Maps = {
+      headers: new Map(),
+      statements: new Map(),
+      values: new Map(),
+      dotted: new Map(),
+    };
+    for (const h of this.headers) m.headers.set(key(h.path), h);
+    for (const v of this.values) m.values.set(key(v.path), v);
+    for (const kv of [...this.statements, ...this.inlineStatements]) {
+      const p = statementPath(kv);
+      m.statements.set(key(p), kv);
+      for (let i = kv.table.length + 1; i < p.length; i++) {
+        const k = key(p.slice(0, i));
+        if (!m.dotted.has(k)) m.dotted.set(k, kv);
+      }
+    }
+    this.#maps = m;
+    return m;
+  }
+
+  /** The header opening the table at `path`. */
+  findHeader(path: Path): HeaderSpan | undefined {
+    if (this.#maps) return this.#maps.headers.get(key(path));
+    return this.headers.find((h) => samePath(h.path, path));
+  }
+
+  /** The statement defining the value at `path`. */
+  findStatement(path: Path): KeyValueSpan | undefined {
+    if (this.#maps) return this.#maps.statements.get(key(path));
+    return this.statements.find((s) => statementIs(s, path)) ??
+      this.inlineStatements.find((s) => statementIs(s, path));
+  }
+
+  /** The span of the value at `path` (values written by headers have none). */
+  findValue(path: Path): ValueSpan | undefined {
+    if (this.#maps) return this.#maps.values.get(key(path));
+    return this.values.find((v) => samePath(v.path, path));
+  }
+
+  /** For a table created by dotted keys: the first statement that created it. */
+  findDottedBy(path: Path): KeyValueSpan | undefined {
+    if (this.#maps) return this.#maps.dotted.get(key(path));
+    const creates = (s: KeyValueSpan) =>
+      path.length > s.table.length && path.length < s.table.length + s.key.length &&
+      statementUnder(s, path);
+    return this.statements.find(creates) ?? this.inlineStatements.find(creates);
+  }
+
+  /** The last statement of the block opened by header `block` (-1: the top level). */
+  lastInBlock(block: number): KeyValueSpan | undefined {
+    if (!this.#lastInBlock) {
+      const last: (KeyValueSpan | undefined)[] = new Array(this.headers.length + 1);
+      for (const s of this.statements) last[s.block + 1] = s;
+      this.#lastInBlock = last;
+    }
+    return this.#lastInBlock[block + 1];
+  }
 }
 
 /**
@@ -106,63 +206,5 @@ function strings(path: TomlPath): Path {
  * @throws {TomlParseError} when the text is not valid TOML.
  */
 export function indexDocument(text: string, file?: string): DocIndex {
-  const headers: HeaderSpan[] = [];
-  const statements: KeyValueSpan[] = [];
-  const inlineStatements: KeyValueSpan[] = [];
-  const values = new Map<string, ValueSpan>();
-  const keyValues = new Map<string, KeyValueSpan>();
-  const headerByPath = new Map<string, HeaderSpan>();
-  const dottedBy = new Map<string, KeyValueSpan>();
-  const value = parseToml(text, {
-    file,
-    events: {
-      header(e) {
-        const h = {
-          path: strings(e.path),
-          isArray: e.isArray,
-          start: e.start,
-          end: e.end,
-          line: e.line,
-        };
-        headers.push(h);
-        headerByPath.set(pathKey(h.path), h);
-      },
-      value(e) {
-        const path = strings(e.path);
-        values.set(pathKey(path), { path, kind: e.kind, start: e.start, end: e.end });
-      },
-      keyValue(e) {
-        const table = strings(e.table);
-        const kv: KeyValueSpan = {
-          path: [...table, ...e.key],
-          table,
-          key: e.key,
-          keyStart: e.keyStart,
-          keyEnd: e.keyEnd,
-          valueStart: e.valueStart,
-          valueEnd: e.valueEnd,
-          line: e.line,
-          inline: e.inline,
-          block: e.inline ? -2 : headers.length - 1,
-        };
-        (e.inline ? inlineStatements : statements).push(kv);
-        keyValues.set(pathKey(kv.path), kv);
-        for (let i = 1; i < e.key.length; i++) {
-          const k = pathKey([...table, ...e.key.slice(0, i)]);
-          if (!dottedBy.has(k)) dottedBy.set(k, kv);
-        }
-      },
-    },
-  });
-  return {
-    text,
-    value,
-    headers,
-    statements,
-    inlineStatements,
-    values,
-    keyValues,
-    headerByPath,
-    dottedBy,
-  };
+  return new DocIndex(text, file);
 }

@@ -15,7 +15,13 @@ export function detectEol(text: string): "\n" | "\r\n" {
 /** Offset of the first character of the line holding `offset`. */
 export function lineStart(text: string, offset: number): number {
   // lastIndexOf treats a negative start as 0 and would find a "\n" there.
-  return offset <= 0 ? 0 : text.lastIndexOf("\n", offset - 1) + 1;
+  const start = offset <= 0 ? 0 : text.lastIndexOf("\n", offset - 1) + 1;
+  return start === 0 ? firstLineStart(text) : start;
+}
+
+/** Where the first line's content starts: after a byte-order mark, which must stay first. */
+export function firstLineStart(text: string): number {
+  return text.charCodeAt(0) === 0xfeff ? 1 : 0;
 }
 
 /** Offset just after the line break ending the line that holds `offset` (or the text's end). */

@@ -117,6 +117,7 @@ export class TomlDocument {
    */
   entries(): TomlEntry[] {
     const out: TomlEntry[] = [];
+    this.#editor.idx.maps(); // one pass of path maps instead of a scan per key
     const walk = (node: TomlTable, path: string[]) => {
       for (const [k, v] of Object.entries(node)) {
         const p = [...path, k];
