@@ -7,7 +7,7 @@
  */
 
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,12 +22,13 @@ export interface BuildFlags {
 }
 
 /**
- * The flags release binaries are built with. Chosen by `--measure-flags` on
- * the native binary (figures in docs/release.md): bytecode cuts start-up,
- * minify shrinks the bundle, sourcemap buys nothing the CLI shows (it prints
- * messages, not stacks) and costs size.
+ * The flags release binaries are built with, chosen by `--measure-flags` on
+ * the native binary (figures in docs/release.md): bytecode halves the CPU
+ * time of a start-up; minify shrinks the bundle; the embedded source map
+ * costs about 0.2 MB and no measurable start-up, and makes `--debug` stack
+ * traces name source files and lines instead of offsets in the bundle.
  */
-export const RELEASE_FLAGS: BuildFlags = { minify: true, bytecode: true, sourcemap: false };
+export const RELEASE_FLAGS: BuildFlags = { minify: true, bytecode: true, sourcemap: true };
 
 /** The repository root (this file is `scripts/_build_compile.ts`). */
 export const REPO_ROOT: string = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -98,6 +99,9 @@ function defineArgs(defines: Record<string, string>): string[] {
 /** Compiles one binary; throws with Bun's output when the build fails. */
 export function compile(o: CompileOptions): void {
   run(bunPath(), compileArgs(o), `bun build --compile --target=${o.bunTarget}`);
+  // With --compile the map is embedded; Bun also writes a copy beside the
+  // binary, which is not part of a release.
+  rmSync(`${o.outfile}.map`, { force: true });
 }
 
 /**

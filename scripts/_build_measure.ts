@@ -36,6 +36,8 @@ export interface Timing {
   median: number;
   /** Fastest run. */
   min: number;
+  /** Mean CPU time (user + system) per run, when the timer reports it (hyperfine does). */
+  cpu?: number;
 }
 
 /** The flag combinations measured, in table order. */
@@ -116,17 +118,18 @@ export function measureFlags(
 }
 
 /**
- * The measurement as a table: size, and for each command the median and
- * fastest run, and the median above hello-world's (the floor any
- * Bun-compiled program pays). Medians and minima, not means: other work on
- * a shared machine adds long outliers.
+ * The measurement as a table: size, and for each command the median wall
+ * time, the fastest run, the median above hello-world's (the floor any
+ * Bun-compiled program pays) and, when known, the mean CPU time. Medians,
+ * minima and CPU time rather than means: other work on a shared machine
+ * adds long outliers to wall time.
  *
  * @example
  * ```ts
  * import { measureTable } from "./_build_measure.ts";
- * const t = { mean: 31, stddev: 1, median: 30, min: 29 };
+ * const t = { mean: 31, stddev: 1, median: 30, min: 29, cpu: 12 };
  * const text = measureTable([{ name: "hello-world", size: 1e8, version: t, get: null }]);
- * console.assert(text.includes("| hello-world | 100.0 MB | 30.0 (min 29.0, +0.0)"));
+ * console.assert(text.includes("| hello-world | 100.0 MB | 30.0 (min 29.0, +0.0; CPU 12.0)"));
  * ```
  */
 export function measureTable(variants: readonly Variant[]): string {
@@ -134,14 +137,15 @@ export function measureTable(variants: readonly Variant[]): string {
   const cell = (t: Timing | null) => {
     if (t === null) return "-";
     const over = floor === null ? "" : `, +${(t.median - floor).toFixed(1)}`;
-    return `${t.median.toFixed(1)} (min ${t.min.toFixed(1)}${over})`;
+    const cpu = t.cpu === undefined ? "" : `; CPU ${t.cpu.toFixed(1)}`;
+    return `${t.median.toFixed(1)} (min ${t.min.toFixed(1)}${over}${cpu})`;
   };
   return renderTable(
     [
       "build",
       "size",
-      "--version ms: median (min, + over hello)",
-      "get ms: median (min, + over hello)",
+      "--version ms: median (min, + over hello; CPU)",
+      "get ms: median (min, + over hello; CPU)",
     ],
     variants.map((v) => [v.name, formatSize(v.size), cell(v.version), cell(v.get)]),
   );
@@ -171,6 +175,7 @@ function timeWithHyperfine(
   scratch: string,
 ): Map<string, Timing> {
   const samples = new Map<string, number[]>(commands.map((c) => [c.name, []]));
+  const cpu = new Map<string, number[]>(commands.map((c) => [c.name, []]));
   // Several short rounds over all commands, so a burst of load from other
   // work on this shared machine spreads over every variant, not just one.
   for (let round = 0; round < ROUNDS; round++) {
@@ -181,11 +186,18 @@ function timeWithHyperfine(
     const r = spawnSync(hyperfine, args, { env, cwd, encoding: "utf8", maxBuffer: 1 << 24 });
     if (r.status !== 0) throw new Error(`hyperfine failed (exit ${r.status}): ${r.stderr.trim()}`);
     const report = JSON.parse(readFileSync(json, "utf8")) as {
-      results: Array<{ command: string; times: number[] }>;
+      results: Array<{ command: string; times: number[]; user: number; system: number }>;
     };
-    for (const x of report.results) samples.get(x.command)!.push(...x.times.map((t) => t * 1000));
+    for (const x of report.results) {
+      samples.get(x.command)!.push(...x.times.map((t) => t * 1000));
+      cpu.get(x.command)!.push((x.user + x.system) * 1000);
+    }
   }
-  return new Map([...samples].map(([name, times]) => [name, summarize(times)]));
+  // CPU time suffers far less than wall time when other work shares the cores.
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return new Map(
+    [...samples].map(([name, times]) => [name, { ...summarize(times), cpu: mean(cpu.get(name)!) }]),
+  );
 }
 
 function timeInternally(

@@ -27,10 +27,10 @@ test("summarize gives mean, sample standard deviation, median and minimum", () =
   assert.deepEqual(summarize([5]), { mean: 5, stddev: 0, median: 5, min: 5 });
 });
 
-test("measureTable shows each build's size, median and fastest time, and the median over hello-world's", () => {
+test("measureTable shows size, median and fastest time, the median over hello-world's, CPU time", () => {
   const t = (median: number) => ({ mean: median + 1, stddev: 0.5, median, min: median - 1 });
   const text = measureTable([
-    { name: "hello-world", size: 100_000_000, version: t(30), get: null },
+    { name: "hello-world", size: 100_000_000, version: { ...t(30), cpu: 9.5 }, get: null },
     { name: "minify+bytecode", size: 101_500_000, version: t(38), get: t(52.25) },
   ]);
   assert.deepEqual(
@@ -39,16 +39,16 @@ test("measureTable shows each build's size, median and fastest time, and the med
       [
         "build",
         "size",
-        "--version ms: median (min, + over hello)",
-        "get ms: median (min, + over hello)",
+        "--version ms: median (min, + over hello; CPU)",
+        "get ms: median (min, + over hello; CPU)",
       ],
       [
         "---------------",
         "--------",
-        "----------------------------------------",
-        "----------------------------------",
+        "---------------------------------------------",
+        "---------------------------------------",
       ],
-      ["hello-world", "100.0 MB", "30.0 (min 29.0, +0.0)", "-"],
+      ["hello-world", "100.0 MB", "30.0 (min 29.0, +0.0; CPU 9.5)", "-"],
       ["minify+bytecode", "101.5 MB", "38.0 (min 37.0, +8.0)", "52.3 (min 51.3, +22.3)"],
       [],
     ],
