@@ -121,7 +121,9 @@ export async function runDoctor(
     report.checked.push({ layer: target.layer, file: target.file, exists: target.exists });
     checkLayerFile(target, schema, platform, staleMs, add);
   }
-  const defaults = layers.find((l: LayerInfo) => l.layer === "defaults" && l.file);
+  const defaults = layers.find((l: LayerInfo) =>
+    l.layer === "defaults" && l.file !== undefined && l.exists
+  );
   if (defaults?.file) {
     report.checked.push({ layer: "defaults", file: defaults.file, exists: defaults.exists });
     checkDefaults(defaults.file, schema, add);
@@ -228,14 +230,18 @@ function checkLock(target: LayerFile, staleMs: number, add: Add): void {
     return;
   }
   const age = Date.now() - stat.mtimeMs;
-  let holder: { pid?: number; host?: string; program?: string } | undefined;
+  let holder: { pid?: number; host?: string; program?: string; pidns?: string } | undefined;
   try {
     holder = JSON.parse(fs.readFileSync(lockPath, "utf8"));
   } catch {
     holder = undefined;
   }
-  const dead = holder?.pid !== undefined && holder.host === os.hostname() &&
-    !processAlive(holder.pid);
+  // The protocol's rule (PROTOCOL.md): a pid is only judged on the same host
+  // and in the same pid namespace. (--fix applies the store's own rule.)
+  const samePids = holder?.host === os.hostname() &&
+    (holder.pidns === undefined || ourPidNamespace() === undefined ||
+      holder.pidns === ourPidNamespace());
+  const dead = holder?.pid !== undefined && samePids && !processAlive(holder.pid);
   const stale = !stat.isFile() || age > staleMs || dead || (!holder && age > 5_000);
   if (!stale) return;
   const who = holder?.pid !== undefined
@@ -260,6 +266,15 @@ function checkLock(target: LayerFile, staleMs: number, add: Add): void {
     });
     lock.release();
   });
+}
+
+function ourPidNamespace(): string | undefined {
+  if (process.platform !== "linux") return undefined;
+  try {
+    return fs.readlinkSync("/proc/self/ns/pid");
+  } catch {
+    return undefined;
+  }
 }
 
 /** Temp files of writers that died between creating and renaming them. */
