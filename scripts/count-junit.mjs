@@ -17,6 +17,8 @@ for (const file of process.argv.slice(2)) {
   const cases = [...xml.matchAll(/<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g)].map((m) => ({
     name: decode(/\bname="([^"]*)"/.exec(m[1])?.[1] ?? ""),
     failed: /<(failure|error)\b/.test(m[3] ?? ""),
+    message: decode(/<(?:failure|error)\b[^>]*\bmessage="([^"]*)"/.exec(m[3] ?? "")?.[1] ?? ""),
+    file: decode(/\bclassname="([^"]*)"/.exec(m[1])?.[1] ?? ""),
     skipped: /<skipped\b/.test(m[3] ?? ""),
   }));
   const names = new Set(cases.map((c) => c.name));
@@ -30,8 +32,12 @@ for (const file of process.argv.slice(2)) {
   for (const c of cases) {
     if (parents.has(c.name)) continue;
     if (c.skipped) continue;
-    if (c.failed) f++;
-    else p++;
+    if (c.failed) {
+      f++;
+      console.log(
+        `FAILED ${c.file} > ${c.name}\n  ${c.message.split("\n").slice(0, 6).join("\n  ")}`,
+      );
+    } else p++;
   }
   console.log(`${file}: ${p} passed, ${f} failed`);
   passed += p;
