@@ -52,6 +52,12 @@ const causes: Record<string, (file: string) => [cause: string, advice: string]> 
   EXDEV: () => ["the files are on different file systems", "report this as a bug"],
 };
 
+/** EACCES while reading: the file, or a folder on the way to it, is closed to us. */
+const readDenied = (file: string): [string, string] => [
+  `permission denied: you cannot read ${file} or enter its folder ${path.dirname(file)}`,
+  "check the modes of the file and of each folder above it (ls -ld), or run as the user that owns it",
+];
+
 /**
  * Builds the `io` error for a failed operation.
  *
@@ -68,7 +74,12 @@ export function ioError(
 ): StrataError {
   if (error instanceof StrataError) return error;
   const code = errnoOf(error);
-  const describe = code === undefined ? undefined : causes[code];
+  const reading = /^cannot (read|list)/.test(doing);
+  const describe = code === undefined
+    ? undefined
+    : reading && code === "EACCES"
+    ? readDenied
+    : causes[code];
   const [cause, advice] = describe
     ? describe(file)
     : [(error as Error)?.message ?? String(error), "retry, or report this as a bug"];

@@ -42,7 +42,7 @@ export function resolveTarget(target: string): string {
       const code = errnoOf(error);
       // Not a link (EINVAL; UNKNOWN on some Windows file systems) or not there: done.
       if (code === "EINVAL" || code === "ENOENT" || code === "UNKNOWN") return current;
-      throw ioError(`cannot follow ${current}`, current, error);
+      throw ioError(`cannot read ${current}`, current, error);
     }
     if (seen.has(current)) break;
     seen.add(current);
