@@ -56,15 +56,19 @@ function normalize(path: TomlKeyPath): Path {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TomlDocument } from "./document.ts";
  * const doc = TomlDocument.parse('# settings\nport = 8080 # dev\n\n[db]\nhost = "x"\n');
  * doc.set(["port"], 9090);
  * doc.set(["db", "user"], "app");
  * doc.set(["cache", "ttl"], 60);
- * console.assert(doc.toString() ===
- *   '# settings\nport = 9090 # dev\n\n[db]\nhost = "x"\nuser = "app"\n\n[cache]\nttl = 60\n');
- * console.assert(doc.lineOf(["db", "user"]) === 6);
- * console.assert(doc.delete(["db", "host"]) === true);
+ * assert.equal(
+ *   doc.toString(),
+ *   '# settings\nport = 9090 # dev\n\n[db]\nhost = "x"\nuser = "app"\n\n[cache]\nttl = 60\n',
+ * );
+ * assert.equal(doc.lineOf(["db", "user"]), 6);
+ * assert.equal(doc.delete(["db", "host"]), true);
+ * assert.equal(doc.toString().includes("host"), false);
  * ```
  */
 export class TomlDocument {

@@ -505,3 +505,46 @@ test("after every edit the document re-parses its own text", () => {
   assert.deepEqual(TomlDocument.parse(doc.toString()).toValue(), doc.toValue());
   assert.equal(doc.lineOf(["t", "x"]), 4);
 });
+
+test("a table made only by dotted keys goes away with its last key; an [[array]] keeps its key as []", () => {
+  assert.equal(del("a.b.c = 1\nd = 2\n", ["a", "b", "c"]), "d = 2\n");
+  assert.equal(del("a.b.c = 1\na.e = 2\n", ["a", "b", "c"]), "a.e = 2\n");
+  assert.equal(del("x = 1\n\n[[job]]\nn = 1\n", ["job", 0]), "x = 1\njob = []\n");
+  const doc = TomlDocument.parse("[[job]]\nn = 1\n");
+  doc.delete(["job", 0]);
+  assert.deepEqual(doc.toValue(), { job: [] });
+});
+
+test("a byte-order mark stays the first character through every edit", () => {
+  assert.equal(set("\uFEFF[t]\nx = 1\n", ["k"], 1), "\uFEFFk = 1\n\n[t]\nx = 1\n");
+  assert.equal(set("\uFEFF# c\n[t]\n", ["k"], 1), "\uFEFFk = 1\n\n# c\n[t]\n");
+  assert.equal(del("\uFEFFa = 1\nb = 2\n", ["a"]), "\uFEFFb = 2\n");
+  assert.equal(set("\uFEFF", ["k"], 1), "\uFEFFk = 1\n");
+});
+
+test("a one-line CRLF file that loses its line breaks still gets CRLF on new lines", () => {
+  const doc = TomlDocument.parse("a = 1\r\nb = 2\r\n");
+  doc.delete(["a"]);
+  doc.delete(["b"]);
+  doc.set(["c"], 3);
+  doc.set(["t", "d"], 4);
+  assert.equal(doc.toString(), "c = 3\r\n\r\n[t]\r\nd = 4\r\n");
+});
+
+test("edits on a big document land where they should", () => {
+  let text = "name = 1\n";
+  for (let i = 0; i < 400; i++) text += `\n[[jobs]]\nname = "j${i}" # c\n[jobs.opts]\nx = ${i}\n`;
+  for (let i = 0; i < 400; i++) text += `\n[srv${i}]\nhost = "h${i}"\nport = ${i}\n`;
+  const doc = TomlDocument.parse(text);
+  doc.set(["srv200", "port"], 1);
+  doc.set(["jobs", 100, "opts", "y"], 2);
+  doc.set(["jobs", 400], { name: "new" });
+  doc.delete(["srv7"]);
+  assert.equal(doc.get(["jobs", 100, "opts", "y"]), 2);
+  assert.equal(doc.get(["jobs", 400, "name"]), "new");
+  assert.equal(doc.entries().length, 1 + 1 + 399 * 2);
+  assert.equal(
+    doc.lineOf(["srv399", "port"]),
+    TomlDocument.parse(doc.toString()).lineOf(["srv399", "port"]),
+  );
+});
