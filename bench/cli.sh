@@ -48,16 +48,20 @@ declare -A last
 while read -r count key; do last[$count]=$key; done \
   < <("$root/$bin/bun" "$root/bench/_cli_files.ts" "$data" "${counts[@]}")
 
+# Every timed command runs without a shell (hyperfine -N), so CPU times are
+# the program's own. A set is timed on a fresh copy of its file (the untimed
+# "prepare" step copies it back), so every run really writes ("changed" differs
+# from the stored value; an unchanged value would not be written at all).
 names=(floor)
 commands=("$root/$out/hello")
-add() { names+=("$1"); commands+=("$2"); }
+prepares=(true)
+add() { names+=("$1"); commands+=("$2"); prepares+=("${3:-true}"); }
 for n in "${counts[@]}"; do
   key=${last[$n]}
   app="bench$n"
+  user_file="$XDG_CONFIG_HOME/$app/config.toml"
   mkdir -p "$XDG_CONFIG_HOME/$app"
-  cp "$data/keys-$n.toml" "$XDG_CONFIG_HOME/$app/config.toml"
-  cp "$data/keys-$n.toml" "$data/set-$n.toml"
-  cp "$data/keys-$n.gitconfig" "$data/set-$n.gitconfig"
+  cp "$data/keys-$n.toml" "$user_file"
   # Sanity: strata and git read the same value.
   [ "$("$strata" --file "$data/keys-$n.toml" get "$key")" = "$(git config -f "$data/keys-$n.gitconfig" "$key")" ] ||
     { echo "strata and git disagree on $key in the $n-key files" >&2; exit 1; }
@@ -65,11 +69,13 @@ for n in "${counts[@]}"; do
   add "rel-get-file-$n" "$release --file $data/keys-$n.toml get $key"
   add "rel-get-app-$n" "$release --app $app get $key"
   add "git-get-$n" "git config -f $data/keys-$n.gitconfig $key"
-  # $RANDOM: every set changes the file (an unchanged value is not written).
-  add "set-file-$n" "$strata --file $data/set-$n.toml set $key \$RANDOM"
-  add "rel-set-file-$n" "$release --file $data/set-$n.toml set $key \$RANDOM"
-  add "rel-set-app-$n" "$release --app $app set $key \$RANDOM"
-  add "git-set-$n" "git config -f $data/set-$n.gitconfig $key \$RANDOM"
+  add "set-file-$n" "$strata --file $data/set-$n.toml set $key changed" \
+    "cp $data/keys-$n.toml $data/set-$n.toml"
+  add "rel-set-file-$n" "$release --file $data/set-$n.toml set $key changed" \
+    "cp $data/keys-$n.toml $data/set-$n.toml"
+  add "rel-set-app-$n" "$release --app $app set $key changed" "cp $data/keys-$n.toml $user_file"
+  add "git-set-$n" "git config -f $data/set-$n.gitconfig $key changed" \
+    "cp $data/keys-$n.gitconfig $data/set-$n.gitconfig"
 done
 
 if ! command -v hyperfine >/dev/null; then
@@ -82,19 +88,21 @@ results="$root/$out/cli.json"
 if command -v hyperfine >/dev/null; then
   echo "== timing with $(hyperfine --version), at least $runs runs each"
   args=()
+  for i in "${!names[@]}"; do args+=(--prepare "${prepares[$i]}"); done
   for i in "${!names[@]}"; do args+=(-n "${names[$i]}" "${commands[$i]}"); done
-  hyperfine --shell=bash --warmup 3 --min-runs "$runs" --style basic \
+  hyperfine -N --warmup 3 --min-runs "$runs" --style basic \
     --export-json "$results" "${args[@]}" >"$root/$out/hyperfine.log"
 else
   echo "== timing with the fallback loop timer ($runs runs each, after 3 warm-up runs)"
   {
     echo '{"results": ['
     for i in "${!names[@]}"; do
-      for _ in 1 2 3; do bash -c "${commands[$i]}" >/dev/null; done
+      for _ in 1 2 3; do ${prepares[$i]}; ${commands[$i]} >/dev/null; done
       times=()
       for ((r = 0; r < runs; r++)); do
+        ${prepares[$i]}
         start=$(date +%s%N)
-        bash -c "${commands[$i]}" >/dev/null
+        ${commands[$i]} >/dev/null
         times+=($(($(date +%s%N) - start)))
       done
       sep=$([ "$i" -gt 0 ] && echo "," || true)
@@ -104,7 +112,7 @@ else
     done
     echo ']}'
   } >"$results"
-  echo "   (the fallback timer includes a bash start per run, in every row alike, floor included)"
+  echo "   (the fallback timer measures wall time only, with date's overhead in every row alike)"
 fi
 
 echo
