@@ -1,0 +1,180 @@
+/**
+ * The shapes the core passes around: what a resolved value, an origin, an
+ * explanation and a layer look like. Types only.
+ *
+ * @module
+ */
+
+import type { StrataError } from "../errors.ts";
+import type { LocatedFile } from "../platform/locate.ts";
+import type { FileFormat } from "../platform/paths.ts";
+import type { ValueType } from "../values.ts";
+import type { EnvLayer } from "./env.ts";
+import type { FileRead } from "./file_layer.ts";
+
+/** A layer of the waterfall; `file` is the one file of `--file` mode. */
+export type LayerName =
+  | "command-line"
+  | "environment"
+  | "project"
+  | "user"
+  | "system"
+  | "defaults"
+  | "file";
+
+/** The layers a `set` or `unset` may write. */
+export type WritableLayer = "project" | "user" | "system";
+
+/** Where a value came from. */
+export interface Origin {
+  /** The layer. */
+  layer: LayerName;
+  /** Absolute path, for file layers (a backup's path when the file did not parse). */
+  file?: string;
+  /** 1-based line of the key in that file. */
+  line?: number;
+  /** The environment variable's name. */
+  env?: string;
+  /** The `--set` item. */
+  arg?: string;
+}
+
+/** A key's effective value and its provenance. */
+export interface Resolved {
+  /** The key as dotted text (`servers."eu.west".port`). */
+  key: string;
+  /** The key's segments. */
+  path: string[];
+  /** The value, typed (a table is the merge of every layer's table). */
+  value: unknown;
+  /** The layer that won. */
+  origin: Origin;
+}
+
+/** A layer as `Config.layers()` describes it. */
+export interface LayerInfo {
+  /** The layer. */
+  layer: LayerName;
+  /** Where it lives (file layers), even if absent: a write creates it there. */
+  file?: string;
+  /** Whether it exists now (for the environment/command line: whether it has entries). */
+  exists: boolean;
+  /** Whether `set`/`unset` may write it. */
+  writable: boolean;
+  /** The file's format. */
+  format?: FileFormat;
+}
+
+/** One layer's part in `Explanation.walk`. */
+export interface WalkStep {
+  /** The layer. */
+  layer: LayerName;
+  /** Its file, for file layers. */
+  file?: string;
+  /** The environment step: the variable that sets the key (or would set it, when absent). */
+  env?: string;
+  /** The `--set` item, when the command line holds the key. */
+  arg?: string;
+  /** `set`: the layer holds the key; `absent`; `no-file`: the layer's file does not exist; `unreadable`: see `detail`. */
+  status: "set" | "absent" | "no-file" | "unreadable";
+  /** The layer's value for the key (status `set`). */
+  value?: unknown;
+  /** 1-based line of the key in the file. */
+  line?: number;
+  /** More: why unreadable, read from a backup, hidden by a value above, ... */
+  detail?: string;
+}
+
+/** The whole walk for one key (see `Config.explain()`). */
+export interface Explanation {
+  /** The key as dotted text. */
+  key: string;
+  /** Every layer, top first. */
+  walk: WalkStep[];
+  /** The effective value, when any layer has the key. */
+  winner?: Resolved;
+  /** The key's known type, if any. */
+  type?: ValueType;
+  /** Where the type is known from, e.g. `defaults /usr/share/demo/defaults.toml:3`. */
+  typeSource?: string;
+  /** E.g. environment variables that match no known key. */
+  warnings: string[];
+}
+
+/** What `Config.set()` did. */
+export interface SetResult {
+  /** The file written (the layer's path; a symlink is written through). */
+  file: string;
+  /** The value before, if the key was there. */
+  old?: unknown;
+  /** The value written. */
+  new: unknown;
+  /** False when the file already held this value (nothing written). */
+  changed: boolean;
+}
+
+/** What `Config.unset()` did. */
+export interface UnsetResult {
+  /** The layer's file. */
+  file: string;
+  /** False when the key was not there (nothing written). */
+  removed: boolean;
+  /** The value removed. */
+  old?: unknown;
+}
+
+/** Options of `Config.set()`. */
+export interface SetOptions {
+  /** The layer to write (default `user`). */
+  layer?: WritableLayer;
+  /** The type to convert to when the key has none known (`set --type`). */
+  type?: ValueType;
+  /** `value` is a person's text, to convert to the key's type (the CLI's `set`). */
+  raw?: boolean;
+}
+
+/** One layer as the resolver sees it (internal to the core). */
+export interface Layer {
+  /** Which layer. */
+  name: LayerName;
+  /** Its file (file layers; where it would be when missing). */
+  file?: string;
+  /** How the file was found (writable file layers). */
+  located?: LocatedFile;
+  /** Whether `set`/`unset` may write it. */
+  writable: boolean;
+  /** `ok`, `no-file`, or `unreadable` (see `error`). */
+  status: "ok" | "no-file" | "unreadable";
+  /** Its values (status `ok`). */
+  values?: Record<string, unknown>;
+  /** Why it cannot be used. */
+  error?: StrataError;
+  /** The file read behind it. */
+  read?: FileRead;
+  /** Values are text from a person (environment, command line): converted on the way out. */
+  textual: boolean;
+  /** A name for type sources: `defaults /path`, `user /path`. */
+  label: string;
+  /** The origin of the value at a path in this layer. */
+  origin(path: string[]): Origin;
+  /** The TOML kind of the value at a path (undefined: not there). */
+  kindOf(path: string[]): string | undefined;
+}
+
+/** The layers of one moment, top first, and the environment mapping. */
+export interface Snapshot {
+  /** Every layer, top first. */
+  layers: Layer[];
+  /** The environment mapping (not in single-file mode). */
+  env?: EnvLayer;
+}
+
+/** A key's known type and where it comes from. */
+export interface KnownType {
+  /** The type. */
+  type: ValueType;
+  /** Where it is known from, e.g. `defaults /usr/share/demo/defaults.toml:3` (worked out on first read). */
+  readonly source: string;
+  /** From the defaults (or a schema): the type cannot be overridden by `--type`. */
+  binding: boolean;
+}

@@ -1,0 +1,197 @@
+/**
+ * The core's side of a write: the value to write (a person's text converted
+ * to the key's type, or a program's value checked against it), and the edit
+ * callbacks the store runs under the lock (parse the file as it is now,
+ * refuse a file that does not parse, change one key).
+ *
+ * @module
+ */
+
+import { StrataError } from "../errors.ts";
+import { isTable } from "../is_table.ts";
+import { formatKey } from "../keys.ts";
+import type { FileFormat } from "../platform/paths.ts";
+import { TomlDateTime } from "../toml/datetime.ts";
+import { ConversionError, convertText, mismatch, typeNames, type ValueType } from "../values.ts";
+import { type ConfigDocument, parseDocument, setValue } from "./document.ts";
+import { knownType, tomlInline } from "./resolve.ts";
+import type { SetOptions, Snapshot } from "./types.ts";
+
+/** A change for the journal. */
+export interface Change {
+  /** The key as dotted text. */
+  key: string;
+  /** Before (absent: undefined). */
+  old?: unknown;
+  /** After (removed: undefined). */
+  new?: unknown;
+  /** Extra fields the journal keeps as given. */
+  [extra: string]: unknown;
+}
+
+/** What an edit callback returns to the store. */
+export type EditResult = { text: string; changes: Change[] } | null;
+
+/** The commands that mend a file, for messages. */
+export interface Mend {
+  /** E.g. `strata --app demo edit`. */
+  edit: string;
+  /** E.g. `strata --app demo restore latest`. */
+  restore: string;
+}
+
+/**
+ * The value `set` writes and its type: with `raw`, a person's text converted
+ * to the key's known type (or `--type`); otherwise a program's value, checked
+ * against a binding type (the defaults') or `--type`. Refusals are
+ * `StrataError`s (`type`, `usage`) that end in "nothing was written".
+ */
+export function typedValue(
+  snap: Snapshot,
+  keyPath: string[],
+  value: unknown,
+  options: SetOptions,
+): { value: unknown; type?: ValueType } {
+  const keyText = formatKey(keyPath);
+  if (value === undefined || value === null) {
+    throw new StrataError(
+      "usage",
+      `set ${keyText}: a value is needed (to remove the key, use unset)`,
+    );
+  }
+  if (value instanceof Date) value = TomlDateTime.fromDate(value);
+  const known = knownType(snap, keyPath);
+  if (options.type && known?.binding && known.type !== options.type) {
+    throw new StrataError(
+      "type",
+      `--type ${options.type} does not fit ${keyText}: it is ${
+        typeNames[known.type]
+      } (from ${known.source}); nothing was written`,
+    );
+  }
+  const type = options.type ?? known?.type;
+  const from = () => options.type ? `--type ${options.type}` : known?.source;
+  if (options.raw) {
+    if (typeof value !== "string") {
+      throw new StrataError("usage", `set ${keyText}: raw values are text`);
+    }
+    if (type === undefined) return { value };
+    try {
+      return { value: convertText(value, type, tomlInline), type };
+    } catch (e) {
+      if (!(e instanceof ConversionError)) throw e;
+      // A type known only from a stored value may be overridden on purpose.
+      const retype = options.type || known?.binding
+        ? ""
+        : `; to store it as text anyway: strata set --type string ${keyText} ${
+          JSON.stringify(value)
+        }`;
+      throw new StrataError(
+        "type",
+        `${e.reason}: ${keyText} is ${typeNames[type]} (from ${from()}); nothing was written${
+          e.hint ? ` (${e.hint})` : ""
+        }${retype}`,
+      );
+    }
+  }
+  const checkAgainst = options.type ?? (known?.binding ? known.type : undefined);
+  if (checkAgainst) {
+    const why = mismatch(value, checkAgainst);
+    if (why) {
+      throw new StrataError(
+        "type",
+        `${why}: ${keyText} is ${typeNames[checkAgainst]} (from ${from()}); nothing was written`,
+      );
+    }
+  }
+  return { value, type };
+}
+
+/**
+ * Parses a file's current text for an edit; a file that does not parse is
+ * refused (never overwritten) with where it is broken and how to mend it.
+ */
+export function parseForWrite(
+  current: string | undefined,
+  format: FileFormat,
+  file: string,
+  mend: Mend,
+): ConfigDocument {
+  try {
+    return parseDocument(current ?? "", format, file);
+  } catch (e) {
+    if (!(e instanceof StrataError) || e.code !== "parse") throw e;
+    const err = e as StrataError & { line?: number; column?: number; reason?: string };
+    const where = err.line !== undefined
+      ? `${file}:${err.line}:${err.column}: ${err.reason}`
+      : e.message;
+    throw new StrataError(
+      "parse",
+      `${where}; nothing was written (a file that does not parse is never overwritten). ` +
+        `To mend it: ${mend.edit} (or go back to the last good version: ${mend.restore})`,
+      { cause: e },
+    );
+  }
+}
+
+/** Deep equality of two values as TOML sees them (date-times by their text). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  }
+  if (isTable(a) && isTable(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length &&
+      ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameValue(a[k], b[k]));
+  }
+  if (typeof a === "number" && typeof b === "number") return Number.isNaN(a) && Number.isNaN(b);
+  if (a && b && typeof a === "object" && typeof b === "object") {
+    return String(a) === String(b) && a.constructor === b.constructor;
+  }
+  return false;
+}
+
+/**
+ * The edit that sets one key: null (nothing written) when the file already
+ * holds the value (a float key's value must also be written as a float).
+ * `seen.old` receives the value found.
+ */
+export function setEdit(
+  keyPath: string[],
+  value: unknown,
+  type: ValueType | undefined,
+  format: FileFormat,
+  mend: Mend,
+  seen: { old?: unknown },
+): (current: string | undefined, file: string) => EditResult {
+  return (current, file) => {
+    const doc = parseForWrite(current, format, file, mend);
+    const old = doc.get(keyPath);
+    seen.old = old;
+    const float = type === "float";
+    if (old !== undefined && sameValue(old, value) && (!float || doc.kindOf(keyPath) === "float")) {
+      return null;
+    }
+    const next = setValue(doc, format, keyPath, value, { float, file });
+    return { text: next.toString(), changes: [{ key: formatKey(keyPath), old, new: value }] };
+  };
+}
+
+/** The edit that removes one key: null when it is not there. */
+export function unsetEdit(
+  keyPath: string[],
+  format: FileFormat,
+  mend: Mend,
+  seen: { old?: unknown },
+): (current: string | undefined, file: string) => EditResult {
+  return (current, file) => {
+    if (current === undefined) return null;
+    const doc = parseForWrite(current, format, file, mend);
+    const old = doc.get(keyPath);
+    if (!doc.delete(keyPath)) return null;
+    seen.old = old;
+    return { text: doc.toString(), changes: [{ key: formatKey(keyPath), old, new: undefined }] };
+  };
+}
