@@ -162,8 +162,12 @@ function heldLock(lockPath: string, info: LockInfo): FileLock {
     path: lockPath,
     info,
     release() {
-      const now = inspectLock(lockPath);
-      if (now?.info?.token === info.token) unlinkWithRetry(lockPath);
+      try {
+        const now = inspectLock(lockPath);
+        if (now?.info?.token === info.token) unlinkWithRetry(lockPath);
+      } catch {
+        // Cannot look at it any more (folder gone or closed): the next writer judges it.
+      }
     },
   };
 }
