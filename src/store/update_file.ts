@@ -154,14 +154,21 @@ export async function updateFile(
       if (backupId) discardBackup(paths.backupDir, backupId, path.extname(file));
       throw error;
     }
-    if (backupId) rotateBackups(paths.backupDir, rotation);
+    // From here on the file is written: trouble with the state dir is a warning, not a failure.
+    const warnings: string[] = [];
+    try {
+      if (backupId) rotateBackups(paths.backupDir, rotation);
+    } catch (error) {
+      warnings.push(
+        `${file} was written, but rotating its backups failed: ${(error as Error).message}`,
+      );
+    }
     const base = escapeRegExp(path.basename(file));
     removeOrphanTemps(
       path.dirname(file),
       new RegExp(`^\\.${base}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`),
       options.staleLockMs ?? lockDefaults.staleMs,
     );
-    const warnings: string[] = [];
     try {
       appendJournal(
         paths.journal,
