@@ -404,6 +404,7 @@ export class Config {
       ctx.env,
       this.app,
       below.flatMap((l) => (l.values ? [l.values] : [])),
+      { ignoreCase: ctx.platform === "win32" },
     );
     return { layers: [...layers, envLayer(env), ...below], env };
   }

@@ -92,13 +92,16 @@ export function mapEnvironment(
   env: Record<string, string | undefined>,
   app: string,
   known: Record<string, unknown>[],
+  options: { ignoreCase?: boolean } = {},
 ): EnvLayer {
   const prefix = envPrefix(app);
   const values: Record<string, unknown> = {};
   const entries: EnvEntry[] = [];
   const invalid: string[] = [];
+  // Windows variable names are case-insensitive: `Demo_Port` is `DEMO_PORT` there.
+  const norm = (n: string) => (options.ignoreCase ? n.toUpperCase() : n);
   const names = Object.keys(env).filter((n) =>
-    n.startsWith(prefix) && env[n] !== undefined && !reservedVariables.includes(n)
+    norm(n).startsWith(prefix) && env[n] !== undefined && !reservedVariables.includes(norm(n))
   ).sort();
   for (const name of names) {
     const segments = name.slice(prefix.length).split("__");

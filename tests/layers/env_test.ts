@@ -60,3 +60,13 @@ test("warnings name unknown and malformed variables", () => {
     'DEMO_ names no key (empty part between "__"); it is ignored: rename or unset it',
   ]);
 });
+
+test("on Windows the prefix matches in any case", () => {
+  const env = { Demo_Port: "1", demo_x: "2", Strata_App: "y" };
+  assert.deepEqual(mapEnvironment(env, "demo", [], { ignoreCase: true }).values, {
+    port: "1",
+    x: "2",
+  });
+  assert.deepEqual(mapEnvironment(env, "demo", []).values, {});
+  assert.deepEqual(mapEnvironment(env, "strata", [], { ignoreCase: true }).values, {});
+});
