@@ -548,3 +548,10 @@ test("edits on a big document land where they should", () => {
     TomlDocument.parse(doc.toString()).lineOf(["srv399", "port"]),
   );
 });
+
+test("a table only implied by a header goes with that header", () => {
+  const doc = TomlDocument.parse("[imp.db]\nx = 1\n\n[z]\n");
+  doc.delete(["imp", "db"]);
+  assert.equal(doc.toString(), "[z]\n");
+  assert.deepEqual(doc.toValue(), { z: {} });
+});
