@@ -21,6 +21,8 @@ export function isTableArray(v: unknown): v is TomlTable[] {
 }
 
 const INDEX = /^(0|[1-9][0-9]*)$/;
+const I64_MAX = 9223372036854775807n;
+const I64_MIN = -9223372036854775808n;
 
 /** The array index a segment names, or -1 when it is not a canonical decimal index. */
 export function indexOf(segment: string): number {
@@ -81,7 +83,8 @@ export function sameValue(a: unknown, b: unknown, loose = false): boolean {
 }
 
 /**
- * Throws a {@link StrataError} (code "type") naming `where` when `value`
+ * Throws a {@link StrataError} (code "type") naming `where` (the key, and
+ * the file when known) when `value`
  * holds anything TOML cannot write: `null`, `undefined`, a function, a
  * symbol, a `Date`-like object that is not a {@link TomlDateTime}.
  */
@@ -97,8 +100,10 @@ export function checkWritable(value: unknown, where: string, seen: Set<object> =
   switch (typeof value) {
     case "string":
     case "number":
-    case "bigint":
     case "boolean":
+      return;
+    case "bigint":
+      if (value > I64_MAX || value < I64_MIN) fail(`${value} (outside TOML's 64-bit integers)`);
       return;
     case "undefined":
       return fail("undefined");

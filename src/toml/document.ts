@@ -156,7 +156,7 @@ export class TomlDocument {
         `${editor.where()}cannot set the whole document; set its keys one by one`,
       );
     }
-    checkWritable(value, showPath(p));
+    checkWritable(value, `${showPath(p)}${editor.file ? ` in ${editor.file}` : ""}`);
     editor.checkParents(p);
     this.#transaction(`set ${showPath(p)}`, () => {
       editor.set(p, value);

@@ -478,7 +478,16 @@ test("values TOML cannot hold are refused and the document is unchanged", () => 
     "type",
     "undefined has no TOML form",
   );
-  throwsStrata(() => doc.set(["b"], 2n ** 70n), "type", "64-bit");
+  throwsStrata(
+    () => doc.set(["b"], 2n ** 70n),
+    "type",
+    "cannot set b: 1180591620717411303424 (outside TOML's 64-bit integers)",
+  );
+  throwsStrata(
+    () => TomlDocument.parse("", "app.toml").set(["k"], [1, null] as unknown as TomlValue),
+    "type",
+    "cannot set k in app.toml: null has no TOML form",
+  );
   throwsStrata(() => doc.set([], 1), "type", "cannot set the whole document");
   throwsStrata(
     () => doc.set(["b"], new Date(0) as unknown as TomlValue),
