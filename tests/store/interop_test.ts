@@ -232,3 +232,45 @@ test("interop: the sh writer refuses TOML it cannot check, byte for byte", {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+const repo = path.resolve(import.meta.dirname!, "../..");
+const runtimes = [
+  ["bun", path.join(repo, "node_modules", ".bin", "bun")],
+  ["deno", path.join(repo, "node_modules", ".bin", "deno")],
+].filter(([, bin]) => fs.existsSync(bin));
+
+test("interop: Bun and Deno processes writing one file at once lose nothing", {
+  skip: runtimes.length === 2
+    ? false
+    : "needs both node_modules/.bin/bun and node_modules/.bin/deno",
+  timeout: 120_000,
+}, async () => {
+  const dir = tempDir();
+  try {
+    const file = path.join(dir, "config.json");
+    const stateDir = path.join(dir, "state");
+    fs.writeFileSync(file, "{}\n");
+    const writes = 15;
+    const script = path.join(import.meta.dirname!, "_writer.ts");
+    const keys: string[] = [];
+    const runs = runtimes.flatMap(([name, bin]) =>
+      [0, 1].map((i) => {
+        const key = `${name}${i}`;
+        keys.push(key);
+        const args = [script, file, stateDir, key, `${writes}`];
+        return run(bin, name === "deno" ? ["run", "-A", ...args] : args);
+      })
+    );
+    const done = await Promise.all(runs);
+    done.forEach((result, i) => assert.equal(result.code, 0, `${keys[i]}: ${result.stderr}`));
+    assert.deepEqual(
+      JSON.parse(fs.readFileSync(file, "utf8")),
+      Object.fromEntries(keys.map((key) => [key, writes])),
+    );
+    assert.deepEqual(leftovers(dir), []);
+    const { entries } = readJournal(statePaths(stateDir, file).journal);
+    assert.equal(entries.length, keys.length * writes);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
