@@ -102,7 +102,7 @@ export function describeOrigin(origin: Origin): string {
  * @example
  * ```ts
  * import { where } from "./_output.ts";
- * console.assert(where({ layer: "user", file: "/c.toml", line: 3 }) === "/c.toml:3");
+ * console.assert(where({ file: "/c.toml", line: 3 }) === "/c.toml:3");
  * ```
  */
 export function where(
