@@ -38,7 +38,7 @@ test(
       const file = path.join(dir, "config.json");
       const stateDir = path.join(dir, "state");
       fs.writeFileSync(file, "{}\n");
-      const writes = 12;
+      const writes = 8;
       // A Python writer is one process per write, as a script would use it.
       const pythonLoop = (key: string) =>
         run("sh", [
