@@ -89,6 +89,15 @@ export class DocumentEditor {
     return this.idx.text;
   }
 
+  /** True while an edit writes every JavaScript number as a TOML float (`3` as `3.0`). */
+  floats = false;
+
+  /** One value as inline TOML, honouring {@link floats}. */
+  format(value: unknown): string {
+    // stringify's bigint mode writes every number as a float and bigints as integers.
+    return this.floats ? formatValue(value, { bigint: true }) : formatValue(value);
+  }
+
   /** Replaces `[start, end)` with `insert` and re-parses (throws when the result is not TOML). */
   splice(start: number, end: number, insert: string): void {
     const t = this.idx.text;
@@ -170,14 +179,19 @@ export class DocumentEditor {
   set(path: Path, value: TomlValue): void {
     const existing = valueAt(this.idx.value, path);
     if (existing === undefined) return this.insert(path, value);
-    if (sameValue(existing, value)) return;
+    if (
+      sameValue(existing, value) &&
+      !(this.floats && typeof value === "number" && this.kindOf(path, existing) !== "float")
+    ) {
+      return;
+    }
     const place = this.placeOf(path);
     if (isTable(existing) && isTable(value)) return this.reconcileTable(path, existing, value);
     if (place.kind === "statement") {
-      return this.splice(place.kv.valueStart, place.kv.valueEnd, formatValue(value));
+      return this.splice(place.kv.valueStart, place.kv.valueEnd, this.format(value));
     }
     if (place.kind === "element") {
-      return this.splice(place.span.start, place.span.end, formatValue(value));
+      return this.splice(place.span.start, place.span.end, this.format(value));
     }
     if (place.kind === "aot" && isTableArray(value)) {
       return this.reconcileArray(path, existing as TomlValue[], value);
@@ -254,7 +268,7 @@ export class DocumentEditor {
   }
 
   insertStatement(block: number, key: string, value: TomlValue): void {
-    const statement = `${formatKey(key)} = ${formatValue(value)}`;
+    const statement = `${formatKey(key)} = ${this.format(value)}`;
     const t = this.text;
     const last = this.idx.lastInBlock(block);
     if (last) return this.insertLineAfter(last.valueEnd, indentAt(t, last.keyStart) + statement);
@@ -285,12 +299,12 @@ export class DocumentEditor {
     const key = [...table.slice(blockPath.length), ...rest].map(formatKey).join(".");
     this.insertLineAfter(
       last.valueEnd,
-      `${indentAt(this.text, last.keyStart)}${key} = ${formatValue(value)}`,
+      `${indentAt(this.text, last.keyStart)}${key} = ${this.format(value)}`,
     );
   }
 
   insertInline(container: Path, keys: Path, value: TomlValue): void {
-    const entry = `${keys.map(formatKey).join(".")} = ${formatValue(value)}`;
+    const entry = `${keys.map(formatKey).join(".")} = ${this.format(value)}`;
     const entries = this.idx.inlineStatements.filter((s) => samePath(s.table, container));
     if (entries.length > 0) {
       const end = Math.max(...entries.map((e) => e.valueEnd));
@@ -317,7 +331,7 @@ export class DocumentEditor {
       const lines = this.sectionLines(this.headerName(path), value, true, indent);
       return this.insertSection(this.regionEnd(last), lines);
     }
-    const text = formatValue(value);
+    const text = this.format(value);
     const span = this.idx.findValue(path)!;
     if (arr.length === 0) return this.splice(span.start + 1, span.end - 1, text);
     const lastEl = this.idx.findValue([...path, String(arr.length - 1)])!;
@@ -352,7 +366,7 @@ export class DocumentEditor {
       if (isTable(v)) later.push("", ...this.sectionLines(sub, v, false, indent));
       else if (isTableArray(v)) {
         for (const el of v) later.push("", ...this.sectionLines(sub, el, true, indent));
-      } else lines.push(`${body}${formatKey(k)} = ${formatValue(v)}`);
+      } else lines.push(`${body}${formatKey(k)} = ${this.format(v)}`);
     }
     return [...lines, ...later];
   }

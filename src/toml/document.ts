@@ -39,6 +39,16 @@ export interface TomlEntry {
   kind: string;
 }
 
+/** Options of {@link TomlDocument.set}. */
+export interface TomlSetOptions {
+  /**
+   * Write every JavaScript `number` in the value as a TOML float (`3` as
+   * `3.0`): a number cannot tell `3` from `3.0`, and a key known to be a
+   * float must read back as one. Bigints stay integers.
+   */
+  float?: boolean;
+}
+
 function normalize(path: TomlKeyPath): Path {
   return path.map((seg) => {
     if (typeof seg === "number") {
@@ -141,13 +151,14 @@ export class TomlDocument {
    * Sets the value at `path`: an existing value's text is replaced in place
    * (a table is reconciled key by key, so its comments stay); a new key is
    * written where a person would put it. Setting the element at index
-   * `length` of an array appends an element.
+   * `length` of an array appends an element. With `{ float: true }` numbers
+   * are written as floats (`3.0`).
    *
    * @throws {StrataError} code "type" when a parent of `path` is not a table
    * (or not an array with that index), when `value` has no TOML form, or
    * when the edit cannot be written as valid TOML; the document is unchanged.
    */
-  set(path: TomlKeyPath, value: TomlValue): void {
+  set(path: TomlKeyPath, value: TomlValue, options: TomlSetOptions = {}): void {
     const p = normalize(path);
     const editor = this.#editor;
     if (p.length === 0) {
@@ -159,7 +170,12 @@ export class TomlDocument {
     checkWritable(value, `${showPath(p)}${editor.file ? ` in ${editor.file}` : ""}`);
     editor.checkParents(p);
     this.#transaction(`set ${showPath(p)}`, () => {
-      editor.set(p, value);
+      editor.floats = options.float === true;
+      try {
+        editor.set(p, value);
+      } finally {
+        editor.floats = false;
+      }
       const now = valueAt(editor.idx.value, p);
       if (!sameValue(now, value, true)) {
         throw new StrataError(

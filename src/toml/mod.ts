@@ -25,4 +25,4 @@ export { formatKey, formatValue, stringify, type StringifyOptions } from "./stri
 export { TomlDateTime, type TomlDateTimeFields, type TomlDateTimeKind } from "./datetime.ts";
 export { TomlParseError } from "./errors.ts";
 // The format-preserving editor (src/toml/document.ts) is re-exported here by its author:
-export { TomlDocument, type TomlEntry, type TomlKeyPath } from "./document.ts";
+export { TomlDocument, type TomlEntry, type TomlKeyPath, type TomlSetOptions } from "./document.ts";

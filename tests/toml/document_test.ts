@@ -564,3 +564,22 @@ test("a table only implied by a header goes with that header", () => {
   assert.equal(doc.toString(), "[z]\n");
   assert.deepEqual(doc.toValue(), { z: {} });
 });
+
+test("{ float: true } writes numbers as TOML floats, so 3 reads back as a float", () => {
+  const doc = TomlDocument.parse("ratio = 0.5 # r\nn = 3\n");
+  doc.set(["ratio"], 3, { float: true });
+  doc.set(["n"], 3, { float: true });
+  doc.set(["list"], [1, 2.5], { float: true });
+  doc.set(["t", "x"], 7, { float: true });
+  doc.set(["big"], 2n ** 60n, { float: true });
+  assert.equal(
+    doc.toString(),
+    "ratio = 3.0 # r\nn = 3.0\nlist = [1.0, 2.5]\nbig = 1152921504606846976\n\n[t]\nx = 7.0\n",
+  );
+  assert.equal(doc.kindOf(["ratio"]), "float");
+  assert.equal(doc.kindOf(["n"]), "float");
+  doc.set(["n"], 3, { float: true });
+  assert.equal(doc.kindOf(["n"]), "float");
+  doc.set(["n"], 4);
+  assert.equal(doc.kindOf(["n"]), "integer");
+});
