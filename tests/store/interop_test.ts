@@ -7,7 +7,8 @@ import { readJournal } from "../../src/store/journal.ts";
 import { listBackups } from "../../src/store/backup.ts";
 import { statePaths } from "../../src/store/state_paths.ts";
 import { updateFile } from "../../src/store/update_file.ts";
-import { type Finished, leftovers, runScript, tempDir } from "./_helpers.ts";
+import * as os from "node:os";
+import { deadPid, type Finished, leftovers, runScript, tempDir } from "./_helpers.ts";
 
 const python = spawnSync("python3", ["--version"]).status === 0;
 const skip = python ? false : "python3 is not installed: the Python reference writer cannot run";
@@ -270,6 +271,61 @@ test("interop: Bun and Deno processes writing one file at once lose nothing", {
     assert.deepEqual(leftovers(dir), []);
     const { entries } = readJournal(statePaths(stateDir, file).journal);
     assert.equal(entries.length, keys.length * writes);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("interop: the reference writers break a dead writer's lock and write through a symlink", {
+  skip: python && shells.length > 0 && process.platform !== "win32"
+    ? false
+    : "needs python3 and sh",
+}, async () => {
+  const dir = tempDir();
+  try {
+    const stateDir = path.join(dir, "state");
+    fs.mkdirSync(path.join(dir, "dotfiles"));
+    const dead = await deadPid();
+    const cases: [string, string[]][] = [
+      ["config.json", [
+        "python3",
+        writer,
+        "--file",
+        "LINK",
+        "--state-dir",
+        stateDir,
+        "set",
+        "a",
+        "x",
+      ]],
+      ["config.toml", ["sh", shWriter, "LINK", stateDir, "a", "x"]],
+    ];
+    for (const [name, argv] of cases) {
+      const real = path.join(dir, "dotfiles", name);
+      const link = path.join(dir, name);
+      fs.writeFileSync(real, name.endsWith(".json") ? '{"a": "old"}\n' : 'a = "old"\n');
+      fs.symlinkSync(real, link);
+      // A writer died holding the lock (beside the real file, where the protocol puts it).
+      fs.writeFileSync(
+        `${real}.lock`,
+        JSON.stringify({
+          pid: dead,
+          host: os.hostname(),
+          time: new Date().toISOString(),
+          program: "dead",
+          token: "t",
+        }) + "\n",
+      );
+      const [command, ...args] = argv.map((arg) => arg === "LINK" ? link : arg);
+      const done = await run(command, args);
+      assert.equal(done.code, 0, `${name}: ${done.stderr}`);
+      assert.equal(fs.lstatSync(link).isSymbolicLink(), true);
+      const text = fs.readFileSync(real, "utf8");
+      assert.ok(name.endsWith(".json") ? JSON.parse(text).a === "x" : text === 'a = "x"\n', text);
+      assert.deepEqual(leftovers(path.join(dir, "dotfiles")), []);
+      const backups = listBackups(statePaths(stateDir, real).backupDir);
+      assert.equal(backups.length, 1);
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
