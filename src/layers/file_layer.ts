@@ -104,17 +104,17 @@ function stampOf(
 
 function ioProblem(file: string, cause: unknown): StrataError {
   const code = (cause as { code?: string }).code;
-  const why = code === "EACCES" || code === "EPERM"
-    ? "permission denied"
+  const [why, fix] = code === "EACCES" || code === "EPERM"
+    ? ["permission denied", `check the owner and mode of the file and its folders (ls -ld ${file})`]
     : code === "EISDIR"
-    ? "it is a folder"
-    : (cause as Error).message;
-  return new StrataError(
-    "io",
-    `cannot read ${file}: ${why}. To fix: check the file's owner and mode (ls -l ${file}), ` +
-      `or move it away if it is not a configuration file`,
-    { cause },
-  );
+    ? ["it is a folder", "move it away: a configuration file must be a file"]
+    : code === "ELOOP"
+    ? [
+      "it is a symbolic link loop (or a chain of too many links)",
+      `point the link at a real file (ls -l ${file})`,
+    ]
+    : [(cause as Error).message, `check the file (ls -l ${file})`];
+  return new StrataError("io", `cannot read ${file}: ${why}. To fix: ${fix}`, { cause });
 }
 
 /** Decodes UTF-8 strictly (a byte-order mark is dropped); a bad byte is a located parse error. */

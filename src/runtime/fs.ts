@@ -65,8 +65,16 @@ export function statPath(path: string, options: AccessOptions = {}): PathInfo | 
   if (b) {
     const f = b.file(path);
     const mtimeMs = f.lastModified;
-    if (mtimeMs === bunMissing) return undefined;
-    return { kind: "file", stamp: `${f.size}:${mtimeMs}`, mtimeMs };
+    if (mtimeMs !== bunMissing) return { kind: "file", stamp: `${f.size}:${mtimeMs}`, mtimeMs };
+    // Bun says "missing" for every failed stat (a link loop, a folder that
+    // cannot be entered): opening the path tells which failure it is.
+    try {
+      b.mmap(path);
+    } catch (e) {
+      const code = codeOf(e);
+      if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+      if (code !== "EINVAL") throw e;
+    }
   }
   try {
     const s = nodeFs().statSync(path);
@@ -82,12 +90,16 @@ export function statPath(path: string, options: AccessOptions = {}): PathInfo | 
   }
 }
 
-/** True when `path` is a regular file (or a link to one). */
+/**
+ * True when `path` is a regular file (or a link to one), and also when
+ * something is there that cannot be stat'ed (a link loop, no permission):
+ * the reader then reports it instead of taking the file for absent.
+ */
 export function isFilePath(path: string, options: AccessOptions = {}): boolean {
   try {
     return statPath(path, options)?.kind === "file";
   } catch {
-    return false;
+    return true;
   }
 }
 

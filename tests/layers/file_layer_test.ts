@@ -83,3 +83,28 @@ test("the reader finds backups where the store writes them (through symlinks too
     fs.rmSync(dir, { recursive: true });
   }
 });
+
+test("a link loop is reported, not taken for a missing file (native and node reads)", () => {
+  const dir = temp();
+  try {
+    const loop = path.join(dir, "self.toml");
+    fs.symlinkSync(loop, loop);
+    for (const native of [true, false]) {
+      const r = readFileLayer(loop, "toml", { native });
+      assert.equal(r.status, "unreadable", `native ${native}`);
+      assert.equal(r.error?.code, "io");
+      assert.match(r.error!.message, /self\.toml: it is a symbolic link loop/);
+    }
+    assert.equal(
+      readFileLayer(path.join(dir, "none.toml"), "toml", { native: true }).status,
+      "no-file",
+    );
+    fs.writeFileSync(path.join(dir, "empty.toml"), "");
+    assert.deepEqual(
+      readFileLayer(path.join(dir, "empty.toml"), "toml", { native: true }).values,
+      {},
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true });
+  }
+});
