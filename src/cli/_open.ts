@@ -57,13 +57,3 @@ export function printWarnings(context: CommandContext, warnings: Iterable<string
     context.err(`strata: warning: ${warning}\n`);
   }
 }
-
-/**
- * Warnings about `<APP>_` environment variables that match no key known from
- * any layer: a typo in a variable name is otherwise invisible.
- */
-export function unknownEnvWarnings(config: Config): string[] {
-  return config.unknownEnvVariables().map((name) =>
-    `${name} matches no key known from another layer; check its spelling`
-  );
-}

@@ -6,7 +6,7 @@
 
 import { expectPositionals } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
-import { openFromContext, printWarnings, unknownEnvWarnings } from "./_open.ts";
+import { openFromContext, printWarnings } from "./_open.ts";
 import { columns, formatLiteral, toJson, where } from "./_output.ts";
 
 /** `strata list --help`. */
@@ -59,6 +59,6 @@ export function run(context: CommandContext): number {
   } else {
     context.out(entries.map((e) => `${e.key} = ${formatLiteral(e.value)}\n`).join(""));
   }
-  printWarnings(context, [...config.warnings(), ...unknownEnvWarnings(config)]);
+  printWarnings(context, [...config.warnings(), ...config.envWarnings()]);
   return 0;
 }

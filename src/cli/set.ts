@@ -7,7 +7,7 @@
 
 import { expectPositionals, usage } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
-import { chosenLayer, LAYER_OPTIONS, shadowNote } from "./_layer_flags.ts";
+import { chosenLayer, LAYER_OPTIONS, otherLayersExist, shadowNote } from "./_layer_flags.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
 import { formatLiteral, toJson, where } from "./_output.ts";
 import type { ValueType } from "../config.ts";
@@ -63,10 +63,11 @@ export async function run(context: CommandContext): Promise<number> {
     throw usage("set", `unknown --type "${type}"; use one of ${TYPES.join(", ")}`);
   }
   const config = openFromContext(context);
+  const written = layer ?? (context.global.file ? "file" : "user");
+  const shadowed = otherLayersExist(config, written, true);
   const result = await config.set(key, value, { layer, type: type as ValueType, raw: true });
   printWarnings(context, config.warnings());
-  const written = layer ?? (context.global.file ? "file" : "user");
-  const winner = config.resolve(key);
+  const winner = shadowed ? config.resolve(key) : undefined;
   const note = shadowNote(
     key,
     written,

@@ -7,7 +7,7 @@
 
 import { expectPositionals } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
-import { chosenLayer, LAYER_OPTIONS } from "./_layer_flags.ts";
+import { chosenLayer, LAYER_OPTIONS, otherLayersExist } from "./_layer_flags.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
 import { describeOrigin, formatLiteral, toJson } from "./_output.ts";
 
@@ -40,10 +40,11 @@ export async function run(context: CommandContext): Promise<number> {
   const [key] = expectPositionals(context.positionals, "unset", ["KEY"]);
   const layer = chosenLayer(context);
   const config = openFromContext(context);
+  const written = layer ?? (context.global.file ? "file" : "user");
+  const others = otherLayersExist(config, written, false);
   const result = await config.unset(key, { layer });
   printWarnings(context, config.warnings());
-  const written = layer ?? (context.global.file ? "file" : "user");
-  const winner = config.resolve(key);
+  const winner = others ? config.resolve(key) : undefined;
   if (context.flags.json) {
     const { file, removed, old } = result;
     context.out(`${toJson({ key, layer: written, file, removed, old })}\n`);
