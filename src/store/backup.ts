@@ -80,8 +80,11 @@ export function backupFile(
   backupDir: string,
   options: BackupOptions = {},
 ): string | undefined {
-  const link = options.content === undefined;
-  if (link && !existsFile(realTarget)) return undefined;
+  const stat = options.content === undefined ? statFile(realTarget) : undefined;
+  if (options.content === undefined && stat === undefined) return undefined;
+  // A file that already has other names (hard links made by someone) could change under them:
+  // its backup must be a private copy.
+  const link = stat !== undefined && stat.nlink === 1;
   ensureFolder(backupDir, realTarget);
   const existing = listNames(backupDir);
   const newest = existing[0];
@@ -168,11 +171,12 @@ function copyDurably(
   }
 }
 
-function existsFile(file: string): boolean {
+function statFile(file: string): fs.Stats | undefined {
   try {
-    return fs.statSync(file).isFile();
+    const stat = fs.statSync(file);
+    return stat.isFile() ? stat : undefined;
   } catch (error) {
-    if (errnoOf(error) === "ENOENT") return false;
+    if (errnoOf(error) === "ENOENT") return undefined;
     throw ioError(`cannot read ${file} to back it up`, file, error);
   }
 }

@@ -167,3 +167,22 @@ test("listBackups: a missing folder has none; other files are ignored", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("backupFile: a file with other hard links is copied, never linked", {
+  skip: posix ? false : "hard links",
+}, () => {
+  const dir = tempDir();
+  try {
+    const file = path.join(dir, "config.toml");
+    fs.writeFileSync(file, "a = 1\n");
+    fs.linkSync(file, path.join(dir, "elsewhere.toml")); // someone's own second name
+    const backups = path.join(dir, "b");
+    backupFile(file, backups);
+    const [entry] = listBackups(backups);
+    assert.notEqual(fs.statSync(entry.path).ino, fs.statSync(file).ino);
+    assert.equal(fs.readFileSync(entry.path, "utf8"), "a = 1\n");
+    assert.equal(fs.statSync(entry.path).mode & 0o777, 0o600);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
