@@ -25,12 +25,12 @@ export interface Timing {
 /** The rows of the table: a label and the name prefix of its timings. */
 const ROWS: [string, string][] = [
   ["strata get --file (plain build)", "get-file"],
-  ["strata get --file (release build)", "rel-get-file"],
-  ["strata get --app (release, layers)", "rel-get-app"],
+  ["strata get --file (fast build)", "rel-get-file"],
+  ["strata get --app (fast, layers)", "rel-get-app"],
   ["git config -f (get)", "git-get"],
   ["strata set --file (plain build)", "set-file"],
-  ["strata set --file (release build)", "rel-set-file"],
-  ["strata set --app (release, layers)", "rel-set-app"],
+  ["strata set --file (fast build)", "rel-set-file"],
+  ["strata set --app (fast, layers)", "rel-set-app"],
   ["git config -f (set)", "git-set"],
 ];
 
@@ -44,23 +44,23 @@ const over = (a: string, b: string): Ratio => (t, n, n0) =>
   );
 const GOALS: [string, Ratio, number][] = [
   ["get/floor (--file, plain build)", over("get-file-N", "floor"), 1.2],
-  ["get/floor (--file, release build)", over("rel-get-file-N", "floor"), 1.2],
-  ["get/floor (--app, release build)", over("rel-get-app-N", "floor"), 1.2],
+  ["get/floor (--file, fast build)", over("rel-get-file-N", "floor"), 1.2],
+  ["get/floor (--app, fast build)", over("rel-get-app-N", "floor"), 1.2],
   ["set/floor (--file, plain build)", over("set-file-N", "floor"), 1.6],
-  ["set/floor (--file, release build)", over("rel-set-file-N", "floor"), 1.6],
-  ["set/floor (--app, release build)", over("rel-set-app-N", "floor"), 1.6],
+  ["set/floor (--file, fast build)", over("rel-set-file-N", "floor"), 1.6],
+  ["set/floor (--app, fast build)", over("rel-set-app-N", "floor"), 1.6],
   [
-    "get N keys / get S keys (--file, release)",
+    "get N keys / get S keys (--file, fast)",
     over("rel-get-file-N", "rel-get-file-S"),
     2,
   ],
   [
-    "get / git config -f (release)",
+    "get / git config -f (fast)",
     over("rel-get-file-N", "git-get-N"),
     Infinity,
   ],
   [
-    "set / git config -f (release)",
+    "set / git config -f (fast)",
     over("rel-set-file-N", "git-set-N"),
     Infinity,
   ],

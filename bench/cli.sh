@@ -19,10 +19,12 @@ out=.bench
 counts=(50 1000 20000)
 mkdir -p "$out"
 
-# Two builds: the plain one, and the one releases ship (the flags of
-# scripts/_build_compile.ts RELEASE_FLAGS: ahead-of-time bytecode, which spares
-# JavaScriptCore compiling the bundle at every start).
-release_flags=(--minify --bytecode --format=esm --no-compile-autoload-dotenv --no-compile-autoload-bunfig)
+# Two builds: the plain one, and a fast one: ahead-of-time bytecode (spares
+# JavaScriptCore compiling the bundle at every start; what releases use, see
+# scripts/_build_compile.ts RELEASE_FLAGS) plus --splitting (keeps modules that
+# only set/unset need, and the builtins they import, out of get's start-up).
+release_flags=(--minify --splitting --bytecode --format=esm
+  --no-compile-autoload-dotenv --no-compile-autoload-bunfig)
 echo "== build: bun build --compile main.ts (plain, and with ${release_flags[*]}), and a hello-world floor"
 "$bin/bun" build --compile main.ts --outfile "$out/strata" >/dev/null
 "$bin/bun" build --compile "${release_flags[@]}" main.ts --outfile "$out/strata-release" >/dev/null
