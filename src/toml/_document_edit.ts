@@ -177,6 +177,20 @@ export class DocumentEditor {
 
   /** Sets `path` (already checked: parents are tables or arrays with valid indexes). */
   set(path: Path, value: TomlValue): void {
+    const array = path.slice(0, -1);
+    if (
+      !isTable(value) && Array.isArray(valueAt(this.idx.value, array)) &&
+      this.placeOf(array).kind === "aot"
+    ) {
+      throw new StrataError(
+        "type",
+        `${this.where()}cannot set ${showPath(path)}: ${showPath(array)} is an array of tables ` +
+          `([[${this.headerName(array)}]]), so its elements must be tables; set ${
+            showPath(array)
+          } ` +
+          `as a whole to change its kind`,
+      );
+    }
     const existing = valueAt(this.idx.value, path);
     if (existing === undefined) return this.insert(path, value);
     if (
@@ -318,14 +332,6 @@ export class DocumentEditor {
   appendElement(path: Path, arr: TomlValue[], value: TomlValue): void {
     const place = this.placeOf(path);
     if (place.kind === "aot") {
-      if (!isTable(value)) {
-        throw new StrataError(
-          "type",
-          `cannot add ${showPath([...path, String(arr.length)])}: ${
-            showPath(path)
-          } is an array of tables ([[${this.headerName(path)}]]), so a new element must be a table`,
-        );
-      }
       const last = this.idx.findHeader([...path, String(arr.length - 1)])!;
       const indent = indentAt(this.text, last.start);
       const lines = this.sectionLines(this.headerName(path), value, true, indent);

@@ -11,6 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { TomlDocument } from "../../src/toml/document.ts";
 import { parse } from "../../src/toml/parse.ts";
+import { parseToml } from "../../src/toml/_parser.ts";
 import { TomlDateTime } from "../../src/toml/datetime.ts";
 import type { TomlValue } from "../../src/toml/parse.ts";
 
@@ -272,4 +273,137 @@ for (const [name, edits] of Object.entries(cases)) {
     assert.equal(doc.toString(), expected);
     assert.deepEqual(norm(parse(doc.toString())), norm(model));
   });
+}
+
+/** Value spans and statement line ranges of `text`, from the parser's events. */
+function spansOf(text: string) {
+  const values = new Map<string, [number, number]>();
+  const statements = new Map<string, [number, number]>();
+  // Tables made only by dotted keys or implied by a header's path.
+  const implied = new Set<string>();
+  const headers: string[] = [];
+  const lineAt = (offset: number) => text.slice(0, offset).split("\n").length - 1;
+  const key = (p: (string | number)[]) => JSON.stringify(p.map(String));
+  parseToml(text, {
+    events: {
+      value: (e) => void values.set(key(e.path), [e.start, e.end]),
+      header(e) {
+        headers.push(key(e.path));
+        for (let i = 1; i < e.path.length; i++) implied.add(key(e.path.slice(0, i)));
+      },
+      keyValue(e) {
+        const p = [...e.table, ...e.key];
+        statements.set(key(p), [lineAt(e.keyStart), lineAt(e.valueEnd)]);
+        for (let i = e.table.length + 1; i < p.length; i++) implied.add(key(p.slice(0, i)));
+      },
+    },
+  });
+  for (const h of headers) implied.delete(h);
+  return { values, statements, implied };
+}
+
+function isSubsequence(needles: string[], hay: string[]): boolean {
+  let j = 0;
+  for (const n of needles) {
+    while (j < hay.length && hay[j] !== n) j++;
+    if (j++ >= hay.length) return false;
+  }
+  return true;
+}
+
+for (const name of Object.keys(cases)) {
+  test(`corpus ${name}: every leaf replaced, every leaf deleted, a new key in every table`, () => {
+    const input = fs.readFileSync(path.join(corpus, `${name}.toml`), "utf8");
+    const original = TomlDocument.parse(input);
+    const { values, statements, implied } = spansOf(input);
+    const lines = input.split("\n");
+    const tables = new Set<string>([JSON.stringify([])]);
+    for (const p of everyPath(original.toValue(), [])) {
+      if (isTable(original.get(p))) tables.add(JSON.stringify(p));
+      const where = `${name}: ${p.join(".")}`;
+      // Replace: a value written as `key = value` or as an array element
+      // changes exactly its characters; a table written with headers or
+      // dotted keys becomes a key.
+      const span = values.get(JSON.stringify(p));
+      const replaced = TomlDocument.parse(input);
+      if (hasHeader(input, p)) {
+        // An element of an [[array]] must stay a table.
+        assert.throws(() => replaced.set(p, "changed"), /so its elements must be tables/);
+        assert.equal(replaced.toString(), input);
+      } else replaced.set(p, "changed");
+      if (span) {
+        assert.equal(
+          replaced.toString(),
+          input.slice(0, span[0]) + '"changed"' + input.slice(span[1]),
+          where,
+        );
+      } else if (!hasHeader(input, p)) {
+        const model = clone(parse(input)) as Record<string, TomlValue>;
+        applyToModel(model, ["set", p, "changed"]);
+        assert.deepEqual(norm(parse(replaced.toString())), norm(model), where);
+      }
+      // Delete: the model loses the key; every line outside the statement stays, in order.
+      const doc = TomlDocument.parse(input);
+      assert.equal(doc.delete(p), true, where);
+      const model = clone(parse(input)) as Record<string, TomlValue>;
+      applyToModel(model, ["delete", p]);
+      for (let q = p.slice(0, -1); q.length > 0; q = q.slice(0, -1)) {
+        // Tables that exist only through dotted keys or sub-headers go with them.
+        const v = q.reduce<TomlValue>((n, s) => (n as Record<string, TomlValue>)[s], model);
+        if (!isTable(v) || Object.keys(v).length > 0 || !implied.has(JSON.stringify(q))) break;
+        applyToModel(model, ["delete", q]);
+      }
+      assert.deepEqual(norm(parse(doc.toString())), norm(model), where);
+      const range = statements.get(JSON.stringify(p));
+      if (range) {
+        const kept = lines.filter((l, i) => (i < range[0] || i > range[1]) && l.trim() !== "");
+        assert.ok(isSubsequence(kept, doc.toString().split("\n")), `${where}: lines lost`);
+      }
+    }
+    // A new key in every table lands there and nowhere else.
+    for (const t of tables) {
+      const p = [...JSON.parse(t) as string[], "zz new"];
+      if (
+        original.get(p.slice(0, -1)) === undefined || Array.isArray(original.get(p.slice(0, -1)))
+      ) continue;
+      const doc = TomlDocument.parse(input);
+      doc.set(p, 1);
+      const model = clone(parse(input)) as Record<string, TomlValue>;
+      applyToModel(model, ["set", p, 1]);
+      assert.deepEqual(norm(parse(doc.toString())), norm(model), `${name}: add ${p.join(".")}`);
+      // Only the line of an inline table (or array) that takes the key may change.
+      const changing = new Set<number>();
+      for (let i = 1; i < p.length; i++) {
+        const r = statements.get(JSON.stringify(p.slice(0, i)));
+        for (let l = r ? r[0] : 0; r && l <= r[1]; l++) changing.add(l);
+      }
+      const kept = lines.filter((l, i) => l.trim() !== "" && !changing.has(i));
+      assert.ok(
+        isSubsequence(kept, doc.toString().split("\n")),
+        `${name}: add ${p.join(".")}: lines lost`,
+      );
+    }
+  });
+}
+
+/** Every path under `node`: keys of tables and indexes of arrays, parents first. */
+function everyPath(node: TomlValue, at: string[]): string[][] {
+  const children: [string, TomlValue][] = Array.isArray(node)
+    ? node.map((v, i) => [String(i), v])
+    : isTable(node)
+    ? Object.entries(node)
+    : [];
+  return children.flatMap(([k, v]) => [[...at, k], ...everyPath(v, [...at, k])]);
+}
+
+/** True when `text` has a `[[header]]` opening exactly the array element `p`. */
+function hasHeader(text: string, p: string[]): boolean {
+  let found = false;
+  const want = JSON.stringify(p);
+  parseToml(text, {
+    events: {
+      header: (e) => void (found ||= e.isArray && JSON.stringify(e.path.map(String)) === want),
+    },
+  });
+  return found;
 }

@@ -460,8 +460,9 @@ test("setting below a value that is not a table throws a type error and changes 
   throwsStrata(
     () => doc.set(["aot", 1], 5),
     "type",
-    "aot is an array of tables ([[aot]]), so a new element must be a table",
+    "app.toml: cannot set aot.1: aot is an array of tables ([[aot]]), so its elements must be tables",
   );
+  throwsStrata(() => doc.set(["aot", 0], "x"), "type", "set aot as a whole to change its kind");
   throwsStrata(() => doc.set(["list", 0, "z"], 1), "type", "list.0 is an integer, not a table");
   assert.equal(doc.toString(), text);
 });
