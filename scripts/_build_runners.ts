@@ -117,7 +117,7 @@ export function planRun(target: Target, host: Target | null, scratch: string): P
 }
 
 function planOnLinuxX64(target: Target, scratch: string): Plan {
-  const install = "(bun scripts/build-targets.ts --install-emulators installs it)";
+  const install = "(--install-emulators installs it)";
   switch (target.name) {
     case "linux-x64-baseline": {
       const qemu = findOnPath("qemu-x86_64-static") ?? findOnPath("qemu-x86_64");
@@ -138,7 +138,7 @@ function planOnLinuxX64(target: Target, scratch: string): Plan {
         return { inspectOnly: `no arm64 glibc in ${ARM64_SYSROOT} (libc6-arm64-cross) ${install}` };
       }
       // Cortex-A53 (ARMv8.0: Raspberry Pi 3, Zero 2 W) is the oldest 64-bit Pi CPU; passing there covers the rest.
-      const how = `${qemu.split("/").pop()} -cpu cortex-a53 -L ${ARM64_SYSROOT}`;
+      const how = `qemu-aarch64 -cpu cortex-a53 -L ${ARM64_SYSROOT}`;
       return { runner: wrapped([qemu, "-cpu", "cortex-a53", "-L", ARM64_SYSROOT], {}, how) };
     }
     case "linux-x64-musl":
@@ -152,11 +152,11 @@ function planOnLinuxX64(target: Target, scratch: string): Plan {
       return planWine(scratch, install);
     case "windows-arm64":
       return {
-        inspectOnly: "Wine on x86-64 runs x86/x64 Windows programs only (no ARM64 PE emulation)",
+        inspectOnly: "Wine runs no ARM64 programs",
       };
     case "darwin-x64":
     case "darwin-arm64":
-      return { inspectOnly: "no Mach-O loader for Linux in Debian" };
+      return { inspectOnly: "no Mach-O loader in Debian" };
     default:
       return { inspectOnly: `no emulator known for ${target.name}` };
   }
@@ -175,9 +175,8 @@ function planMusl(arch: "x64" | "arm64", prefix: string[], scratch: string, inst
   const dir = join(scratch, `musl-lib-${arch}`);
   mkdirSync(dir, { recursive: true });
   buildMuslLibstdcxx(arch, dir);
-  const via = prefix.length === 0 ? "" : `${prefix.map((p) => p.split("/").pop()).join(" ")} + `;
-  const how =
-    `${via}musl loader (Debian musl) + libstdc++.so.6 linked for musl from libstdc++-12-pic`;
+  const via = prefix.length === 0 ? "" : "qemu-aarch64 -cpu cortex-a53, ";
+  const how = `${via}musl loader + libstdc++ linked for musl (shim)`;
   return { runner: wrapped(prefix, { LD_LIBRARY_PATH: dir }, how) };
 }
 
@@ -207,7 +206,7 @@ function planWine(scratch: string, install: string): Plan {
     throw new Error(`wineboot --init failed (exit ${boot.status}): ${String(boot.stderr).trim()}`);
   }
   if (needShim) buildProcessPrngDll(join(prefix, "drive_c", "windows", "system32"), scratch);
-  const how = `wine ${wineVersion(wine)}${needShim ? " + ProcessPrng DLL (mingw-w64)" : ""}`;
+  const how = `wine ${wineVersion(wine)}${needShim ? " + ProcessPrng DLL (shim)" : ""}`;
   return { runner: wrapped([wine], env, how) };
 }
 

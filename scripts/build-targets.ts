@@ -71,6 +71,7 @@ function main(argv: string[]): number {
     );
     log("");
     log(renderTable(["target", "size", "how checked", "result"], rows.map((r) => r.cells)));
+    for (const r of rows) log(`- ${r.cells[0]}: ${r.detail}`);
     const failed = rows.filter((r) => !r.ok).map((r) => r.cells[0]);
     if (options.measureFlags) runMeasurement(entry, scratch, commit, host);
     if (failed.length > 0 || !sums) {
@@ -167,7 +168,10 @@ function writeChecksums(outDir: string, targets: Target[]): boolean {
 
 interface Row {
   ok: boolean;
+  /** target, size, how checked, result */
   cells: string[];
+  /** Everything that was checked, or the whole failure, printed under the table. */
+  detail: string;
 }
 
 function checkOne(
@@ -181,43 +185,39 @@ function checkOne(
   const binary = join(outDir, fileNameOf(t));
   const size = formatSize(statSync(binary).size);
   const inspected = inspectBinary(binary, t, bundle);
-  if (!inspected.ok) {
-    return { ok: false, cells: [t.name, size, "inspected", `FAIL: ${inspected.detail}`] };
-  }
+  const row = (ok: boolean, how: string, result: string, detail: string): Row => ({
+    ok,
+    cells: [t.name, size, how, ok ? result : `FAIL: ${short(detail)}`],
+    detail,
+  });
+  if (!inspected.ok) return row(false, "inspected", "", inspected.detail);
   const plan = planRun(t, host, scratch);
   if ("inspectOnly" in plan) {
-    return {
-      ok: true,
-      cells: [t.name, size, `inspected only (${plan.inspectOnly})`, `ok: ${inspected.detail}`],
-    };
+    return row(true, `inspected only: ${plan.inspectOnly}`, "ok", `inspected: ${inspected.detail}`);
   }
-  if ("failed" in plan) {
-    return {
-      ok: false,
-      cells: [t.name, size, "could not set up a runner", `FAIL: ${plan.failed}`],
-    };
-  }
+  if ("failed" in plan) return row(false, "could not set up a runner", "", plan.failed);
   const started = performance.now();
   const expected = formatVersion({ version: VERSION, commit, target: t.name });
   const smoke = smokeTest(binary, plan.runner, expected);
   // This machine's Linux binary also runs in a scratch root (a container without a distribution).
-  const scratchRoot = smoke.ok && t.name === host?.name && t.os === "linux"
-    ? scratchRootCheck(binary, expected)
-    : null;
+  const wantedScratch = smoke.ok && t.name === host?.name && t.os === "linux";
+  const scratchRoot = wantedScratch ? scratchRootCheck(binary, expected) : null;
   const outcome = scratchRoot !== null && !scratchRoot.ok ? scratchRoot : smoke;
   const secs = ((performance.now() - started) / 1000).toFixed(1);
-  const wantedScratch = smoke.ok && t.name === host?.name && t.os === "linux";
   const scratchNote = scratchRoot?.ok
-    ? `, and in a ${scratchRoot.detail}`
-    : wantedScratch && scratchRoot === null
+    ? " + scratch root"
+    : wantedScratch
     ? " (scratch-root run skipped: needs root, unshare, mount, chroot)"
     : "";
-  const how = `ran: ${plan.runner.how}${scratchNote}`;
   log(`checked ${t.name}: ${outcome.ok ? "ok" : `FAIL: ${outcome.detail}`}`);
-  const result = outcome.ok
-    ? `ok (${secs} s): ${smoke.detail}; ${inspected.detail}`
-    : `FAIL: ${outcome.detail}`;
-  return { ok: outcome.ok, cells: [t.name, size, how, result] };
+  const ran = `ran: ${smoke.detail}${scratchRoot?.ok ? `; ${scratchRoot.detail}` : ""}`;
+  const detail = outcome.ok ? `${ran}; inspected: ${inspected.detail}` : outcome.detail;
+  return row(outcome.ok, `run: ${plan.runner.how}${scratchNote}`, `ok (${secs} s)`, detail);
+}
+
+function short(text: string): string {
+  const line = text.split("\n")[0];
+  return line.length > 90 ? `${line.slice(0, 89)}…` : line;
 }
 
 function runMeasurement(
