@@ -332,6 +332,9 @@ export class DocumentEditor {
   appendElement(path: Path, arr: TomlValue[], value: TomlValue): void {
     const place = this.placeOf(path);
     if (place.kind === "aot") {
+      if (!isTable(value)) {
+        throw new Error("unreachable: set() refuses non-table elements of [[arrays]]");
+      }
       const last = this.idx.findHeader([...path, String(arr.length - 1)])!;
       const indent = indentAt(this.text, last.start);
       const lines = this.sectionLines(this.headerName(path), value, true, indent);
