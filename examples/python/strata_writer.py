@@ -49,6 +49,7 @@ GARBAGE_S = 5.0  # 4.1
 GUARD_S = 2.0  # 4.2
 KEEP_BACKUPS = 20  # 8
 WINDOWS = os.name == "nt"
+BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation in os.open files
 RENAME_RETRY_MS = [5, 10, 20, 40, 80, 160, 320, 500, 500]  # 9
 
 
@@ -83,15 +84,15 @@ def real_file(target):
     current = os.path.abspath(target)
     seen = set()
     for _ in range(MAX_LINKS + 1):
-        try:
-            link = os.readlink(current)
-        except OSError as err:
-            if err.errno in (errno.EINVAL, errno.ENOENT):
-                return current
-            raise io_failure(f"cannot follow {current}", err)
+        if not os.path.islink(current):  # also false for a missing file (a dangling link's end)
+            return current
         if current in seen:
             break
         seen.add(current)
+        try:
+            link = os.readlink(current)
+        except OSError as err:
+            raise io_failure(f"cannot read {current}", err)
         current = os.path.abspath(os.path.join(os.path.dirname(current), link))
     raise Failure(f"{os.path.abspath(target)} is a symbolic link loop; nothing was written.", 5)
 
@@ -135,8 +136,11 @@ def make_dirs(folder):
 # --- 3, 4. The lock ----------------------------------------------------------
 
 def process_alive(pid):
+    """4.1. Never os.kill(pid, 0) on Windows: there signal 0 is CTRL_C_EVENT."""
     if pid <= 0:
         return False
+    if WINDOWS:
+        return windows_process_alive(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -144,8 +148,23 @@ def process_alive(pid):
     except PermissionError:
         return True  # runs as another user
     except OSError:
-        return not WINDOWS  # Windows raises OSError for a pid that is gone
+        return False
     return True
+
+
+def windows_process_alive(pid):
+    import ctypes  # standard library; only needed here
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return ctypes.get_last_error() == 5  # ERROR_ACCESS_DENIED: it exists, as another user
+    try:
+        code = ctypes.c_ulong()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True
+        return code.value == 259  # STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 def inspect_lock(lock_path):
@@ -162,7 +181,7 @@ def inspect_lock(lock_path):
     if kind == "file":
         try:
             flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-            fd = os.open(lock_path, flags)
+            fd = os.open(lock_path, flags | BINARY)
             try:
                 data = os.read(fd, 4096)
             finally:
@@ -203,7 +222,7 @@ def break_stale_lock(lock_path, seen):
     """4.2: under an exclusive guard, remove the lock only if it is still the one judged stale."""
     guard = lock_path + ".break"
     try:
-        os.close(os.open(guard, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.close(os.open(guard, os.O_WRONLY | os.O_CREAT | os.O_EXCL | BINARY, 0o600))
     except FileExistsError:
         try:
             if time.time() - os.lstat(guard).st_mtime > GUARD_S:
@@ -229,7 +248,7 @@ def acquire_lock(real, program, timeout_s):
     attempt = 0
     while True:
         try:
-            fd = os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | BINARY, 0o600)
         except FileExistsError:
             fd = None
         except OSError as err:
@@ -312,7 +331,7 @@ def write_all(fd, data):
 
 
 def write_exclusive(path, data):
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | BINARY, 0o600)
     try:
         write_all(fd, data)
         os.fsync(fd)
@@ -421,10 +440,12 @@ def append_journal(journal, entries):
     make_dirs(os.path.dirname(journal))
     text = "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n"
                    for e in entries)
-    fd = os.open(journal, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+    fd = os.open(journal, os.O_RDWR | os.O_APPEND | os.O_CREAT | BINARY, 0o600)
     try:
         size = os.fstat(fd).st_size
-        if size > 0 and os.pread(fd, 1, size - 1) != b"\n":
+        if size > 0:
+            os.lseek(fd, size - 1, os.SEEK_SET)  # (no os.pread on Windows)
+        if size > 0 and os.read(fd, 1) != b"\n":
             text = "\n" + text  # end a line torn by a crash first
         try:
             write_all(fd, text.encode("utf-8"))
