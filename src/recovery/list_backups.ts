@@ -6,13 +6,15 @@
  * @module
  */
 
-import { diffValues } from "../diff/value_diff.ts";
+import { diffValues, sameValue } from "../diff/value_diff.ts";
+import { parseKey } from "../keys.ts";
+import { lookup } from "../layers/merge.ts";
 import { listBackups } from "../store/backup.ts";
 import { readJournal } from "../store/journal.ts";
 import { parseLayerText } from "./check_text.ts";
 import type { LayerFile } from "./layer_files.ts";
 import { readText } from "./versions.ts";
-import { groupWrites } from "./writes.ts";
+import { groupWrites, type JournalWrite } from "./writes.ts";
 
 /** One backup as `strata backups` shows it. */
 export interface BackupInfo {
@@ -24,7 +26,11 @@ export interface BackupInfo {
   size: number;
   /** Where the copy is. */
   path: string;
-  /** The program that wrote this version, per the journal; undefined when the journal does not say. */
+  /**
+   * The program that wrote this version, per the journal (`..., then by
+   * hand` when a key it wrote holds something else in this version);
+   * undefined when the journal does not say.
+   */
   program?: string;
   /** The user who ran it. */
   user?: string;
@@ -71,8 +77,14 @@ export function describeBackups(target: LayerFile): BackupInfo[] {
     // the write just before that one produced it.
     const replacedBy = writeIndex.get(backup.id);
     if (replacedBy !== undefined && replacedBy > 0) {
-      info.program = writes[replacedBy - 1].program;
-      info.user = writes[replacedBy - 1].user;
+      const producer = writes[replacedBy - 1];
+      info.program = producer.program;
+      info.user = producer.user;
+      // A key that no longer holds what the journal says was written: the
+      // file was changed by hand (or by a writer that keeps no journal) since.
+      if (values !== undefined && !holdsWrite(values, producer)) {
+        info.program = `${producer.program}, then by hand`;
+      }
     }
     if (values !== undefined && next !== undefined) {
       info.keysChanged = diffValues(values, next).length;
@@ -80,6 +92,28 @@ export function describeBackups(target: LayerFile): BackupInfo[] {
     next = values;
     return info;
   });
+}
+
+function holdsWrite(values: Record<string, unknown>, write: JournalWrite): boolean {
+  return write.entries.every((entry) => {
+    if (entry.key === "") return true;
+    let path: string[];
+    try {
+      path = parseKey(entry.key);
+    } catch {
+      return true;
+    }
+    const found = lookup(values, path);
+    const now = found.found ? asJournaled(found.value) : undefined;
+    return sameValue(now, entry.new);
+  });
+}
+
+/** A value as the journal holds it (JSON: a bigint is its digits, a date-time its text). */
+function asJournaled(value: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v)),
+  );
 }
 
 function valuesOf(

@@ -17,18 +17,22 @@ test("backups name the program that wrote each version and count the keys the ne
     await gui.set("b", "2"); // backup 1 holds the version cli wrote
     await cli.set("a", "3");
     await cli.set("c", "4");
+    fs.writeFileSync(home.userFile, 'a = "3"\nb = "2"\nc = "by hand"\n'); // a hand edit
+    await cli.set("d", "5");
     fs.writeFileSync(home.userFile, "broken = \n"); // a hand edit
     const target = layerFile(cli);
     const info = describeBackups(target);
     assert.deepEqual(
       info.map((b) => [b.program, b.keysChanged, b.valid]),
       [
-        ["strata set", undefined, true], // a=3,b=2; the next version is the broken hand edit
+        // c = 4 was changed by hand to "by hand" before d was set; then the file was broken
+        ["strata set, then by hand", undefined, true],
+        ["strata set", 1, true], // a=3,b=2 -> c added
         ["demo-gui", 1, true], // a=1,b=2 -> a=3
         ["strata set", 1, true], // a=1 -> b added
       ],
     );
-    assert.equal(info[2].size, fs.statSync(info[2].path).size);
+    assert.equal(info[3].size, fs.statSync(info[3].path).size);
     assert.ok(info[0].time > info[1].time);
   } finally {
     home.cleanup();
