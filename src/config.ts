@@ -64,7 +64,14 @@ import {
   type PlatformContext,
   stateDir,
 } from "./platform/paths.ts";
-import { isFilePath } from "./runtime/fs.ts";
+import { isFilePath, statPath } from "./runtime/fs.ts";
+import { descriptionAt } from "./schema/check_value.ts";
+import {
+  type LoadedSchema,
+  loadSchemaFile,
+  schemaFileName,
+  schemaFromValue,
+} from "./schema/load_schema.ts";
 import type { ValueType } from "./values.ts";
 
 export type {
@@ -108,6 +115,14 @@ export interface OpenOptions {
   program?: string;
   /** How long a write waits for another writer's lock, ms (default: strata's `lock.timeout_ms`, 10000). */
   lockTimeoutMs?: number;
+  /**
+   * The application's JSON Schema (the documented subset): a path or a value.
+   * Default: `schema.json` beside the defaults file (or in the first defaults
+   * folder holding one). It types keys (binding, before the defaults), refuses
+   * a `set` that breaks it, describes keys, and says how arrays combine
+   * across layers (`x-strata-merge`).
+   */
+  schema?: string | Record<string, unknown>;
 }
 
 /**
@@ -131,6 +146,8 @@ export class Config {
    * one-shot start); later ones use node:fs, whose stamps include the inode.
    */
   #native = true;
+  #schemaOption?: string | Record<string, unknown>;
+  #schemaCache?: { file?: string; stamp?: string; loaded?: LoadedSchema };
   #reported = new Set<string>();
   #pending: string[] = [];
 
@@ -169,6 +186,7 @@ export class Config {
     this.#overrides = parseOverrides(options.overrides ?? []);
     this.#program = options.program ?? "strata";
     this.#lockTimeoutMs = options.lockTimeoutMs;
+    this.#schemaOption = options.schema;
   }
 
   /** The folder of this configuration's backups and journal. */
@@ -277,6 +295,43 @@ export class Config {
   }
 
   /**
+   * The application's schema and its file; undefined when there is none.
+   * A schema file that is not JSON or not of the supported subset is a
+   * `StrataError` (`schema`) naming the file.
+   */
+  schema(): LoadedSchema | undefined {
+    return this.#loadSchema(this.#snapshot(), true);
+  }
+
+  /** The schema's description of `key`, if it has one. */
+  describe(key: string): string | undefined {
+    const keyPath = parseKey(key);
+    const loaded = this.#loadSchema(this.#snapshot(), false);
+    return loaded && descriptionAt(loaded.schema, keyPath);
+  }
+
+  /**
+   * Changes a writable layer's file (default `user`; the file in single-file
+   * mode) with the caller's edit, through the same write protocol and
+   * settings as {@link Config.set}: `edit` gets the text as it is under the
+   * lock (undefined when missing) and returns the new text and the changes
+   * for the journal, or null for no change; throwing refuses the write.
+   */
+  async update(
+    edit: (current: string | undefined, file: string) => EditResult,
+    options: { layer?: WritableLayer } = {},
+  ): Promise<{ file: string; changed: boolean; backupId?: string }> {
+    const target = this.#target(this.#snapshot(), options.layer);
+    const result = await this.#update(target, edit);
+    const out: { file: string; changed: boolean; backupId?: string } = {
+      file: target.file,
+      changed: result.changed,
+    };
+    if (result.backupId !== undefined) out.backupId = result.backupId;
+    return out;
+  }
+
+  /**
    * Sets `key` in a writable layer (default `user`; the file in single-file
    * mode) through the write protocol: lock, re-read, edit, backup, atomic
    * write, journal. With `raw`, `value` is a person's text and is converted
@@ -296,6 +351,7 @@ export class Config {
       formatOf(target.file),
       this.#mend(target.layer),
       seen,
+      snap.schema?.(),
     );
     const result = await this.#update(target, edit);
     const out: SetResult = { file: target.file, new: typed.value, changed: result.changed };
@@ -399,14 +455,66 @@ export class Config {
     const defaults = this.#defaultsLayer();
     const below = defaults ? [...fileLayers, defaults] : fileLayers;
     const layers: Layer[] = [overrideLayer(this.#overrides)];
-    if (this.app === undefined) return { layers: [...layers, ...below] };
+    const snap: Snapshot = { layers: [...layers, ...below] };
+    let schema: { loaded?: LoadedSchema } | undefined;
+    const native = this.#native;
+    snap.schema = () => (schema ??= { loaded: this.#loadSchema(snap, false, native) }).loaded;
+    if (this.app === undefined) return snap;
     const env = mapEnvironment(
       ctx.env,
       this.app,
       below.flatMap((l) => (l.values ? [l.values] : [])),
       { ignoreCase: ctx.platform === "win32" },
     );
-    return { layers: [...layers, envLayer(env), ...below], env };
+    snap.layers = [...layers, envLayer(env), ...below];
+    snap.env = env;
+    return snap;
+  }
+
+  /** Where the schema file is: `--schema`, else beside the defaults file, else in a defaults folder. */
+  #schemaFile(snap: Snapshot, native: boolean): string | undefined {
+    const path = pathFor(this.#ctx.platform);
+    if (typeof this.#schemaOption === "string") {
+      return path.resolve(this.#ctx.cwd, this.#schemaOption);
+    }
+    const defaults = snap.layers.find((l) => l.name === "defaults");
+    if (defaults?.file !== undefined && defaults.status !== "no-file") {
+      return path.join(path.dirname(defaults.file), schemaFileName);
+    }
+    if (this.app === undefined || this.#defaults !== undefined) return undefined;
+    return defaultsDirs(this.#ctx, this.app)
+      .map((dir) => path.join(dir, schemaFileName))
+      .find((file) => isFilePath(file, { native }));
+  }
+
+  /**
+   * The schema, read again only when its file changed. `strict`: a broken
+   * schema throws; otherwise it is reported once and left out.
+   */
+  #loadSchema(snap: Snapshot, strict: boolean, native = false): LoadedSchema | undefined {
+    const option = this.#schemaOption;
+    try {
+      if (option !== undefined && typeof option !== "string") {
+        this.#schemaCache ??= { loaded: schemaFromValue(option) };
+        return this.#schemaCache.loaded;
+      }
+      const file = this.#schemaFile(snap, native);
+      if (file === undefined) return undefined;
+      const info = statPath(file, { native });
+      // A file changed in the last seconds may change again unseen by its stamp (see file_layer.ts).
+      const stamp = info && Date.now() - info.mtimeMs > 3000 ? info.stamp : undefined;
+      const cached = this.#schemaCache;
+      if (cached && cached.file === file && stamp !== undefined && cached.stamp === stamp) {
+        return cached.loaded;
+      }
+      const loaded = loadSchemaFile(file, typeof option === "string");
+      this.#schemaCache = { file, stamp, loaded };
+      return loaded;
+    } catch (e) {
+      if (strict || !(e instanceof StrataError)) throw e;
+      this.#warn(`${e.message}; the schema is not used until it is mended`);
+      return undefined;
+    }
   }
 
   // ---- writing -------------------------------------------------------------
@@ -434,7 +542,7 @@ export class Config {
   async #update(
     target: { file: string; layer: LayerName },
     edit: (current: string | undefined, file: string) => EditResult,
-  ): Promise<{ changed: boolean }> {
+  ): Promise<{ changed: boolean; backupId?: string }> {
     const { updateFile } = await import("./store/update_file.ts");
     const settings = this.#settings();
     const format = formatOf(target.file);
@@ -456,7 +564,7 @@ export class Config {
         },
       });
       for (const w of result.warnings) this.#warn(w);
-      return { changed: result.changed };
+      return { changed: result.changed, backupId: result.backupId };
     } finally {
       this.#reads.delete(target.file);
     }

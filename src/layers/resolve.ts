@@ -11,6 +11,10 @@ import { StrataError } from "../errors.ts";
 import { isTable } from "../is_table.ts";
 import { formatKey } from "../keys.ts";
 import { parse } from "../toml/parse.ts";
+import { descriptionAt, mergeStrategyAt } from "../schema/check_value.ts";
+import { mergeArrays } from "../schema/merge_arrays.ts";
+import { schemaAt } from "../schema/validate.ts";
+import { valueTypeOfSchema } from "../schema/value_type.ts";
 import { ConversionError, convertText, typeNames, typeOfKind } from "../values.ts";
 import { envVariableFor, envWarnings } from "./env.ts";
 import { lookup, mergedLeaves, type MergedNode, mergedValue, mergeSources } from "./merge.ts";
@@ -37,10 +41,20 @@ export function failOnUnreadable(snap: Snapshot): void {
 }
 
 /**
- * The known type of a path: the defaults' value, else the value stored in a
- * file layer (top first). A type from the defaults is binding.
+ * The known type of a path: the schema's, else the defaults' value, else the
+ * value stored in a file layer (top first). A type from the schema or the
+ * defaults is binding.
  */
 export function knownType(snap: Snapshot, keyPath: string[]): KnownType | undefined {
+  const loaded = snap.schema?.();
+  if (loaded) {
+    const node = schemaAt(loaded.schema, keyPath);
+    const type = node && valueTypeOfSchema(node);
+    if (type) {
+      const source = loaded.file ? `schema ${loaded.file}` : "the program's schema";
+      return { type, binding: true, source };
+    }
+  }
   const defaults = snap.layers.find((l) => l.name === "defaults" && l.status === "ok");
   const candidates = defaults
     ? [defaults, ...snap.layers.filter((l) => l !== defaults)]
@@ -107,6 +121,28 @@ export function layerValue(
 }
 
 /**
+ * An array as the waterfall gives it: the top layer's, unless the schema
+ * says the key's arrays combine across layers (`x-strata-merge`: `append`
+ * or `union`, lowest layer first).
+ */
+function combined(snap: Snapshot, keyPath: string[], winner: unknown): unknown {
+  if (!Array.isArray(winner)) return winner;
+  const loaded = snap.schema?.();
+  if (!loaded) return winner;
+  const strategy = mergeStrategyAt(loaded.schema, keyPath);
+  if (strategy === "replace") return winner;
+  const arrays: unknown[][] = [];
+  for (let i = snap.layers.length - 1; i >= 0; i--) {
+    const layer = snap.layers[i];
+    const found = lookup(layer.values, keyPath);
+    if (!found.found) continue;
+    const value = layerValue(snap, layer, keyPath, found.value);
+    if (Array.isArray(value)) arrays.push(value);
+  }
+  return mergeArrays(strategy, arrays);
+}
+
+/**
  * The effective value of a path and the layer that wins: the first layer
  * holding a non-table wins; tables found first are merged with the tables
  * below them; a non-table on the way to the path hides the layers below.
@@ -127,7 +163,7 @@ export function findValue(
       continue;
     }
     if (tables.length > 0) break;
-    return { value: layerValue(snap, layer, keyPath, found.value), layer };
+    return { value: combined(snap, keyPath, layerValue(snap, layer, keyPath, found.value)), layer };
   }
   if (tables.length === 0) return undefined;
   const node = mergeSources(tables)!;
@@ -135,7 +171,10 @@ export function findValue(
     layer: tables[0].layer,
     value: mergedValue(node, (leaf) => {
       const full = [...keyPath, ...leaf.path];
-      return leaf.layer.textual ? convertLeaf(snap, leaf.layer, full, leaf.value) : leaf.value;
+      const value = leaf.layer.textual
+        ? convertLeaf(snap, leaf.layer, full, leaf.value)
+        : leaf.value;
+      return combined(snap, full, value);
     }),
   };
 }
@@ -170,7 +209,7 @@ export function listLeaves(snap: Snapshot, prefixPath: string[]): Resolved[] {
     const r = {
       key: formatKey(leaf.path),
       path: leaf.path,
-      value: layerValue(snap, leaf.layer, leaf.path, leaf.value),
+      value: combined(snap, leaf.path, layerValue(snap, leaf.layer, leaf.path, leaf.value)),
     } as Resolved;
     let origin: Origin | undefined;
     Object.defineProperty(r, "origin", {
@@ -258,5 +297,8 @@ export function explainKey(snap: Snapshot, keyPath: string[], app?: string): Exp
     out.type = known.type;
     out.typeSource = known.source;
   }
+  const loaded = snap.schema?.();
+  const description = loaded && descriptionAt(loaded.schema, keyPath);
+  if (description !== undefined) out.description = description;
   return out;
 }

@@ -8,6 +8,7 @@
 import type { StrataError } from "../errors.ts";
 import type { LocatedFile } from "../platform/locate.ts";
 import type { FileFormat } from "../platform/paths.ts";
+import type { LoadedSchema } from "../schema/load_schema.ts";
 import type { ValueType } from "../values.ts";
 import type { EnvLayer } from "./env.ts";
 import type { FileRead } from "./file_layer.ts";
@@ -97,6 +98,8 @@ export interface Explanation {
   type?: ValueType;
   /** Where the type is known from, e.g. `defaults /usr/share/demo/defaults.toml:3`. */
   typeSource?: string;
+  /** The schema's description of the key, if any. */
+  description?: string;
   /** E.g. environment variables that match no known key. */
   warnings: string[];
 }
@@ -167,6 +170,8 @@ export interface Snapshot {
   layers: Layer[];
   /** The environment mapping (not in single-file mode). */
   env?: EnvLayer;
+  /** The application's schema, loaded on first call (undefined: none, or broken and reported). */
+  schema?: () => LoadedSchema | undefined;
 }
 
 /** A key's known type and where it comes from. */

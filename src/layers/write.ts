@@ -11,6 +11,8 @@ import { StrataError } from "../errors.ts";
 import { isTable } from "../is_table.ts";
 import { formatKey } from "../keys.ts";
 import type { FileFormat } from "../platform/paths.ts";
+import { refuseBrokenSet } from "../schema/check_value.ts";
+import type { LoadedSchema } from "../schema/load_schema.ts";
 import { TomlDateTime } from "../toml/datetime.ts";
 import { ConversionError, convertText, mismatch, typeNames, type ValueType } from "../values.ts";
 import { type ConfigDocument, parseDocument, setValue } from "./document.ts";
@@ -155,8 +157,9 @@ export function sameValue(a: unknown, b: unknown): boolean {
 
 /**
  * The edit that sets one key: null (nothing written) when the file already
- * holds the value (a float key's value must also be written as a float).
- * `seen.old` receives the value found.
+ * holds the value (a float key's value must also be written as a float),
+ * refused (StrataError `schema`) when the layer would break the schema at
+ * the key. `seen.old` receives the value found.
  */
 export function setEdit(
   keyPath: string[],
@@ -165,6 +168,7 @@ export function setEdit(
   format: FileFormat,
   mend: Mend,
   seen: { old?: unknown },
+  schema?: LoadedSchema,
 ): (current: string | undefined, file: string) => EditResult {
   return (current, file) => {
     const doc = parseForWrite(current, format, file, mend);
@@ -175,6 +179,8 @@ export function setEdit(
       return null;
     }
     const next = setValue(doc, format, keyPath, value, { float, file });
+    // The layer as it would be: refused when it breaks the schema at this key.
+    if (schema) refuseBrokenSet(schema, next.toValue(), keyPath);
     return { text: next.toString(), changes: [{ key: formatKey(keyPath), old, new: value }] };
   };
 }
