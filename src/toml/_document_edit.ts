@@ -4,24 +4,15 @@
  * text. Nothing outside the splice changes, so comments, blank lines, order,
  * quoting and indentation survive. Internal to `src/toml/`.
  *
- * Where new text goes (the "person" rules):
- * - a new key of the top level: after the last top-level statement; with
- *   none, above the first header (and the comment lines stuck to it), with a
- *   blank line before that header; with no header, at the end.
- * - a new key of a `[table]` or `[[array]]` element: after the last
- *   statement of its block, indented like it (or like the file's other
- *   blocks when the block is empty).
- * - a new key of a table made by dotted keys (`site.owner.name = ...`): a
- *   dotted statement after the last statement that shares the prefix.
- * - a new key of an inline table: inside its braces, after the last entry.
- * - a new key whose table has no header of its own, or a table value: a new
- *   `[section]` at the end of the file (or, under an `[[array]]` element, at
- *   the end of that element's region, where the header still refers to it).
+ * Where new text goes is in `_document_insert.ts`; how text is removed, in
+ * `_document_remove.ts`.
  *
  * @module
  */
 
 import { StrataError } from "../errors.ts";
+import { insertValue } from "./_document_insert.ts";
+import { removeValue } from "./_document_remove.ts";
 import { formatKey, formatValue } from "./stringify.ts";
 import type { TomlTable, TomlValue } from "./_parser.ts";
 import {
@@ -30,23 +21,15 @@ import {
   indexDocument,
   type KeyValueSpan,
   type Path,
-  samePath,
   startsWith,
-  statementUnder,
-  strings,
   type ValueSpan,
 } from "./_document_index.ts";
 import {
   detectEol,
-  firstLineStart,
   indentAt,
   indentBeyond,
-  isBlankLine,
-  isCommentLine,
   lineEndAfter,
   lineStart,
-  lineTextAt,
-  previousLineStart,
   restOfLineIsFree,
 } from "./_document_text.ts";
 import { childOf, indexOf, isTable, isTableArray, sameValue, valueAt } from "./_document_values.ts";
@@ -79,12 +62,14 @@ export class DocumentEditor {
   /** The line ending of new lines: the file's own, kept even when edits remove every line break. */
   readonly eol: string;
 
+  /** Starts editing the document `idx` indexes; `file` names it in messages. */
   constructor(idx: DocIndex, file: string | undefined) {
     this.idx = idx;
     this.file = file;
     this.eol = detectEol(idx.text);
   }
 
+  /** The current text. */
   get text(): string {
     return this.idx.text;
   }
@@ -104,12 +89,14 @@ export class DocumentEditor {
     this.commit(t.slice(0, start) + insert + t.slice(end));
   }
 
+  /** Makes `text` the document's text (re-parsed and re-indexed; throws when it is not TOML). */
   commit(text: string): void {
     this.idx = indexDocument(text, this.file);
   }
 
   // ------------------------------------------------------------ questions
 
+  /** How the value at `path` (which exists) was written. */
   placeOf(path: Path): Place {
     const idx = this.idx;
     if (path.length === 0) return { kind: "root" };
@@ -216,6 +203,7 @@ export class DocumentEditor {
     this.insert(path, value);
   }
 
+  /** Makes the table at `path` equal `value` key by key, keeping what stays as it is written. */
   reconcileTable(path: Path, existing: TomlTable, value: TomlTable): void {
     for (const k of Object.keys(existing)) {
       if (!Object.prototype.hasOwnProperty.call(value, k)) this.delete([...path, k]);
@@ -225,6 +213,7 @@ export class DocumentEditor {
     if (valueAt(this.idx.value, path) === undefined) this.insert(path, value);
   }
 
+  /** Makes the `[[array]]` at `path` equal `value` element by element. */
   reconcileArray(path: Path, existing: TomlValue[], value: TomlTable[]): void {
     const common = Math.min(existing.length, value.length);
     for (let i = 0; i < common; i++) this.set([...path, String(i)], value[i]);
@@ -232,130 +221,9 @@ export class DocumentEditor {
     for (let i = existing.length; i < value.length; i++) this.set([...path, String(i)], value[i]);
   }
 
+  /** Writes a new value at `path` (which does not exist yet) where a person would put it. */
   insert(path: Path, value: TomlValue): void {
-    // The deepest ancestor that exists decides the style of the new text.
-    let node: TomlValue = this.idx.value;
-    let depth = 0;
-    for (; depth < path.length; depth++) {
-      const child = childOf(node, path[depth]);
-      if (child === undefined) break;
-      node = child;
-    }
-    const parent = path.slice(0, depth);
-    const rest = path.slice(depth);
-    if (Array.isArray(node)) return this.appendElement(parent, node, value);
-    const place = this.placeOf(parent);
-    switch (place.kind) {
-      case "root":
-      case "header":
-        if (rest.length === 1 && !isTable(value) && !isTableArray(value)) {
-          const block = place.kind === "root" ? -1 : this.idx.headers.indexOf(place.header);
-          return this.insertStatement(block, rest[0], value);
-        }
-        return this.appendSection(parent, rest, value);
-      case "implicit":
-        return this.appendSection(parent, rest, value);
-      case "statement":
-      case "element":
-        return this.insertInline(parent, [rest[0]], nest(rest.slice(1), value));
-      case "dotted":
-        if (place.by.inline) {
-          const container = strings(place.by.table);
-          return this.insertInline(
-            container,
-            [...parent.slice(container.length), rest[0]],
-            nest(rest.slice(1), value),
-          );
-        }
-        return this.insertDotted(place.by.block, parent, rest, value);
-      case "aot":
-        throw new Error("unreachable: an array of tables is an array");
-    }
-  }
-
-  /** Inserts `line` as a line of its own after the line holding `offset`. */
-  insertLineAfter(offset: number, line: string): void {
-    const t = this.text;
-    const pos = lineEndAfter(t, offset);
-    if (pos === t.length && !t.endsWith("\n")) this.splice(pos, pos, this.eol + line);
-    else this.splice(pos, pos, line + this.eol);
-  }
-
-  insertStatement(block: number, key: string, value: TomlValue): void {
-    const statement = `${formatKey(key)} = ${this.format(value)}`;
-    const t = this.text;
-    const last = this.idx.lastInBlock(block);
-    if (last) return this.insertLineAfter(last.valueEnd, indentAt(t, last.keyStart) + statement);
-    const headers = this.idx.headers;
-    if (block >= 0) {
-      const h = headers[block];
-      return this.insertLineAfter(h.end, indentAt(t, h.start) + this.bodyIndentDelta() + statement);
-    }
-    if (headers.length === 0) {
-      // No tables at all: the key goes at the end, after any comments.
-      if (t.length === firstLineStart(t) || t.endsWith("\n")) {
-        return this.splice(t.length, t.length, statement + this.eol);
-      }
-      return this.splice(t.length, t.length, this.eol + statement);
-    }
-    // Top-level keys go before the first header and the comment lines stuck
-    // to it, leaving a blank line between the key and that header.
-    let at = lineStart(t, headers[0].start);
-    const first = firstLineStart(t);
-    while (at > first && isCommentLine(t, previousLineStart(t, at))) at = previousLineStart(t, at);
-    this.splice(at, at, statement + this.eol + this.eol);
-  }
-
-  insertDotted(block: number, table: Path, rest: Path, value: TomlValue): void {
-    const blockPath = block >= 0 ? this.idx.headers[block].path : [];
-    const stmts = this.blockStatements(block).filter((s) => statementUnder(s, table));
-    const last = stmts[stmts.length - 1];
-    const key = [...table.slice(blockPath.length), ...rest].map(formatKey).join(".");
-    this.insertLineAfter(
-      last.valueEnd,
-      `${indentAt(this.text, last.keyStart)}${key} = ${this.format(value)}`,
-    );
-  }
-
-  insertInline(container: Path, keys: Path, value: TomlValue): void {
-    const entry = `${keys.map(formatKey).join(".")} = ${this.format(value)}`;
-    const entries = this.idx.inlineStatements.filter((s) => samePath(s.table, container));
-    if (entries.length > 0) {
-      const end = Math.max(...entries.map((e) => e.valueEnd));
-      return this.splice(end, end, `, ${entry}`);
-    }
-    const span = this.idx.findValue(container)!;
-    this.splice(span.start + 1, span.end - 1, ` ${entry} `);
-  }
-
-  /** Adds `value` as a new last element of the array at `path`. */
-  appendElement(path: Path, arr: TomlValue[], value: TomlValue): void {
-    const place = this.placeOf(path);
-    if (place.kind === "aot") {
-      if (!isTable(value)) {
-        throw new Error("unreachable: set() refuses non-table elements of [[arrays]]");
-      }
-      const last = this.idx.findHeader([...path, String(arr.length - 1)])!;
-      const indent = indentAt(this.text, last.start);
-      const lines = this.sectionLines(this.headerName(path), value, true, indent);
-      return this.insertSection(this.regionEnd(last), lines);
-    }
-    const text = this.format(value);
-    const span = this.idx.findValue(path)!;
-    if (arr.length === 0) return this.splice(span.start + 1, span.end - 1, text);
-    const lastEl = this.idx.findValue([...path, String(arr.length - 1)])!;
-    const t = this.text;
-    if (this.ownsLines(lastEl) && lineEndAfter(t, lastEl.end) < span.end) {
-      // One element per line: the new one gets a line of its own.
-      let p = lastEl.end;
-      while (t.charCodeAt(p) === 32 || t.charCodeAt(p) === 9) p++;
-      const comma = t.charCodeAt(p) === 44;
-      const line = indentAt(t, lastEl.start) + text + (comma ? "," : "") + this.eol;
-      const at = lineEndAfter(t, lastEl.end);
-      const next = t.slice(0, at) + line + t.slice(at);
-      return this.commit(comma ? next : next.slice(0, lastEl.end) + "," + next.slice(lastEl.end));
-    }
-    this.splice(lastEl.end, lastEl.end, `, ${text}`);
+    insertValue(this, path, value);
   }
 
   /** True when an array element sits alone on its line(s), with at most a comma and a comment after it. */
@@ -365,206 +233,11 @@ export class DocumentEditor {
       restOfLineIsFree(t, span.end, true);
   }
 
-  /** Lines of a `[name]` (or `[[name]]`) section holding `table`, sub-tables after. */
-  sectionLines(name: string, table: TomlTable, isArray: boolean, indent: string): string[] {
-    const body = indent + this.bodyIndentDelta();
-    const lines = [indent + (isArray ? `[[${name}]]` : `[${name}]`)];
-    const later: string[] = [];
-    for (const [k, v] of Object.entries(table)) {
-      const sub = `${name}.${formatKey(k)}`;
-      if (isTable(v)) later.push("", ...this.sectionLines(sub, v, false, indent));
-      else if (isTableArray(v)) {
-        for (const el of v) later.push("", ...this.sectionLines(sub, el, true, indent));
-      } else lines.push(`${body}${formatKey(k)} = ${this.format(v)}`);
-    }
-    return [...lines, ...later];
-  }
-
-  /** Writes a new section for `parent` + `rest` = `value` (at the end, or its array element's region). */
-  appendSection(parent: Path, rest: Path, value: TomlValue): void {
-    let table: Path;
-    let lines: string[];
-    const indent = (p: Path) => this.sectionIndent(p);
-    if (isTable(value)) {
-      table = [...parent, ...rest];
-      lines = this.sectionLines(this.headerName(table), value, false, indent(table));
-    } else if (isTableArray(value)) {
-      table = [...parent, ...rest];
-      const name = this.headerName(table);
-      lines = value.flatMap((
-        el,
-        i,
-      ) => [...(i > 0 ? [""] : []), ...this.sectionLines(name, el, true, indent(table))]);
-    } else {
-      table = [...parent, ...rest.slice(0, -1)];
-      const one: TomlTable = {};
-      Object.defineProperty(one, rest[rest.length - 1], {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-      lines = this.sectionLines(this.headerName(table), one, false, indent(table));
-    }
-    // Under an [[array]] element a header refers to the last element written
-    // so far, so the section must sit inside that element's region.
-    for (let i = table.length - 1; i > 0; i--) {
-      const h = this.idx.findHeader(table.slice(0, i));
-      if (h?.isArray) return this.insertSection(this.regionEnd(h), lines);
-    }
-    this.insertSection(this.text.length, lines);
-  }
-
-  /** A new header copies the indentation of its nearest ancestor's header, else of the last header. */
-  sectionIndent(table: Path): string {
-    for (let i = table.length - 1; i > 0; i--) {
-      const h = this.idx.findHeader(table.slice(0, i));
-      if (h) return indentAt(this.text, h.start);
-    }
-    const headers = this.idx.headers;
-    return headers.length > 0 ? indentAt(this.text, headers[headers.length - 1].start) : "";
-  }
-
-  /** Inserts section lines at `at` (a line start), separated from what is above by a blank line. */
-  insertSection(at: number, lines: string[]): void {
-    const t = this.text;
-    const eol = this.eol;
-    if (at < t.length) return this.splice(at, at, eol + lines.join(eol) + eol);
-    let prefix = "";
-    const empty = t.length === firstLineStart(t);
-    if (!empty) {
-      if (!t.endsWith("\n")) prefix = eol;
-      const lastLine = lineTextAt(
-        t,
-        t.endsWith("\n") ? lineStart(t, t.length - 1) : lineStart(t, t.length),
-      );
-      if (lastLine.trim() !== "") prefix += eol;
-    }
-    const suffix = empty || t.endsWith("\n") ? eol : "";
-    this.splice(t.length, t.length, prefix + lines.join(eol) + suffix);
-  }
-
   // ------------------------------------------------------------ delete
 
-  /** Removes `path` (which exists). */
+  /** Removes `path` (which exists) with its whole line(s). */
   delete(path: Path): void {
-    const place = this.placeOf(path);
-    const before = this.text;
-    switch (place.kind) {
-      case "root":
-        throw new StrataError(
-          "type",
-          "cannot delete the whole document; delete its keys one by one",
-        );
-      case "statement":
-        if (place.kv.inline) this.removeInlineEntry(place.kv);
-        else {this.removeLines([[
-            lineStart(before, place.kv.keyStart),
-            lineEndAfter(before, place.kv.valueEnd),
-          ]]);}
-        break;
-      case "element":
-        this.removeElement(path, place.span);
-        break;
-      case "dotted":
-        if (place.by.inline) {
-          // Dotted keys inside an inline table: remove each entry under the path.
-          for (;;) {
-            const kv = this.idx.inlineStatements.find((s) => statementUnder(s, path));
-            if (!kv) break;
-            this.removeInlineEntry(kv);
-          }
-          break;
-        }
-        this.removeTable(path);
-        break;
-      case "header": {
-        const array = path.slice(0, -1);
-        const arr = valueAt(this.idx.value, array);
-        this.removeTable(path);
-        // The last element of an [[array]] leaves an empty array, not no key.
-        if (Array.isArray(arr) && arr.length === 1) this.insert(array, []);
-        break;
-      }
-      default:
-        this.removeTable(path);
-    }
-    // A file that had no final line break keeps having none.
-    const t = this.text;
-    if (!before.endsWith("\n") && t.endsWith("\n")) {
-      this.commit(t.slice(0, t.endsWith("\r\n") ? -2 : -1));
-    }
-  }
-
-  /** Removes every header block and statement line under `path`. */
-  removeTable(path: Path): void {
-    const t = this.text;
-    const ranges: [number, number][] = [];
-    this.idx.headers.forEach((h, i) => {
-      if (startsWith(h.path, path)) ranges.push([lineStart(t, h.start), this.blockContentEnd(i)]);
-    });
-    for (const s of this.idx.statements) {
-      if (statementUnder(s, path)) {
-        ranges.push([lineStart(t, s.keyStart), lineEndAfter(t, s.valueEnd)]);
-      }
-    }
-    this.removeLines(ranges);
-  }
-
-  /**
-   * Removes whole-line ranges, then tidies blank lines: a range with a blank
-   * line (or the file's start) above it takes the blank lines below it too,
-   * and a range that reaches the end takes the blank lines above it.
-   */
-  removeLines(ranges: [number, number][]): void {
-    const merged: [number, number][] = [];
-    for (const r of [...ranges].sort((a, b) => a[0] - b[0])) {
-      const last = merged[merged.length - 1];
-      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
-      else merged.push([r[0], r[1]]);
-    }
-    let t = this.text;
-    for (let i = merged.length - 1; i >= 0; i--) {
-      let [s, e] = merged[i];
-      const first = firstLineStart(t);
-      if (s <= first || isBlankLine(t, previousLineStart(t, s))) {
-        while (e < t.length && isBlankLine(t, e)) e = lineEndAfter(t, e);
-      }
-      if (e >= t.length) {
-        while (s > first && isBlankLine(t, previousLineStart(t, s))) s = previousLineStart(t, s);
-      }
-      t = t.slice(0, s) + t.slice(e);
-    }
-    this.commit(t);
-  }
-
-  /** Removes one `key = value` from an inline table with its comma. */
-  removeInlineEntry(kv: KeyValueSpan): void {
-    const entries = this.idx.inlineStatements
-      .filter((s) => samePath(s.table, kv.table))
-      .sort((a, b) => a.keyStart - b.keyStart);
-    const i = entries.indexOf(kv);
-    if (i < entries.length - 1) return this.splice(kv.keyStart, entries[i + 1].keyStart, "");
-    if (i > 0) return this.splice(entries[i - 1].valueEnd, kv.valueEnd, "");
-    const span = this.idx.findValue(strings(kv.table))!;
-    this.splice(span.start + 1, span.end - 1, "");
-  }
-
-  /** Removes one element of a static array: its whole line when it has one, else with its comma. */
-  removeElement(path: Path, span: ValueSpan): void {
-    const t = this.text;
-    const parent = path.slice(0, -1);
-    const i = indexOf(path[path.length - 1]);
-    const el = (n: number) => this.idx.findValue([...parent, String(n)]);
-    if (this.ownsLines(span)) {
-      return this.splice(lineStart(t, span.start), lineEndAfter(t, span.end), "");
-    }
-    const next = el(i + 1);
-    if (next) return this.splice(span.start, next.start, "");
-    const prev = el(i - 1);
-    if (prev) return this.splice(prev.end, span.end, "");
-    const arr = this.idx.findValue(parent)!;
-    this.splice(arr.start + 1, arr.end - 1, "");
+    removeValue(this, path);
   }
 
   // ------------------------------------------------------------ reading
@@ -649,22 +322,6 @@ export class DocumentEditor {
       node = child;
     }
   }
-}
-
-/** `value` wrapped in tables named by `keys`, innermost last: nest(["a","b"], 1) is { a: { b: 1 } }. */
-function nest(keys: Path, value: TomlValue): TomlValue {
-  let v = value;
-  for (let i = keys.length - 1; i >= 0; i--) {
-    const t: TomlTable = {};
-    Object.defineProperty(t, keys[i], {
-      value: v,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-    v = t;
-  }
-  return v;
 }
 
 function lineNumberAt(text: string, offset: number): number {
