@@ -43,6 +43,8 @@ export {
   type WritableLayer,
 } from "./config.ts";
 export { formatKey, parseKey } from "./keys.ts";
+export type { LoadedSchema } from "./schema/load_schema.ts";
+export type { Schema } from "./schema/validate.ts";
 export { convertText, parseValueType, type ValueType, valueTypes } from "./values.ts";
 export { type ErrorCode, ExitCode, StrataError } from "./errors.ts";
 export { TomlDateTime } from "./toml/datetime.ts";
