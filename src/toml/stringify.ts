@@ -123,8 +123,20 @@ class Writer {
   /** Where the writer is, for error messages (pushed and popped, never copied). */
   readonly path: (string | number)[] = [];
 
+  /** Keys repeat across tables (`host`, `port`): format each spelling once. */
+  readonly keys = new Map<string, string>();
+
   constructor(bigint: boolean) {
     this.bigint = bigint;
+  }
+
+  key(segment: string): string {
+    let text = this.keys.get(segment);
+    if (text === undefined) {
+      text = formatKey(segment);
+      this.keys.set(segment, text);
+    }
+    return text;
   }
 
   tooDeep(): never {
@@ -164,7 +176,7 @@ class Writer {
         const key = keys[i];
         const v = table[key];
         path.push(key);
-        this.out += formatKey(key) + " = " +
+        this.out += this.key(key) + " = " +
           (typeof v === "string" && v.includes("\n") ? multilineString(v) : this.inline(v, 0)) +
           "\n";
         path.pop();
@@ -176,7 +188,7 @@ class Writer {
       if (kind === VALUE) continue;
       const key = keys[i];
       path.push(key);
-      const sub = name === "" ? formatKey(key) : name + "." + formatKey(key);
+      const sub = name === "" ? this.key(key) : name + "." + this.key(key);
       if (kind === TABLE) {
         this.body(table[key] as TomlTable, sub, `[${sub}]`, false);
       } else {
@@ -231,7 +243,7 @@ class Writer {
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i];
         path.push(key);
-        out += (i === 0 ? "" : ", ") + formatKey(key) + " = " + this.inline(v[key], depth + 1);
+        out += (i === 0 ? "" : ", ") + this.key(key) + " = " + this.inline(v[key], depth + 1);
         path.pop();
       }
       return out + " }";
@@ -271,17 +283,24 @@ function needsEscape(c: number): boolean {
 
 /** A single-line string: literal `'...'` when that avoids escapes, else basic. */
 function stringLiteral(s: string): string {
-  let escapes = false;
-  let literalOk = true;
-  for (let i = 0; i < s.length; i++) {
+  let i = 0;
+  const n = s.length;
+  // Fast path: nothing to escape (the common case) is one scan and a concatenation.
+  for (; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (needsEscape(c)) {
-      escapes = true;
-      if (c !== 34 && c !== 92) literalOk = false;
-    } else if (c === 39) literalOk = false;
+    if (c < 32 || c === 127 || c === 34 || c === 92) break;
   }
-  if (!escapes) return `"${s}"`;
-  if (literalOk) return `'${s}'`;
+  if (i === n) return '"' + s + '"';
+  let literalOk = true;
+  for (i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 32 && c !== 9) || c === 127 || c === 39) {
+      literalOk = false;
+      break;
+    }
+  }
+  // A tab is fine in a literal string, but only worth it when other escapes are avoided.
+  if (literalOk && (s.includes('"') || s.includes("\\"))) return "'" + s + "'";
   return basicString(s);
 }
 

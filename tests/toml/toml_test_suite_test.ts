@@ -44,47 +44,53 @@ function byFolder(files: string[]): Map<string, string[]> {
   return groups;
 }
 
-test("the 1.0.0 list has 210 valid and 499 invalid cases", () => {
+test("the 1.0.0 list has 210 valid and 499 invalid cases", { timeout: 120_000 }, () => {
   assert.equal(valid.length, 210);
   assert.equal(invalid.length, 499);
 });
 
 for (const [dir, files] of byFolder(valid)) {
-  test(`toml-test ${dir}: ${files.length} valid cases decode and round-trip`, () => {
-    const failures: string[] = [];
-    for (const f of files) {
-      const bytes = new Uint8Array(fs.readFileSync(path.join(suite, f)));
-      const expected = JSON.parse(
-        fs.readFileSync(path.join(suite, f.replace(/\.toml$/, ".json")), "utf8"),
-      );
-      let decoded: unknown;
-      try {
-        decoded = JSON.parse(decodeToTaggedJson(bytes));
-      } catch (e) {
-        failures.push(`${f}: rejected: ${(e as Error).message}`);
-        continue;
+  test(
+    `toml-test ${dir}: ${files.length} valid cases decode and round-trip`,
+    { timeout: 120_000 },
+    () => {
+      const failures: string[] = [];
+      for (const f of files) {
+        const bytes = new Uint8Array(fs.readFileSync(path.join(suite, f)));
+        const expected = JSON.parse(
+          fs.readFileSync(path.join(suite, f.replace(/\.toml$/, ".json")), "utf8"),
+        );
+        let decoded: unknown;
+        try {
+          decoded = JSON.parse(decodeToTaggedJson(bytes));
+        } catch (e) {
+          failures.push(`${f}: rejected: ${(e as Error).message}`);
+          continue;
+        }
+        const diff = taggedDifference(decoded, expected);
+        if (diff) {
+          failures.push(`${f}: decoded differs at ${diff}`);
+          continue;
+        }
+        let encoded = "";
+        try {
+          encoded = encodeFromTaggedJson(JSON.stringify(expected));
+          const again = JSON.parse(decodeToTaggedJson(new TextEncoder().encode(encoded)));
+          const rt = taggedDifference(again, expected);
+          if (rt) failures.push(`${f}: round trip differs at ${rt}\n${encoded}`);
+        } catch (e) {
+          failures.push(`${f}: round trip failed: ${(e as Error).message}\n${encoded}`);
+        }
       }
-      const diff = taggedDifference(decoded, expected);
-      if (diff) {
-        failures.push(`${f}: decoded differs at ${diff}`);
-        continue;
-      }
-      let encoded = "";
-      try {
-        encoded = encodeFromTaggedJson(JSON.stringify(expected));
-        const again = JSON.parse(decodeToTaggedJson(new TextEncoder().encode(encoded)));
-        const rt = taggedDifference(again, expected);
-        if (rt) failures.push(`${f}: round trip differs at ${rt}\n${encoded}`);
-      } catch (e) {
-        failures.push(`${f}: round trip failed: ${(e as Error).message}\n${encoded}`);
-      }
-    }
-    assert.deepEqual(failures, []);
-  });
+      assert.deepEqual(failures, []);
+    },
+  );
 }
 
 for (const [dir, files] of byFolder(invalid)) {
-  test(`toml-test ${dir}: ${files.length} invalid cases are rejected with a located error`, () => {
+  test(`toml-test ${dir}: ${files.length} invalid cases are rejected with a located error`, {
+    timeout: 120_000,
+  }, () => {
     const failures: string[] = [];
     for (const f of files) {
       const bytes = new Uint8Array(fs.readFileSync(path.join(suite, f)));
@@ -109,24 +115,28 @@ function scriptCommand(script: string): string[] {
   return isDeno ? [process.execPath, "run", "-A", script] : [process.execPath, script];
 }
 
-test("the decoder and encoder scripts speak the protocol on stdin/stdout", () => {
-  const decoder = path.join(repo, "scripts", "toml-test-decoder.ts");
-  const encoder = path.join(repo, "scripts", "toml-test-encoder.ts");
-  const sample = "a = 1\nb = 1.0\n[t]\nd = 1979-05-27\n";
-  const [dcmd, ...dargs] = scriptCommand(decoder);
-  const dec = spawnSync(dcmd, dargs, { input: sample, encoding: "utf8" });
-  assert.equal(dec.status, 0, dec.stderr);
-  assert.deepEqual(JSON.parse(dec.stdout), {
-    a: { type: "integer", value: "1" },
-    b: { type: "float", value: "1" },
-    t: { d: { type: "date-local", value: "1979-05-27" } },
-  });
-  const [ecmd, ...eargs] = scriptCommand(encoder);
-  const enc = spawnSync(ecmd, eargs, { input: dec.stdout, encoding: "utf8" });
-  assert.equal(enc.status, 0, enc.stderr);
-  assert.equal(enc.stdout, "a = 1\nb = 1.0\n\n[t]\nd = 1979-05-27\n");
-  const bad = spawnSync(dcmd, dargs, { input: "a = \n", encoding: "utf8" });
-  assert.equal(bad.status, 1);
-  assert.equal(bad.stdout, "");
-  assert.equal(bad.stderr, "line 1, column 5: expected a value, found the end of the line\n");
-});
+test(
+  "the decoder and encoder scripts speak the protocol on stdin/stdout",
+  { timeout: 120_000 },
+  () => {
+    const decoder = path.join(repo, "scripts", "toml-test-decoder.ts");
+    const encoder = path.join(repo, "scripts", "toml-test-encoder.ts");
+    const sample = "a = 1\nb = 1.0\n[t]\nd = 1979-05-27\n";
+    const [dcmd, ...dargs] = scriptCommand(decoder);
+    const dec = spawnSync(dcmd, dargs, { input: sample, encoding: "utf8" });
+    assert.equal(dec.status, 0, dec.stderr);
+    assert.deepEqual(JSON.parse(dec.stdout), {
+      a: { type: "integer", value: "1" },
+      b: { type: "float", value: "1" },
+      t: { d: { type: "date-local", value: "1979-05-27" } },
+    });
+    const [ecmd, ...eargs] = scriptCommand(encoder);
+    const enc = spawnSync(ecmd, eargs, { input: dec.stdout, encoding: "utf8" });
+    assert.equal(enc.status, 0, enc.stderr);
+    assert.equal(enc.stdout, "a = 1\nb = 1.0\n\n[t]\nd = 1979-05-27\n");
+    const bad = spawnSync(dcmd, dargs, { input: "a = \n", encoding: "utf8" });
+    assert.equal(bad.status, 1);
+    assert.equal(bad.stdout, "");
+    assert.equal(bad.stderr, "line 1, column 5: expected a value, found the end of the line\n");
+  },
+);
