@@ -140,3 +140,18 @@ test(
     assert.equal(bad.stderr, "line 1, column 5: expected a value, found the end of the line\n");
   },
 );
+
+test("invalid UTF-8 is a parse error at the bad byte; a BOM is skipped once", () => {
+  const bytes = new Uint8Array([...new TextEncoder().encode('a = 1\nb = "é'), 0xc3, 0x22, 0x0a]);
+  assert.throws(
+    () => decodeToTaggedJson(bytes),
+    (e) =>
+      e instanceof TomlParseError && e.line === 2 && e.column === 7 &&
+      e.message ===
+        "line 2, column 7: invalid UTF-8 (byte 0xC3): a TOML file must be UTF-8 encoded",
+  );
+  const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode("a = 1\n")]);
+  assert.deepEqual(JSON.parse(decodeToTaggedJson(bom)), { a: { type: "integer", value: "1" } });
+  const twice = new Uint8Array([0xef, 0xbb, 0xbf, ...bom]);
+  assert.throws(() => decodeToTaggedJson(twice), TomlParseError);
+});
