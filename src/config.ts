@@ -351,7 +351,7 @@ export class Config {
       formatOf(target.file),
       this.#mend(target.layer),
       seen,
-      snap.schema?.(),
+      this.#schemaForWrite(snap),
     );
     const result = await this.#update(target, edit);
     const out: SetResult = { file: target.file, new: typed.value, changed: result.changed };
@@ -471,6 +471,20 @@ export class Config {
     return snap;
   }
 
+  /** The schema a write must satisfy: a broken one refuses the write (it cannot check it). */
+  #schemaForWrite(snap: Snapshot): LoadedSchema | undefined {
+    try {
+      return this.#loadSchema(snap, true);
+    } catch (e) {
+      if (!(e instanceof StrataError)) throw e;
+      throw new StrataError(
+        "schema",
+        `${e.message}; nothing was written (a broken schema cannot check the change)`,
+        { cause: e },
+      );
+    }
+  }
+
   /** Where the schema file is: `--schema`, else beside the defaults file, else in a defaults folder. */
   #schemaFile(snap: Snapshot, native: boolean): string | undefined {
     const path = pathFor(this.#ctx.platform);
@@ -512,7 +526,7 @@ export class Config {
       return loaded;
     } catch (e) {
       if (strict || !(e instanceof StrataError)) throw e;
-      this.#warn(`${e.message}; the schema is not used until it is mended`);
+      this.#warn(`${e.message}; the schema is not applied until it is mended`);
       return undefined;
     }
   }

@@ -105,7 +105,7 @@ test("describe and explain give the schema's description", () => {
   }
 });
 
-test("a broken schema: reads go on with a warning once; schema() says where", () => {
+test("a broken schema: reads go on with a warning once, writes refuse; schema() says where", async () => {
   const { sb, schemaFile } = withSchema();
   try {
     fs.writeFileSync(schemaFile, "{ not json");
@@ -116,13 +116,19 @@ test("a broken schema: reads go on with a warning once; schema() says where", ()
     assert.match(
       warnings[0],
       new RegExp(
-        `^${schemaFile}: the schema is not valid JSON .*; the schema is not used until it is mended$`,
+        `^${schemaFile}: the schema is not valid JSON .*; the schema is not applied until it is mended$`,
       ),
     );
     assert.throws(
       () => config.schema(),
       (e: unknown) => e instanceof StrataError && e.code === "schema",
     );
+    await assert.rejects(config.set("port", 1), (e: unknown) => {
+      assert.ok(e instanceof StrataError && e.code === "schema");
+      assert.match(e.message, /; nothing was written \(a broken schema cannot check the change\)$/);
+      return true;
+    });
+    assert.equal(fs.existsSync(sb.userFile), false);
   } finally {
     sb.cleanup();
   }
