@@ -21,6 +21,9 @@ export function isTableArray(v: unknown): v is TomlTable[] {
 }
 
 const INDEX = /^(0|[1-9][0-9]*)$/;
+/** Half of a surrogate pair without its other half: not Unicode, so not writable as UTF-8. */
+export const LONE_SURROGATE =
+  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const I64_MAX = 9223372036854775807n;
 const I64_MIN = -9223372036854775808n;
 
@@ -99,6 +102,8 @@ export function checkWritable(value: unknown, where: string, seen: Set<object> =
   if (value === null) fail("null");
   switch (typeof value) {
     case "string":
+      if (LONE_SURROGATE.test(value)) fail("a string with a lone surrogate (not valid Unicode)");
+      return;
     case "number":
     case "boolean":
       return;
@@ -116,6 +121,11 @@ export function checkWritable(value: unknown, where: string, seen: Set<object> =
   if (seen.has(value as object)) fail("a circular reference");
   seen.add(value as object);
   if (Array.isArray(value)) value.forEach((v) => checkWritable(v, where, seen));
-  else for (const v of Object.values(value as object)) checkWritable(v, where, seen);
+  else {
+    for (const [k, v] of Object.entries(value as object)) {
+      if (LONE_SURROGATE.test(k)) fail("a key with a lone surrogate (not valid Unicode)");
+      checkWritable(v, where, seen);
+    }
+  }
   seen.delete(value as object);
 }

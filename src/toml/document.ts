@@ -24,7 +24,7 @@ import { TomlParseError } from "./errors.ts";
 import type { TomlTable, TomlValue } from "./_parser.ts";
 import { indexDocument, type Path } from "./_document_index.ts";
 import { DocumentEditor, showPath } from "./_document_edit.ts";
-import { checkWritable, isTable, sameValue, valueAt } from "./_document_values.ts";
+import { checkWritable, isTable, LONE_SURROGATE, sameValue, valueAt } from "./_document_values.ts";
 
 /** A key path: key segments, and array indexes as numbers or decimal strings. */
 export type TomlKeyPath = readonly (string | number)[];
@@ -167,7 +167,14 @@ export class TomlDocument {
         `${editor.where()}cannot set the whole document; set its keys one by one`,
       );
     }
-    checkWritable(value, `${showPath(p)}${editor.file ? ` in ${editor.file}` : ""}`);
+    const where = `${showPath(p)}${editor.file ? ` in ${editor.file}` : ""}`;
+    checkWritable(value, where);
+    if (p.some((seg) => LONE_SURROGATE.test(seg))) {
+      throw new StrataError(
+        "type",
+        `cannot set ${where}: a key with a lone surrogate (not valid Unicode) has no TOML form`,
+      );
+    }
     editor.checkParents(p);
     this.#transaction(`set ${showPath(p)}`, () => {
       editor.floats = options.float === true;

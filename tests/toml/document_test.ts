@@ -584,3 +584,16 @@ test("{ float: true } writes numbers as TOML floats, so 3 reads back as a float"
   doc.set(["n"], 4);
   assert.equal(doc.kindOf(["n"]), "integer");
 });
+
+test("strings and keys that are not valid Unicode (lone surrogates) are refused", () => {
+  const doc = TomlDocument.parse("a = 1\n");
+  throwsStrata(
+    () => doc.set(["x"], "bad\uD800"),
+    "type",
+    "cannot set x: a string with a lone surrogate",
+  );
+  throwsStrata(() => doc.set(["x"], { "k\uDC00": 1 }), "type", "a key with a lone surrogate");
+  throwsStrata(() => doc.set(["k\uDC00"], 1), "type", "a key with a lone surrogate");
+  doc.set(["ok"], "pair \uD83D\uDE80");
+  assert.equal(doc.toString(), 'a = 1\nok = "pair 🚀"\n');
+});
