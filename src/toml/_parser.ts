@@ -263,6 +263,8 @@ class Parser {
   readonly diag: Map<string, number> | undefined;
   readonly meta = new Map<object, number>();
   depth = 0;
+  /** How many keys the current table header has (0 at the top level). */
+  sectionDepth = 0;
   /** The table `key = value` lines go to, and its path when tracking. */
   table: TomlTable = {};
   tablePath: TomlPath = [];
@@ -476,9 +478,11 @@ class Parser {
 
   /** Reads `a.b."c"` with optional spaces around the dots; stops after trailing spaces. */
   parseKeyPath(): string[] {
+    const start = this.pos;
     const keys = [this.parseKeySegment()];
     this.skipWs();
     while (this.src.charCodeAt(this.pos) === 46) {
+      if (keys.length >= MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels`, start);
       this.pos++;
       this.skipWs();
       keys.push(this.parseKeySegment());
@@ -635,6 +639,7 @@ class Parser {
       }
     }
     this.table = t;
+    this.sectionDepth = keys.length;
     if (track) {
       this.tablePath = path;
       this.events?.header?.({ path: path.slice(), isArray, start, end, line: this.lineAt(start) });
@@ -659,6 +664,10 @@ class Parser {
         keyEnd = this.pos;
         this.skipWs();
       }
+    }
+    // Tables nest no deeper than arrays may: whatever parses can be walked recursively.
+    if (this.sectionDepth + this.depth + (keys === undefined ? 1 : keys.length) > MAX_DEPTH) {
+      this.fail(`nesting deeper than ${MAX_DEPTH} levels`, keyStart);
     }
     if (src.charCodeAt(this.pos) !== 61) {
       this.fail(`expected "=" after key ${shownKey(keys ?? [first])}`);

@@ -270,6 +270,27 @@ test("deep nesting is a located error, not a stack overflow", () => {
   assert.ok(Array.isArray(ok.a));
   const inline = errorOf("a = " + "{b = ".repeat(600));
   assert.equal(inline.reason, "nesting deeper than 512 levels");
+  const dotted = errorOf("a" + ".a".repeat(100000) + " = 1");
+  assert.deepEqual([dotted.reason, dotted.line, dotted.column], [
+    "nesting deeper than 512 levels",
+    1,
+    1,
+  ]);
+  const header = errorOf("[a" + ".a".repeat(100000) + "]");
+  assert.deepEqual([header.reason, header.line, header.column], [
+    "nesting deeper than 512 levels",
+    1,
+    2,
+  ]);
+  const mixed = errorOf(
+    "[" + Array(300).fill("t").join(".") + "]\n" + Array(300).fill("k").join(".") + " = 1\n",
+  );
+  assert.deepEqual([mixed.reason, mixed.line, mixed.column], [
+    "nesting deeper than 512 levels",
+    2,
+    1,
+  ]);
+  assert.deepEqual(Object.keys(parse("a" + ".a".repeat(511) + " = 1")), ["a"]);
 });
 
 test("events report headers, key/values and values with absolute paths and offsets", () => {
