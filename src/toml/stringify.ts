@@ -27,8 +27,8 @@ const I64_MIN = -9223372036854775808n;
 
 /**
  * Writes a table as a TOML document: in each table, its keys in insertion
- * order with plain values first, then `[sub.tables]`, then
- * `[[arrays.of.tables]]` (arrays whose elements are all tables). Keys are
+ * order with plain values first, then (still in key order) `[sub.tables]`
+ * and `[[arrays.of.tables]]` (arrays whose elements are all tables). Keys are
  * bare when they can be, strings are quoted only as much as they need.
  *
  * @throws {StrataError} code "type" for a value TOML cannot hold (`null`,
