@@ -52,6 +52,23 @@ export function valueAt(root: TomlTable, path: readonly string[]): TomlValue | u
   return node;
 }
 
+/** A deep copy of a value (date-times are immutable and shared). */
+export function copyValue(v: TomlValue): TomlValue {
+  if (Array.isArray(v)) return v.map(copyValue);
+  if (!isTable(v)) return v;
+  const out: TomlTable = {};
+  for (const k of Object.keys(v)) {
+    // defineProperty, so a key named "__proto__" stays an ordinary key.
+    Object.defineProperty(out, k, {
+      value: copyValue(v[k]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
+
 /**
  * True when `a` and `b` are the same TOML value. With `loose`, a bigint and a
  * number of the same integer value are equal (the parser picks one of them

@@ -24,7 +24,14 @@ import { TomlParseError } from "./errors.ts";
 import type { TomlTable, TomlValue } from "./_parser.ts";
 import { indexDocument, type Path } from "./_document_index.ts";
 import { DocumentEditor, showPath } from "./_document_edit.ts";
-import { checkWritable, isTable, LONE_SURROGATE, sameValue, valueAt } from "./_document_values.ts";
+import {
+  checkWritable,
+  copyValue,
+  isTable,
+  LONE_SURROGATE,
+  sameValue,
+  valueAt,
+} from "./_document_values.ts";
 
 /** A key path: key segments, and array indexes as numbers or decimal strings. */
 export type TomlKeyPath = readonly (string | number)[];
@@ -97,14 +104,18 @@ export class TomlDocument {
     return new TomlDocument(new DocumentEditor(indexDocument(text, file), file));
   }
 
-  /** The document's values, as `parse()` gives them. Do not mutate: edit with {@link set}. */
+  /**
+   * The document's values, as `parse()` gives them: a copy, so changing it
+   * changes nothing until it is passed to {@link set}.
+   */
   toValue(): TomlTable {
-    return this.#editor.idx.value;
+    return copyValue(this.#editor.idx.value) as TomlTable;
   }
 
-  /** The value at `path`, or undefined when there is none. */
+  /** The value at `path` (a copy, like {@link toValue}), or undefined when there is none. */
   get(path: TomlKeyPath): TomlValue | undefined {
-    return valueAt(this.#editor.idx.value, normalize(path));
+    const v = valueAt(this.#editor.idx.value, normalize(path));
+    return v === undefined ? undefined : copyValue(v);
   }
 
   /** The TOML type of the value at `path` ("integer", "float", "local-date", "array", "table", ...). */

@@ -597,3 +597,16 @@ test("strings and keys that are not valid Unicode (lone surrogates) are refused"
   doc.set(["ok"], "pair \uD83D\uDE80");
   assert.equal(doc.toString(), 'a = 1\nok = "pair 🚀"\n');
 });
+
+test("get and toValue give copies: change one and set it back", () => {
+  const doc = TomlDocument.parse("[t]\nx = 1 # c\nlist = [1]\n");
+  const t = doc.get(["t"]) as Record<string, TomlValue>;
+  t.x = 2;
+  (t.list as TomlValue[]).push(2);
+  assert.deepEqual(doc.get(["t"]), { x: 1, list: [1] });
+  doc.set(["t"], t);
+  assert.equal(doc.toString(), "[t]\nx = 2 # c\nlist = [1, 2]\n");
+  const all = doc.toValue();
+  delete all.t;
+  assert.deepEqual(doc.toValue(), { t: { x: 2, list: [1, 2] } });
+});
