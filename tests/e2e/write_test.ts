@@ -213,3 +213,22 @@ test("set --project and --system write those layers; a higher layer still decidi
     box.cleanup();
   }
 });
+
+test("a symlinked config file (dotfile managers) is written through: the link stays a link", () => {
+  const box = makeSandbox();
+  try {
+    const target = box.write("dotfiles/demo.toml", `# managed by stow\nport = 80\n`);
+    fs.mkdirSync(path.join(box.configHome, "demo"), { recursive: true });
+    const link = path.join(box.configHome, "demo", "config.toml");
+    fs.symlinkSync(target, link);
+    const result = box.run(["--app", "demo", "set", "port", "81"]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(fs.lstatSync(link).isSymbolicLink(), true);
+    assert.equal(fs.readlinkSync(link), target);
+    assert.equal(box.read(target), `# managed by stow\nport = 81\n`);
+    assert.deepEqual(listFiles(path.dirname(target)), ["demo.toml"]);
+    assert.deepEqual(listFiles(path.dirname(link)), ["config.toml"]);
+  } finally {
+    box.cleanup();
+  }
+});
