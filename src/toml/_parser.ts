@@ -310,13 +310,16 @@ class Parser {
   }
 
   lineAt(offset: number): number {
-    if (offset < this.lineCursor) {
-      this.lineCursor = 0;
-      this.lineCursorLine = 1;
-    }
+    // Offsets mostly grow, but a statement's keyValue event comes after the
+    // events inside its value, so step back from the cursor rather than
+    // rescanning from the start (which would be quadratic).
     const src = this.src;
     let line = this.lineCursorLine;
-    for (let i = this.lineCursor; i < offset; i++) if (src.charCodeAt(i) === 10) line++;
+    if (offset >= this.lineCursor) {
+      for (let i = this.lineCursor; i < offset; i++) if (src.charCodeAt(i) === 10) line++;
+    } else {
+      for (let i = offset; i < this.lineCursor; i++) if (src.charCodeAt(i) === 10) line--;
+    }
     this.lineCursor = offset;
     this.lineCursorLine = line;
     return line;
