@@ -22,7 +22,13 @@
 
 import { formatKey } from "./stringify.ts";
 import type { TomlTable, TomlValue } from "./_parser.ts";
-import { type Path, samePath, statementUnder, strings } from "./_document_index.ts";
+import {
+  type KeyValueSpan,
+  type Path,
+  samePath,
+  statementUnder,
+  strings,
+} from "./_document_index.ts";
 import {
   firstLineStart,
   indentAt,
@@ -86,10 +92,44 @@ function insertLineAfter(ed: DocumentEditor, offset: number, line: string): void
   else ed.splice(pos, pos, line + ed.eol);
 }
 
+/** Where a statement's `=` is: its column after the indentation, and the spaces around it. */
+function equalsOf(t: string, kv: KeyValueSpan): { column: number; before: string; after: string } {
+  const eq = t.indexOf("=", kv.keyEnd);
+  return {
+    column: eq - lineStart(t, kv.keyStart) - indentAt(t, kv.keyStart).length,
+    before: t.slice(kv.keyEnd, eq),
+    after: t.slice(eq + 1, kv.valueStart),
+  };
+}
+
+/**
+ * `key = value` spaced like the neighbour statement: the same spaces around
+ * `=`, and when the block aligns its `=` signs (`name    = "x"` above
+ * `version = 2`), the new key is padded to the same column.
+ */
+function statementLike(
+  ed: DocumentEditor,
+  neighbour: KeyValueSpan | undefined,
+  key: string,
+  value: string,
+): string {
+  if (!neighbour) return `${key} = ${value}`;
+  const t = ed.text;
+  const near = equalsOf(t, neighbour);
+  const i = ed.idx.statements.indexOf(neighbour);
+  const above = i > 0 && ed.idx.statements[i - 1].block === neighbour.block
+    ? equalsOf(t, ed.idx.statements[i - 1])
+    : undefined;
+  const aligned = near.before.length > 1 ||
+    (above !== undefined && above.column === near.column && above.before.length > 1);
+  const pad = aligned ? " ".repeat(Math.max(1, near.column - key.length)) : near.before;
+  return `${key}${pad}=${near.after}${value}`;
+}
+
 function insertStatement(ed: DocumentEditor, block: number, key: string, value: TomlValue): void {
-  const statement = `${formatKey(key)} = ${ed.format(value)}`;
   const t = ed.text;
   const last = ed.idx.lastInBlock(block);
+  const statement = statementLike(ed, last, formatKey(key), ed.format(value));
   if (last) return insertLineAfter(ed, last.valueEnd, indentAt(t, last.keyStart) + statement);
   const headers = ed.idx.headers;
   if (block >= 0) {
@@ -122,11 +162,8 @@ function insertDotted(
   const stmts = ed.blockStatements(block).filter((s) => statementUnder(s, table));
   const last = stmts[stmts.length - 1];
   const key = [...table.slice(blockPath.length), ...rest].map(formatKey).join(".");
-  insertLineAfter(
-    ed,
-    last.valueEnd,
-    `${indentAt(ed.text, last.keyStart)}${key} = ${ed.format(value)}`,
-  );
+  const statement = statementLike(ed, last, key, ed.format(value));
+  insertLineAfter(ed, last.valueEnd, indentAt(ed.text, last.keyStart) + statement);
 }
 
 function insertInline(ed: DocumentEditor, container: Path, keys: Path, value: TomlValue): void {

@@ -610,3 +610,14 @@ test("get and toValue give copies: change one and set it back", () => {
   delete all.t;
   assert.deepEqual(doc.toValue(), { t: { x: 2, list: [1, 2] } });
 });
+
+test("a new statement copies its neighbour's spacing around = and its alignment", () => {
+  assert.equal(
+    set("name    = 1\nversion = 2\n", ["x"], 3),
+    "name    = 1\nversion = 2\nx       = 3\n",
+  );
+  assert.equal(set("a=1\n", ["b"], 2), "a=1\nb=2\n");
+  assert.equal(set("[t]\n  host =  'h'\n", ["t", "port"], 1), "[t]\n  host =  'h'\n  port =  1\n");
+  assert.equal(set("k   =   1\n", ["much_longer_key"], 2), "k   =   1\nmuch_longer_key =   2\n");
+  assert.equal(set("site.name  = 1\n", ["site", "id"], 2), "site.name  = 1\nsite.id    = 2\n");
+});
