@@ -4,7 +4,7 @@
  *
  * Run: `bun bench/toml.ts` or `deno run -A bench/toml.ts` (from the repo root).
  * The npm packages are bench-only: they live in bench/node_modules (git-ignored)
- * and are installed from bench/package.json on first run.
+ * and are installed on first run (see `PACKAGES`).
  *
  * @module
  */
@@ -21,18 +21,29 @@ import type { TomlTable } from "../src/toml/parse.ts";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
+/**
+ * The most used TOML packages on npm, pinned. Bench-only: installed into the
+ * git-ignored bench/node_modules, never imported by strata's own code. They
+ * are listed here rather than in a bench/package.json because a package.json
+ * below the root makes `deno fmt bench/x.ts` ignore the root deno.json.
+ */
+const PACKAGES: Record<string, string> = {
+  "smol-toml": "1.9.1",
+  "@iarna/toml": "3.0.0",
+  "toml": "5.0.1",
+  "@ltd/j-toml": "1.38.0",
+};
+
 /** Installs the bench-only packages when they are missing. */
 function ensurePackages(): void {
-  const pkg = JSON.parse(
-    fs.readFileSync(path.join(benchDir, "package.json"), "utf8"),
-  );
-  const missing = Object.keys(pkg.dependencies).filter((name) =>
-    !fs.existsSync(path.join(benchDir, "node_modules", name, "package.json"))
-  );
+  const installed = (name: string): string | undefined => {
+    const file = path.join(benchDir, "node_modules", name, "package.json");
+    return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")).version : undefined;
+  };
+  const missing = Object.entries(PACKAGES).filter(([name, version]) => installed(name) !== version)
+    .map(([name, version]) => `${name}@${version}`);
   if (missing.length === 0) return;
-  console.error(
-    `installing bench-only packages into bench/node_modules: ${missing.join(", ")}`,
-  );
+  console.error(`installing bench-only packages into bench/node_modules: ${missing.join(", ")}`);
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   const r = spawnSync(
     npm,
@@ -40,9 +51,11 @@ function ensurePackages(): void {
       "install",
       "--prefix",
       benchDir,
+      "--no-save",
       "--no-package-lock",
       "--no-audit",
       "--no-fund",
+      ...missing,
     ],
     { stdio: "inherit" },
   );
@@ -157,7 +170,7 @@ interface Contender {
 }
 
 function contenders(): Contender[] {
-  const require = createRequire(path.join(benchDir, "package.json"));
+  const require = createRequire(path.join(benchDir, "toml.ts"));
   const version = (name: string): string =>
     JSON.parse(
       fs.readFileSync(
