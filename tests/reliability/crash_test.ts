@@ -79,6 +79,7 @@ interface Campaign {
   killedHoldingLock: number;
   landedUnacknowledged: number;
   probe: number;
+  probeQueue: Promise<void>;
   acks: Array<[string, number]>;
   kinds: Record<Kind, number>;
 }
@@ -177,24 +178,34 @@ function checkAfterKill(c: Campaign, slots: Slot[], killed: Slot, when: string):
   }
 }
 
-/** A next writer after a kill: must get the lock within the stale bound; returns the wait. */
-async function probeWrite(c: Campaign): Promise<void> {
+/**
+ * A next writer after a kill: must get the lock within the stale bound. Probes from different
+ * slots are queued one after the other, so the probe values reach the file in order.
+ */
+function probeWrite(c: Campaign): Promise<void> {
+  const run = c.probeQueue.then(() => probeOnce(c));
+  c.probeQueue = run;
+  return run;
+}
+
+async function probeOnce(c: Campaign): Promise<void> {
   const config = openConfig({
     file: c.file,
     env: c.box.env,
     program: "reliability-probe",
     lockTimeoutMs: STALE_LOCK_MS + 2_000,
   });
-  c.probe += 1;
+  const value = c.probe + 1;
   const begin = now();
   try {
-    await config.set("probe", c.probe);
+    await config.set("probe", value);
   } catch (error) {
-    c.failures.push(`probe write ${c.probe}: ${(error as Error).message}`);
+    c.failures.push(`probe write ${value}: ${(error as Error).message}`);
     return;
   }
+  c.probe = value;
   c.maxBlockedMs = Math.max(c.maxBlockedMs, now() - begin);
-  c.acks.push(["probe", c.probe]);
+  c.acks.push(["probe", value]);
 }
 
 /** Runs one slot until the campaign has enough kills and writes; then a clean final run. */
@@ -297,6 +308,7 @@ test("crash: kill -9 at random moments during writes loses nothing and corrupts 
     killedHoldingLock: 0,
     landedUnacknowledged: 0,
     probe: 0,
+    probeQueue: Promise.resolve(),
     acks: [],
     kinds: { lib: 0, cli: 0, py: 0 },
   };

@@ -168,7 +168,7 @@ function assertIntact(setup: Setup, before: Map<string, string>, context: string
 
 test(
   "full disk: everything on a full disk: the lock cannot be written, nothing changes",
-  { skip },
+  { skip, timeout: 60_000 },
   () => {
     const setup = setUp({ config: true, state: true });
     try {
@@ -190,7 +190,7 @@ test(
 
 test(
   "full disk: room for the lock but not for the new file: the temp file is removed",
-  { skip },
+  { skip, timeout: 60_000 },
   () => {
     const setup = setUp({ config: true, state: false });
     try {
@@ -211,7 +211,10 @@ test(
   },
 );
 
-test("full disk: the state dir is full: no backup, so no write; the file stays", { skip }, () => {
+test("full disk: the state dir is full: no backup, so no write; the file stays", {
+  skip,
+  timeout: 60_000,
+}, () => {
   const setup = setUp({ config: false, state: true });
   try {
     const before = kept(setup);
@@ -234,6 +237,7 @@ test(
   "full disk: only the journal is full: the write stands, a warning says the journal missed it",
   {
     skip,
+    timeout: 60_000,
   },
   () => {
     const setup = setUp({ config: false, state: false, journal: true });

@@ -40,6 +40,9 @@ import {
 const EXIT_PARSE = 3;
 const EXIT_IO = 5;
 
+/** Per test: generous, the machine may be shared (bun's default is 5 s). */
+const TIMEOUT = sized(120_000, 1_200_000);
+
 /** Runs the CLI on one file (single-file mode). */
 function onFile(box: Sandbox, file: string, ...args: string[]): Finished {
   return cliSync(box, ["--file", file, ...args]);
@@ -97,7 +100,9 @@ function parserLocation(text: string): string | undefined {
   }
 }
 
-test("garbage: random bytes are refused with a located message and left as they are", () => {
+test("garbage: random bytes are refused with a located message and left as they are", {
+  timeout: TIMEOUT,
+}, () => {
   const rng = random();
   const box = sandbox();
   try {
@@ -145,45 +150,49 @@ ports = [
 ]
 `;
 
-test("garbage: a truncated file is refused exactly where the parser stops, or written when it still parses", () => {
-  const rng = random();
-  const box = sandbox();
-  try {
-    const cuts = new Set<number>();
-    while (cuts.size < sized(isDeno ? 5 : 12, 80)) cuts.add(rng.int(1, REALISTIC.length - 1));
-    for (const cut of cuts) {
-      const file = path.join(box.work, `cut${cut}.toml`);
-      const text = REALISTIC.slice(0, cut);
-      fs.writeFileSync(file, text);
-      const where = parserLocation(text);
-      if (where === undefined) {
-        // Still TOML (cut at a line end): the write goes through and keeps every value.
-        const run = onFile(box, file, "set", "added", "yes");
-        assert.equal(run.code, 0, `cut at ${cut}: ${run.stderr}`);
-        const after = fs.readFileSync(file, "utf8");
-        const { added, ...rest } = parse(after);
-        assert.equal(added, "yes");
-        assert.deepEqual(rest, parse(text), `cut at ${cut}`);
-        continue;
+test(
+  "garbage: a truncated file is refused exactly where the parser stops, or written when it still parses",
+  { timeout: TIMEOUT },
+  () => {
+    const rng = random();
+    const box = sandbox();
+    try {
+      const cuts = new Set<number>();
+      while (cuts.size < sized(isDeno ? 5 : 12, 80)) cuts.add(rng.int(1, REALISTIC.length - 1));
+      for (const cut of cuts) {
+        const file = path.join(box.work, `cut${cut}.toml`);
+        const text = REALISTIC.slice(0, cut);
+        fs.writeFileSync(file, text);
+        const where = parserLocation(text);
+        if (where === undefined) {
+          // Still TOML (cut at a line end): the write goes through and keeps every value.
+          const run = onFile(box, file, "set", "added", "yes");
+          assert.equal(run.code, 0, `cut at ${cut}: ${run.stderr}`);
+          const after = fs.readFileSync(file, "utf8");
+          const { added, ...rest } = parse(after);
+          assert.equal(added, "yes");
+          assert.deepEqual(rest, parse(text), `cut at ${cut}`);
+          continue;
+        }
+        const { set } = assertRefused(
+          box,
+          file,
+          EXIT_PARSE,
+          true,
+          `cut at ${cut} (seed ${rng.seed})`,
+        );
+        assert.ok(
+          set.stderr.includes(`${file}:${where}:`),
+          `cut at ${cut}: ${where} expected in ${set.stderr}`,
+        );
       }
-      const { set } = assertRefused(
-        box,
-        file,
-        EXIT_PARSE,
-        true,
-        `cut at ${cut} (seed ${rng.seed})`,
-      );
-      assert.ok(
-        set.stderr.includes(`${file}:${where}:`),
-        `cut at ${cut}: ${where} expected in ${set.stderr}`,
-      );
+    } finally {
+      box.cleanup();
     }
-  } finally {
-    box.cleanup();
-  }
-});
+  },
+);
 
-test("garbage: a JSON file with a .toml name is refused at line 1", () => {
+test("garbage: a JSON file with a .toml name is refused at line 1", { timeout: TIMEOUT }, () => {
   const box = sandbox();
   try {
     const file = path.join(box.work, "config.toml");
@@ -195,53 +204,63 @@ test("garbage: a JSON file with a .toml name is refused at line 1", () => {
   }
 });
 
-test("garbage: invalid UTF-8 is refused at its line and column, bytes kept", () => {
-  const box = sandbox();
-  try {
-    const file = path.join(box.work, "config.toml");
-    const bytes = Buffer.concat([
-      Buffer.from('a = 1\n# comment\nname = "ab'),
-      Buffer.from([0xff, 0xfe]),
-      Buffer.from('"\n'),
-    ]);
-    fs.writeFileSync(file, bytes);
-    const { get, set } = assertRefused(box, file, EXIT_PARSE, true, "invalid UTF-8");
-    assert.ok(get.stderr.includes(`${file}:3:11`), get.stderr);
-    assert.ok(set.stderr.includes(`${file}:3:11`), set.stderr);
-    // A UTF-16 file (what some Windows editors save) is invalid UTF-8 from its first byte.
-    const utf16 = path.join(box.work, "utf16.toml");
-    fs.writeFileSync(
-      utf16,
-      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("a = 1\n", "utf16le")]),
-    );
-    assertRefused(box, utf16, EXIT_PARSE, true, "UTF-16");
-  } finally {
-    box.cleanup();
-  }
-});
-
-test("garbage: deep nesting is refused with a located message, never a crash", () => {
-  const box = sandbox();
-  try {
-    const depth = 100_000;
-    const cases: Array<[string, string]> = [
-      ["arrays.toml", `a = ${"[".repeat(depth)}${"]".repeat(depth)}\n`],
-      ["inline.toml", `a = ${"{ b = ".repeat(depth / 10)}1${" }".repeat(depth / 10)}\n`],
-      ["unclosed.toml", `a = ${"[".repeat(depth)}\n`],
-      ["deep.json", `{"a": ${"[".repeat(depth)}${"]".repeat(depth)}}\n`],
-      ["objects.json", `${'{"a": '.repeat(depth / 10)}1${"}".repeat(depth / 10)}\n`],
-    ];
-    for (const [name, text] of cases) {
-      const file = path.join(box.work, name);
-      fs.writeFileSync(file, text);
-      assertRefused(box, file, EXIT_PARSE, true, name);
+test(
+  "garbage: invalid UTF-8 is refused at its line and column, bytes kept",
+  { timeout: TIMEOUT },
+  () => {
+    const box = sandbox();
+    try {
+      const file = path.join(box.work, "config.toml");
+      const bytes = Buffer.concat([
+        Buffer.from('a = 1\n# comment\nname = "ab'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('"\n'),
+      ]);
+      fs.writeFileSync(file, bytes);
+      const { get, set } = assertRefused(box, file, EXIT_PARSE, true, "invalid UTF-8");
+      assert.ok(get.stderr.includes(`${file}:3:11`), get.stderr);
+      assert.ok(set.stderr.includes(`${file}:3:11`), set.stderr);
+      // A UTF-16 file (what some Windows editors save) is invalid UTF-8 from its first byte.
+      const utf16 = path.join(box.work, "utf16.toml");
+      fs.writeFileSync(
+        utf16,
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("a = 1\n", "utf16le")]),
+      );
+      assertRefused(box, utf16, EXIT_PARSE, true, "UTF-16");
+    } finally {
+      box.cleanup();
     }
-  } finally {
-    box.cleanup();
-  }
-});
+  },
+);
 
-test("garbage: a table header of 10,000 dotted segments gives a short located message, no crash", () => {
+test(
+  "garbage: deep nesting is refused with a located message, never a crash",
+  { timeout: TIMEOUT },
+  () => {
+    const box = sandbox();
+    try {
+      const depth = 100_000;
+      const cases: Array<[string, string]> = [
+        ["arrays.toml", `a = ${"[".repeat(depth)}${"]".repeat(depth)}\n`],
+        ["inline.toml", `a = ${"{ b = ".repeat(depth / 10)}1${" }".repeat(depth / 10)}\n`],
+        ["unclosed.toml", `a = ${"[".repeat(depth)}\n`],
+        ["deep.json", `{"a": ${"[".repeat(depth)}${"]".repeat(depth)}}\n`],
+        ["objects.json", `${'{"a": '.repeat(depth / 10)}1${"}".repeat(depth / 10)}\n`],
+      ];
+      for (const [name, text] of cases) {
+        const file = path.join(box.work, name);
+        fs.writeFileSync(file, text);
+        assertRefused(box, file, EXIT_PARSE, true, name);
+      }
+    } finally {
+      box.cleanup();
+    }
+  },
+);
+
+test("garbage: a table header of 10,000 dotted segments gives a short located message, no crash", {
+  timeout: TIMEOUT,
+}, () => {
   const box = sandbox();
   try {
     const file = path.join(box.work, "dotted.toml");
@@ -329,49 +348,59 @@ test("garbage: one enormous line gives a short message (the offending text is no
   }
 });
 
-test("garbage: a folder or a pipe where the file should be is refused (exit 5), never read forever", () => {
-  const box = sandbox();
-  try {
-    const folder = path.join(box.work, "folder.toml");
-    fs.mkdirSync(folder);
-    assertRefused(box, folder, EXIT_IO, false, "a folder");
-    const pipe = path.join(box.work, "pipe.toml");
-    if (spawnSync("mkfifo", [pipe]).status === 0) {
-      // A reader that opened the pipe would wait for a writer forever: cliSync would hang.
-      assertRefused(box, pipe, EXIT_IO, false, "a named pipe");
+test(
+  "garbage: a folder or a pipe where the file should be is refused (exit 5), never read forever",
+  { timeout: TIMEOUT },
+  () => {
+    const box = sandbox();
+    try {
+      const folder = path.join(box.work, "folder.toml");
+      fs.mkdirSync(folder);
+      assertRefused(box, folder, EXIT_IO, false, "a folder");
+      const pipe = path.join(box.work, "pipe.toml");
+      if (spawnSync("mkfifo", [pipe]).status === 0) {
+        // A reader that opened the pipe would wait for a writer forever: cliSync would hang.
+        assertRefused(box, pipe, EXIT_IO, false, "a named pipe");
+      }
+    } finally {
+      box.cleanup();
     }
-  } finally {
-    box.cleanup();
-  }
-});
+  },
+);
 
-test("garbage: a lock file holding garbage is broken once it is old; a folder at the lock name times out naming it", () => {
-  const rng = random();
-  const box = sandbox();
-  try {
-    const file = path.join(box.work, "config.toml");
-    fs.writeFileSync(file, "a = 1\n");
-    fs.writeFileSync(`${file}.lock`, rng.bytes(200));
-    const old = new Date(Date.now() - 60_000);
-    fs.utimesSync(`${file}.lock`, old, old);
-    const run = onFile(box, file, "set", "a", "2");
-    assert.equal(run.code, 0, run.stderr);
-    assert.equal(fs.readFileSync(file, "utf8"), "a = 2\n");
-    assert.deepEqual(leftovers(box.work), []);
-    // A folder is never a lock a writer made: strata must not remove it, and says so.
-    fs.mkdirSync(`${file}.lock`);
-    const blocked = cliSync(box, ["--lock-timeout", "1", "--file", file, "set", "a", "3"]);
-    assert.equal(blocked.code, 4, blocked.stderr);
-    noStack(blocked.stderr);
-    assert.ok(blocked.stderr.includes(`${file}.lock`), blocked.stderr);
-    assert.equal(fs.readFileSync(file, "utf8"), "a = 2\n");
-    assert.ok(fs.statSync(`${file}.lock`).isDirectory());
-  } finally {
-    box.cleanup();
-  }
-});
+test(
+  "garbage: a lock file holding garbage is broken once it is old; a folder at the lock name times out naming it",
+  { timeout: TIMEOUT },
+  () => {
+    const rng = random();
+    const box = sandbox();
+    try {
+      const file = path.join(box.work, "config.toml");
+      fs.writeFileSync(file, "a = 1\n");
+      fs.writeFileSync(`${file}.lock`, rng.bytes(200));
+      const old = new Date(Date.now() - 60_000);
+      fs.utimesSync(`${file}.lock`, old, old);
+      const run = onFile(box, file, "set", "a", "2");
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(fs.readFileSync(file, "utf8"), "a = 2\n");
+      assert.deepEqual(leftovers(box.work), []);
+      // A folder is never a lock a writer made: strata must not remove it, and says so.
+      fs.mkdirSync(`${file}.lock`);
+      const blocked = cliSync(box, ["--lock-timeout", "1", "--file", file, "set", "a", "3"]);
+      assert.equal(blocked.code, 4, blocked.stderr);
+      noStack(blocked.stderr);
+      assert.ok(blocked.stderr.includes(`${file}.lock`), blocked.stderr);
+      assert.equal(fs.readFileSync(file, "utf8"), "a = 2\n");
+      assert.ok(fs.statSync(`${file}.lock`).isDirectory());
+    } finally {
+      box.cleanup();
+    }
+  },
+);
 
-test("garbage: garbage in the journal and among the backups does not stop a write or a read", () => {
+test("garbage: garbage in the journal and among the backups does not stop a write or a read", {
+  timeout: TIMEOUT,
+}, () => {
   const rng = random();
   const box = sandbox();
   try {
@@ -399,7 +428,9 @@ test("garbage: garbage in the journal and among the backups does not stop a writ
   }
 });
 
-test("garbage: a symbolic link planted at the lock name never redirects a write", () => {
+test("garbage: a symbolic link planted at the lock name never redirects a write", {
+  timeout: TIMEOUT,
+}, () => {
   const box = sandbox();
   try {
     const victim = path.join(box.root, "victim.txt");
@@ -435,7 +466,9 @@ test("garbage: a symbolic link planted at the lock name never redirects a write"
   }
 });
 
-test("garbage: symbolic links planted at temp file names never redirect a write", () => {
+test("garbage: symbolic links planted at temp file names never redirect a write", {
+  timeout: TIMEOUT,
+}, () => {
   const box = sandbox();
   try {
     const victim = path.join(box.root, "victim.txt");
@@ -467,7 +500,9 @@ test("garbage: symbolic links planted at temp file names never redirect a write"
   }
 });
 
-test("garbage: a configuration link to a missing file is written through; a link loop is refused", () => {
+test("garbage: a configuration link to a missing file is written through; a link loop is refused", {
+  timeout: TIMEOUT,
+}, () => {
   const box = sandbox();
   try {
     const target = path.join(box.root, "elsewhere", "deeper", "real.toml");

@@ -130,6 +130,7 @@ const denied = /permission denied|not writable|read-only|owned by|cannot (write|
 
 test("permissions: a read-only folder: set refuses (exit 5), get still reads, nothing changes", {
   skip,
+  timeout: 60_000,
 }, () => {
   const { box } = setUp();
   try {
@@ -160,7 +161,10 @@ test("permissions: a read-only folder: set refuses (exit 5), get still reads, no
   }
 });
 
-test("permissions: a read-only file in a writable folder is not replaced", { skip }, () => {
+test("permissions: a read-only file in a writable folder is not replaced", {
+  skip,
+  timeout: 60_000,
+}, () => {
   const { box } = setUp();
   try {
     const { uid } = who as { uid: number };
@@ -181,6 +185,7 @@ test(
   "permissions: a file owned by someone else is not taken over, even when its mode lets us write",
   {
     skip: skipChown,
+    timeout: 60_000,
   },
   () => {
     const { box } = setUp();
@@ -210,6 +215,7 @@ test(
   "permissions: an unreadable file and a folder that cannot be entered: get and set say so (exit 5)",
   {
     skip: skipChown,
+    timeout: 60_000,
   },
   () => {
     const { box } = setUp();
@@ -236,7 +242,7 @@ test(
 
 test(
   "permissions: a state dir that cannot be written: no backup, so no write",
-  { skip: skipChown },
+  { skip: skipChown, timeout: 60_000 },
   () => {
     const { box } = setUp();
     try {
@@ -257,17 +263,21 @@ test(
   },
 );
 
-test("permissions: the subject really runs unprivileged (control)", { skip }, () => {
-  const { box } = setUp();
-  try {
-    const { uid } = who as { uid: number };
-    const file = path.join(box.work, "config.toml");
-    const result = run(box, ["--file", file, "set", "a", "1"]);
-    assert.equal(result.code, 0, result.stderr);
-    assert.equal(fs.statSync(file).uid, uid);
-    assert.equal(fs.statSync(file).mode & 0o777, 0o600);
-    if (isDeno) assert.ok(fs.existsSync(box.env.DENO_DIR));
-  } finally {
-    box.cleanup();
-  }
-});
+test(
+  "permissions: the subject really runs unprivileged (control)",
+  { skip, timeout: 60_000 },
+  () => {
+    const { box } = setUp();
+    try {
+      const { uid } = who as { uid: number };
+      const file = path.join(box.work, "config.toml");
+      const result = run(box, ["--file", file, "set", "a", "1"]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(fs.statSync(file).uid, uid);
+      assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+      if (isDeno) assert.ok(fs.existsSync(box.env.DENO_DIR));
+    } finally {
+      box.cleanup();
+    }
+  },
+);
