@@ -395,6 +395,7 @@ export class Config {
       mend: writable ? this.#mend(name) : undefined,
       previous: this.#reads.get(file),
       native: this.#native,
+      cacheDir: this.#stateDir,
     });
     this.#reads.set(file, read);
     if (read.warning) this.#warn(read.warning);

@@ -14,6 +14,7 @@ import { positionOf } from "../toml/errors.ts";
 import { backupDirOf, listBackupFiles } from "./backups.ts";
 import { type ConfigDocument, parseDocument, parseValues } from "./document.ts";
 import { lookup } from "./merge.ts";
+import { readCachedValues, writeCachedValues } from "./parse_cache.ts";
 import { parse } from "../toml/parse.ts";
 import { TomlDateTime } from "../toml/datetime.ts";
 import { isTable } from "../is_table.ts";
@@ -83,6 +84,8 @@ export interface ReadFileOptions {
   previous?: FileRead;
   /** Use the runtime's native calls (see `runtime/fs.ts`). */
   native?: boolean;
+  /** The state folder whose `cache/` keeps parsed values of big files (see `parse_cache.ts`). */
+  cacheDir?: string;
 }
 
 /** The file's identity for change detection (see `runtime/fs.ts`), or why it cannot be read. */
@@ -198,10 +201,16 @@ export function readFileLayer(
     return { ...base, status: "unreadable", stamp, error: ioProblem(file, e) };
   }
   try {
-    const parsed = parseValues(text, format, file);
+    const cacheDir = options.cacheDir;
+    let values = cacheDir && readCachedValues(cacheDir, file, text, options.native === true);
+    if (!values) {
+      const parsed = parseValues(text, format, file);
+      values = parsed.values;
+      doc = parsed.document;
+      if (cacheDir) writeCachedValues(cacheDir, file, text, values);
+    }
     docText = text;
-    doc = parsed.document;
-    return { ...base, status: "ok", stamp, racy, values: parsed.values };
+    return { ...base, status: "ok", stamp, racy, values };
   } catch (e) {
     if (e instanceof StrataError && e.code === "parse") return fallback(e as StrataError & Located);
     throw e;
