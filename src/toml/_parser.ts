@@ -240,6 +240,23 @@ function setKey(table: TomlTable, key: string, value: TomlValue): void {
   }
 }
 
+/** "an integer", "a float", ... for a TOML kind, in conflict messages. */
+function kindName(kind: TomlValueKind): string {
+  switch (kind) {
+    case "integer":
+      return "an integer";
+    case "array":
+      return "an array";
+    case "table":
+      return "an inline table";
+    case "offset-date-time":
+      return "an offset date-time";
+    default:
+      return `a ${kind.replaceAll("-", " ")}`;
+  }
+}
+
+/** Best guess from the value alone (the first pass does not keep kinds). */
 function typeName(value: unknown): string {
   if (typeof value === "string") return "a string";
   if (typeof value === "number") return Number.isInteger(value) ? "an integer" : "a float";
@@ -261,6 +278,8 @@ class Parser {
   readonly track: boolean;
   /** Second pass only: path key -> offset of its first definition. */
   readonly diag: Map<string, number> | undefined;
+  /** Second pass only: path key -> TOML kind of the value there. */
+  readonly diagKinds: Map<string, TomlValueKind> | undefined;
   readonly meta = new Map<object, number>();
   depth = 0;
   /** How many keys the current table header has (0 at the top level). */
@@ -282,6 +301,7 @@ class Parser {
     this.file = options.file;
     this.events = options.events;
     this.diag = diag;
+    this.diagKinds = diag === undefined ? undefined : new Map();
     this.track = options.events !== undefined || diag !== undefined;
     this.failAt = (reason, at) => this.fail(reason, at);
   }
@@ -301,6 +321,12 @@ class Parser {
       reason = reason.replace(/ \([^()]*\{line\}\)/, "");
     }
     return this.fail(reason, at);
+  }
+
+  /** The kind of the value at `path` for a message: exact on the diagnosis pass. */
+  typeOf(value: TomlValue, path: TomlPath | undefined): string {
+    const kind = path === undefined ? undefined : this.diagKinds?.get(JSON.stringify(path));
+    return kind === undefined ? typeName(value) : kindName(kind);
   }
 
   record(path: TomlPath, at: number): void {
@@ -555,7 +581,7 @@ class Parser {
         } else if (m === undefined) {
           this.conflict(
             `cannot open table ${shown()}: ${shownKey(keys.slice(0, i + 1))} is already ${
-              typeName(child)
+              this.typeOf(child, path)
             } (line {line})`,
             start,
             path,
@@ -584,7 +610,9 @@ class Parser {
               shownKey(keys)
             } with ${shown()}: it is a static array (line {line}), not an array of tables`
             : `cannot open ${shown()}: ${shownKey(keys)} is already ${
-              this.meta.get(existing as object) === undefined ? typeName(existing) : "a table"
+              this.meta.get(existing as object) === undefined
+                ? this.typeOf(existing, path)
+                : "a table"
             } (line {line})`,
           start,
           path,
@@ -633,7 +661,7 @@ class Parser {
         } else {
           return this.conflict(
             `cannot open table ${shown()}: ${shownKey(keys)} is already ${
-              typeName(existing)
+              this.typeOf(existing, path)
             } (line {line})`,
             start,
             path,
@@ -767,7 +795,7 @@ class Parser {
       );
     }
     return this.conflict(
-      `cannot add ${whole}: ${part} is already ${typeName(child)} (line {line})`,
+      `cannot add ${whole}: ${part} is already ${this.typeOf(child, path)} (line {line})`,
       at,
       path,
     );
@@ -819,6 +847,7 @@ class Parser {
       return this.badValue(start);
     }
     if (path !== undefined) {
+      this.diagKinds?.set(JSON.stringify(path), kind);
       const onValue = this.events?.value;
       if (onValue !== undefined) onValue({ path: path.slice(), kind, start, end: this.pos });
     }

@@ -214,6 +214,13 @@ test("errors: exact line, column and reason for typical mistakes", () => {
     ["name = hello\n", 1, 8, 'invalid value hello: a string needs quotes ("hello")'],
     ["ok = True\n", 1, 6, "invalid value True: booleans are lower case (true, false)"],
     ["a = 1\na.b = 2\n", 2, 1, 'cannot add "a.b": "a" is already an integer (line 1)'],
+    ["a = 1.0\na.b = 2\n", 2, 1, 'cannot add "a.b": "a" is already a float (line 1)'],
+    [
+      "a = 1979-05-27\n[a.b]\n",
+      2,
+      1,
+      'cannot open table [a.b]: "a" is already a local date (line 1)',
+    ],
     [
       "a = [1]\n[[a]]\n",
       2,
