@@ -1,14 +1,48 @@
 /**
  * strata: plaintext, layered ("waterfall") configuration for Bun and Deno.
  *
- * A value is looked up through the layers, top first: the command line
- * (`overrides`), the environment (`<APP>_<KEY>`, `__` for nesting), the
- * project file (`.<app>.toml` in the working directory or a parent), the
- * user file, the system file and the application's defaults. Tables merge
- * key by key; arrays and scalars replace. Every value carries where it came
- * from. Writes go through one protocol (lock, re-read, backup, atomic
- * rename, journal), so programs in any language can share the files.
- * Importing this module does nothing; state lives in the `Config` you open.
+ * ## Reading
+ *
+ * {@link openConfig} opens the configuration of one application. A key is
+ * looked up through the layers, top first; the first layer that has it wins:
+ *
+ * | layer        | where                                                             |
+ * |--------------|-------------------------------------------------------------------|
+ * | command-line | `overrides: ["db.port=5432"]` (the CLI's `--set`), one run only   |
+ * | environment  | `<APP>_<KEY>`, `__` for nesting: `DEMO_DB__HOST` is `db.host`     |
+ * | project      | `.<app>.toml` / `.<app>.json` in the working folder or a parent   |
+ * | user         | `$XDG_CONFIG_HOME/<app>/config.toml`, `~/Library/Application Support/<app>/`, `%APPDATA%\<app>\` |
+ * | system       | `$XDG_CONFIG_DIRS/<app>/`, `/etc/<app>/`, `/Library/Application Support/<app>/`, `%PROGRAMDATA%\<app>\` |
+ * | defaults     | `defaults` (a path or a value), else `$XDG_DATA_DIRS/<app>/defaults.toml` |
+ *
+ * Tables merge key by key across layers; arrays and scalars replace (unless
+ * the application's schema says an array appends or unions). Keys are dotted
+ * paths with TOML quoting (`servers."eu.west".port`) and keep their case.
+ * Every value carries its origin (layer, file and line, or variable):
+ * {@link Config.resolve}, {@link Config.list}, {@link Config.explain}.
+ *
+ * A key's type is known from the schema, the defaults, or the value already
+ * stored; text from the environment or `--set` is converted to it (or
+ * refused with a `StrataError` naming the variable). Nothing is guessed:
+ * `"1.10"` for a string key stays `"1.10"`.
+ *
+ * A `Config` holds no lock and nothing at module level; on each call it
+ * checks (stat) which files changed and re-reads only those, so a
+ * long-lived program sees what other processes wrote.
+ *
+ * ## Writing
+ *
+ * {@link Config.set} and {@link Config.unset} change the user layer (or
+ * `project`, `system`, or the one file of `file` mode) through strata's write
+ * protocol: lock file, re-read under the lock, refuse a file that does not
+ * parse, backup, temp file + fsync + rename, journal line. Comments, order
+ * and layout of the file are kept; only the changed value's text changes.
+ *
+ * ## Errors
+ *
+ * Every failure a person can cause is a {@link StrataError} whose `code`
+ * (`not_found`, `usage`, `parse`, `type`, `schema`, `lock`, `io`) maps to the
+ * CLI's exit code, with a message that says what, where and what to do.
  *
  * @example
  * ```ts
@@ -21,6 +55,7 @@
  * });
  * console.assert(config.get("db.port") === 6543); // the environment, as an integer
  * console.assert(config.resolve("db.port")?.origin.env === "DEMO_DB__PORT");
+ * console.assert(config.explain("db.host").winner?.origin.layer === "defaults");
  * // await config.set("db.host", "db.example.org"); // writes the user file safely
  * ```
  *
