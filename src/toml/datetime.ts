@@ -137,20 +137,20 @@ export class TomlDateTime implements TomlDateTimeFields {
     }
     const ms = Number((this.fraction + "000").slice(0, 3));
     if (this.kind === "offset-date-time") {
-      const d = new Date(
-        Date.UTC(2000, this.month - 1, this.day, this.hour, this.minute, this.second, ms),
-      );
+      // Year 2000 first (Date.UTC maps years 0-99 to 19xx), seconds added last
+      // (a leap second 60 must not roll the date over before the year is set).
+      const d = new Date(Date.UTC(2000, this.month - 1, this.day, this.hour, this.minute, 0, ms));
       d.setUTCFullYear(this.year);
       let shift = 0;
       if (this.offset !== "Z" && this.offset !== "z") {
         const sign = this.offset.charCodeAt(0) === 45 ? -1 : 1;
         shift = sign * (Number(this.offset.slice(1, 3)) * 60 + Number(this.offset.slice(4, 6)));
       }
-      return new Date(d.getTime() - shift * 60000);
+      return new Date(d.getTime() + this.second * 1000 - shift * 60000);
     }
-    const d = new Date(2000, this.month - 1, this.day, this.hour, this.minute, this.second, ms);
+    const d = new Date(2000, this.month - 1, this.day, this.hour, this.minute, 0, ms);
     d.setFullYear(this.year);
-    return d;
+    return new Date(d.getTime() + this.second * 1000);
   }
 }
 

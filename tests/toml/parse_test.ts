@@ -108,6 +108,20 @@ test("TomlDateTime.parse and fromDate", () => {
     TomlDateTime.fromDate(new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 60))).toString(),
     "2024-01-02T03:04:05.060Z",
   );
+  // Years below 100 stay themselves; a leap second counts into the next minute.
+  assert.equal(
+    TomlDateTime.parse("0001-01-01T00:00:00Z").toDate().toISOString(),
+    "0001-01-01T00:00:00.000Z",
+  );
+  assert.equal(
+    TomlDateTime.parse("2016-12-31T23:59:60Z").toDate().toISOString(),
+    "2017-01-01T00:00:00.000Z",
+  );
+  assert.equal(
+    TomlDateTime.parse("0099-12-31T23:59:59.999+01:00").toDate().toISOString(),
+    "0099-12-31T22:59:59.999Z",
+  );
+  assert.equal(TomlDateTime.parse("0050-06-15").toDate().getFullYear(), 50);
   assert.throws(() => TomlDateTime.parse("2024-13-01"), /month 13 does not exist/);
   assert.throws(() => TomlDateTime.parse("2024-01-01x"), /unexpected "x"/);
 });
