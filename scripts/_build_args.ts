@@ -34,7 +34,8 @@ export const USAGE = `Usage: bun scripts/build-targets.ts [options] [--target NA
 Cross-compiles main.ts with bun build --compile into dist/strata-<target>[.exe],
 writes dist/SHA256SUMS, then smoke-tests every binary this machine can run
 (--version and a set/get round trip in a temp home) and inspects the rest
-(header, file(1), embedded program). dist/ is emptied first.
+(header, file(1), embedded program). Earlier strata-* files and SHA256SUMS in
+the output folder are removed first.
 
 Options:
   --target NAME...      build only these targets (repeatable, or comma-separated)

@@ -17,7 +17,7 @@
 
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { parseBuildArgs, USAGE } from "./_build_args.ts";
 import { formatChecksums, parseChecksums, sha256File } from "./_build_checksums.ts";
@@ -50,9 +50,12 @@ function main(argv: string[]): number {
 
   const outDir = isAbsolute(options.outDir) ? options.outDir : join(REPO_ROOT, options.outDir);
   const entry = options.entry === null ? join(REPO_ROOT, "main.ts") : resolve(options.entry);
-  // A clean folder: SHA256SUMS must list exactly this run's binaries.
-  rmSync(outDir, { recursive: true, force: true });
+  // Earlier release files go (a stale binary must not sit beside SHA256SUMS);
+  // anything else in the folder is not ours to delete.
   mkdirSync(outDir, { recursive: true });
+  for (const name of readdirSync(outDir)) {
+    if (/^strata-/.test(name) || name === "SHA256SUMS") rmSync(join(outDir, name), { force: true });
+  }
   const commit = gitCommit(REPO_ROOT);
   const scratch = makeScratch();
   try {
