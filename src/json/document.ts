@@ -234,7 +234,9 @@ export class JsonDocument {
     }
     const outer = this.#lineIndent(node.start);
     const inner = outer + unit;
-    const multiLine = this.#text.includes("\n");
+    // A document written on one line stays on one line.
+    const root = this.#root!;
+    const multiLine = this.#text.slice(root.start, root.end).includes("\n");
     const text = multiLine
       ? `${eol}${inner}${JSON.stringify(key)}: ${
         serialize(value, inner, unit, eol, false)

@@ -146,3 +146,9 @@ test("a byte-order mark is skipped", () => {
   const doc = JsonDocument.parse('\uFEFF{"a": 1}');
   assert.deepEqual(doc.toValue(), { a: 1 });
 });
+
+test("a one-line document with a final newline stays on one line", () => {
+  const doc = JsonDocument.parse('{"a": {}}\n');
+  doc.set(["a", "b"], 1);
+  assert.equal(doc.toString(), '{"a": {"b": 1}}\n');
+});
