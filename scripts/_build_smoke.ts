@@ -46,12 +46,43 @@ export const SMOKE_ENV = "STRATA_SMOKE_SMOKE__GREETING";
 export const SMOKE_VALUE = "héllo wörld";
 
 /**
+ * The first `key = integer` of strata's own defaults file (`defaults/strata.toml`),
+ * as a dotted key and its value: the smoke test asks the binary for it to
+ * show the defaults are built in. Null when the file has no such line.
+ *
+ * @example
+ * ```ts
+ * import { builtinDefaultProbe } from "./_build_smoke.ts";
+ * const probe = builtinDefaultProbe("# c\n[backups]\n# how many\nkeep = 20\n");
+ * console.assert(probe?.key === "backups.keep" && probe.value === "20");
+ * ```
+ */
+export function builtinDefaultProbe(toml: string): { key: string; value: string } | null {
+  let table = "";
+  for (const line of toml.split(/\r?\n/)) {
+    const header = /^\s*\[([A-Za-z0-9_-]+)\]\s*(#.*)?$/.exec(line);
+    if (header !== null) table = header[1];
+    const pair = /^\s*([A-Za-z0-9_-]+)\s*=\s*(-?\d+)\s*(#.*)?$/.exec(line);
+    if (pair !== null) {
+      return { key: table === "" ? pair[1] : `${table}.${pair[1]}`, value: pair[2] };
+    }
+  }
+  return null;
+}
+
+/**
  * Runs the smoke test: `--version` must print `expectedVersion`; `set` then
  * `get` must give back {@link SMOKE_VALUE}; `get` of an unset key must exit 1;
  * on Linux-like runs the value must have landed in the temp
- * `$XDG_CONFIG_HOME`. Everything happens in a fresh temp folder, removed after.
+ * `$XDG_CONFIG_HOME`; `builtin`, a key of strata's own defaults, must read
+ * back its value. Everything happens in a fresh temp folder, removed after.
  */
-export function smokeTest(binary: string, runner: Runner, expectedVersion: string): CheckResult {
+export function smokeTest(
+  binary: string,
+  runner: Runner,
+  expectedVersion: string,
+  builtin: { key: string; value: string } | null = null,
+): CheckResult {
   const root = mkdtempSync(join(tmpdir(), "strata-smoke-"));
   try {
     const dirs = makeHome(root);
@@ -70,6 +101,14 @@ export function smokeTest(binary: string, runner: Runner, expectedVersion: strin
         expect(run(["--app", SMOKE_APP, "get", "smoke.greeting"]), 0, `${SMOKE_VALUE}\n`, "get"),
       () => expect(run(["--app", SMOKE_APP, "get", "smoke.missing"]), 1, "", "get of an unset key"),
       () => runner.env.WINEPREFIX !== undefined ? null : configWritten(dirs.configHome),
+      // strata's own defaults are inside the binary: nothing beside it holds them.
+      () =>
+        builtin === null ? null : expect(
+          run(["--app", "strata", "get", builtin.key]),
+          0,
+          `${builtin.value}\n`,
+          "built-in default",
+        ),
       // The environment layer is read (so the next check means something) ...
       () => expect(run(get, { [SMOKE_ENV]: "from-env" }), 0, "from-env\n", "get with " + SMOKE_ENV),
       // ... but a .env file in the working folder is not: Bun would load it
@@ -85,7 +124,8 @@ export function smokeTest(binary: string, runner: Runner, expectedVersion: strin
     }
     return {
       ok: true,
-      detail: "--version, set/get round trip, unset key exits 1, env layer read, .env ignored",
+      detail: "--version, set/get round trip, unset key exits 1, built-in defaults, " +
+        "env layer read, .env ignored",
     };
   } finally {
     rmSync(root, { recursive: true, force: true });

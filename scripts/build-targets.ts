@@ -17,7 +17,15 @@
 
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { parseBuildArgs, USAGE } from "./_build_args.ts";
 import { formatChecksums, parseChecksums, sha256File } from "./_build_checksums.ts";
@@ -27,7 +35,7 @@ import { measureFlags, measureTable } from "./_build_measure.ts";
 import { hostTarget, installEmulators, planRun, stopWine } from "./_build_runners.ts";
 import { findOnPath } from "./_build_shims.ts";
 import { scratchRootCheck } from "./_build_scratch_root.ts";
-import { inspectBinary, makeScratch, smokeTest } from "./_build_smoke.ts";
+import { builtinDefaultProbe, inspectBinary, makeScratch, smokeTest } from "./_build_smoke.ts";
 import { formatSize, renderTable } from "./_build_table.ts";
 import { fileNameOf, selectTargets, type Target, TARGETS } from "./_build_targets.ts";
 import { formatVersion, VERSION } from "../src/version.ts";
@@ -201,7 +209,7 @@ function checkOne(
   if ("failed" in plan) return row(false, "could not set up a runner", "", plan.failed);
   const started = performance.now();
   const expected = formatVersion({ version: VERSION, commit, target: t.name });
-  const smoke = smokeTest(binary, plan.runner, expected);
+  const smoke = smokeTest(binary, plan.runner, expected, builtinProbe());
   // This machine's Linux binary also runs in a scratch root (a container without a distribution).
   const wantedScratch = smoke.ok && t.name === host?.name && t.os === "linux";
   const scratchRoot = wantedScratch ? scratchRootCheck(binary, expected) : null;
@@ -216,6 +224,11 @@ function checkOne(
   const ran = `ran: ${smoke.detail}${scratchRoot?.ok ? `; ${scratchRoot.detail}` : ""}`;
   const detail = outcome.ok ? `${ran}; inspected: ${inspected.detail}` : outcome.detail;
   return row(outcome.ok, `run: ${plan.runner.how}${scratchNote}`, `ok (${secs} s)`, detail);
+}
+
+function builtinProbe(): { key: string; value: string } | null {
+  const file = join(REPO_ROOT, "defaults", "strata.toml");
+  return existsSync(file) ? builtinDefaultProbe(readFileSync(file, "utf8")) : null;
 }
 
 function short(text: string): string {
