@@ -122,13 +122,16 @@ export class JsonDocument {
 
   /**
    * Sets the value at `path`, creating the objects on the way. A new key
-   * goes after its last sibling, indented like it. Throws a
+   * goes after its last sibling, indented like it. With `float`, whole
+   * numbers are written with a fraction (`3.0`). Throws a
    * {@link StrataError} (`type`) when a key on the way holds something other
    * than an object.
    */
-  set(path: readonly string[], value: unknown): void {
+  set(path: readonly string[], value: unknown, options: { float?: boolean } = {}): void {
     if (path.length === 0) throw new StrataError("usage", "cannot set the whole document");
     checkJsonValue(value, path);
+    // JSON has one number type; a float key keeps a fraction so its kind reads back.
+    if (options.float) value = floatsMarked(value);
     if (this.#root === undefined) {
       const eol = "\n";
       const nested = nest(path.slice(1), value);
@@ -275,6 +278,32 @@ export class JsonDocument {
   }
 }
 
+/** A number written with a fraction (`3.0`), for keys known to hold floats. */
+class FloatText {
+  constructor(readonly text: string) {}
+}
+
+/** `value` with every whole number replaced by its float text. */
+function floatsMarked(value: unknown): unknown {
+  if (typeof value === "number" && Number.isInteger(value)) {
+    return new FloatText(Object.is(value, -0) ? "-0.0" : `${value}.0`);
+  }
+  if (Array.isArray(value)) return value.map(floatsMarked);
+  if (isTable(value)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value)) {
+      Object.defineProperty(out, k, {
+        value: floatsMarked(value[k]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  return value;
+}
+
 /** `value` wrapped in objects for each segment of `path`. */
 function nest(path: readonly string[], value: unknown): unknown {
   let out = value;
@@ -341,6 +370,7 @@ function serialize(
   inline: boolean,
 ): string {
   if (typeof value === "bigint") return value.toString();
+  if (value instanceof FloatText) return value.text;
   if (value instanceof TomlDateTime) return JSON.stringify(value.toString());
   if (value instanceof Date) return JSON.stringify(TomlDateTime.fromDate(value).toString());
   if (Array.isArray(value)) {

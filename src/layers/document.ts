@@ -20,8 +20,8 @@ export interface ConfigDocument {
   kindOf(path: string[]): string | undefined;
   /** The 1-based line of the key at a path, or undefined. */
   lineOf(path: string[]): number | undefined;
-  /** Sets a value, keeping the rest of the text. */
-  set(path: string[], value: unknown): void;
+  /** Sets a value, keeping the rest of the text; `float`: numbers are written as floats. */
+  set(path: string[], value: unknown, options?: { float?: boolean }): void;
   /** Removes a key; false when it was not there. */
   delete(path: string[]): boolean;
   /** The text with the changes. */
@@ -52,34 +52,16 @@ export function parseValues(
 }
 
 /**
- * Sets a value, writing an integral number as a float (`3.0`) when `float`
- * is true: a JavaScript number cannot tell `3` from `3.0`, and a key known
- * to be a float must read back as one. Returns the document to use (a new
- * one when the float had to be spelled out).
+ * Sets a value; with `float`, numbers are written as floats (`3.0`): a
+ * JavaScript number cannot tell `3` from `3.0`, and a key known to be a
+ * float must read back as one.
  */
 export function setValue(
   doc: ConfigDocument,
-  format: FileFormat,
   path: string[],
   value: unknown,
-  options: { float?: boolean; file?: string } = {},
+  options: { float?: boolean } = {},
 ): ConfigDocument {
-  if (!options.float || typeof value !== "number" || !Number.isInteger(value)) {
-    doc.set(path, value);
-    return doc;
-  }
-  // Write a unique placeholder string through the editor (so placement,
-  // indentation and comments are the editor's), then put the float's text
-  // where the placeholder's literal is.
-  const token = `strata-float-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-  doc.set(path, token);
-  let text = String(value);
-  if (!/[.eEn]/.test(text)) text += ".0";
-  const before = doc.toString();
-  const after = before.replace(`"${token}"`, text).replace(`'${token}'`, text);
-  if (after === before) {
-    doc.set(path, value);
-    return doc;
-  }
-  return parseDocument(after, format, options.file);
+  doc.set(path, value, { float: options.float === true });
+  return doc;
 }

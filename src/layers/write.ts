@@ -178,7 +178,7 @@ export function setEdit(
     if (old !== undefined && sameValue(old, value) && (!float || doc.kindOf(keyPath) === "float")) {
       return null;
     }
-    const next = setValue(doc, format, keyPath, value, { float, file });
+    const next = setValue(doc, keyPath, value, { float });
     // The layer as it would be: refused when it breaks the schema at this key.
     if (schema) refuseBrokenSet(schema, next.toValue(), keyPath);
     return { text: next.toString(), changes: [{ key: formatKey(keyPath), old, new: value }] };

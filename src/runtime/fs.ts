@@ -44,7 +44,9 @@ interface BunApi {
 const bunMissing = 2 ** 52 - 1;
 
 function bun(options: AccessOptions): BunApi | undefined {
-  return options.native ? (globalThis as { Bun?: BunApi }).Bun : undefined;
+  // Bun.mmap does not exist on Windows: node:fs there.
+  if (!options.native || process.platform === "win32") return undefined;
+  return (globalThis as { Bun?: BunApi }).Bun;
 }
 
 /** `node:fs`, loaded on first use. */

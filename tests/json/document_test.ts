@@ -152,3 +152,15 @@ test("a one-line document with a final newline stays on one line", () => {
   doc.set(["a", "b"], 1);
   assert.equal(doc.toString(), '{"a": {"b": 1}}\n');
 });
+
+test("set with float writes whole numbers with a fraction, so they read back as floats", () => {
+  const doc = JsonDocument.parse('{\n  "r": 0.5\n}\n');
+  doc.set(["r"], 3, { float: true });
+  doc.set(["list"], [1, 2.5, -0], { float: true });
+  doc.set(["big"], 9007199254740993n, { float: true });
+  assert.equal(
+    doc.toString(),
+    '{\n  "r": 3.0,\n  "list": [\n    1.0,\n    2.5,\n    -0.0\n  ],\n  "big": 9007199254740993\n}\n',
+  );
+  assert.equal(doc.kindOf(["r"]), "float");
+});
