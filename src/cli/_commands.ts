@@ -65,10 +65,19 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "list a layer file's backups (when, size, who wrote it, keys changed)",
     load: () => import("./backups.ts"),
   },
+  restore: {
+    summary: "put a backup back (restore latest mends a broken file)",
+    load: () => import("./restore.ts"),
+  },
+  undo: { summary: "revert the last change (or the last N)", load: () => import("./undo.ts") },
   history: { summary: "show the journal of changes", load: () => import("./history.ts") },
   diff: {
     summary: "show what changed between the file and a backup, key by key",
     load: () => import("./diff.ts"),
+  },
+  edit: {
+    summary: "edit a layer's file in $EDITOR, safely (checked before it is written)",
+    load: () => import("./edit.ts"),
   },
   doctor: {
     summary: "check every layer (parses, schema, permissions, locks) and mend",

@@ -118,7 +118,7 @@ export async function undoChanges(
       );
     }
     const firstFrom = new Map<string, unknown>();
-    for (const write of undone) doc = revertWrite(doc, write, target, file, firstFrom);
+    for (const write of undone) doc = revertWrite(doc, write, target, firstFrom);
     keys = [...firstFrom.entries()].map(([key, from]) => {
       const to = doc.get(parseKey(key));
       const k: UndoneKey = { key };
@@ -147,7 +147,6 @@ function revertWrite(
   doc: ConfigDocument,
   write: JournalWrite,
   target: LayerFile,
-  file: string,
   firstFrom: Map<string, unknown>,
 ): ConfigDocument {
   const before = versionBefore(write, target);
@@ -172,7 +171,7 @@ function revertWrite(
       continue;
     }
     const float = before?.kindOf(path) === "float";
-    doc = setValue(doc, target.format, path, old, { float, file });
+    doc = setValue(doc, path, old, { float });
   }
   return doc;
 }
