@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { formatKey } from "../../src/mod.ts";
 import { stringify } from "../../src/toml/stringify.ts";
+import type { TomlTable } from "../../src/toml/parse.ts";
 import { sandbox } from "./_sandbox.ts";
 
 type Table = { [k: string]: unknown };
@@ -81,10 +82,10 @@ test("get, resolve and list agree with a reference merge of random layers", () =
       const system = randomTable(r, 0, "system");
       const user = randomTable(r, 0, "user");
       const project = randomTable(r, 0, "project");
-      sb.write(sb.defaultsFile, stringify(defaults));
-      sb.write(sb.systemFile, stringify(system));
-      sb.write(sb.userFile, stringify(user));
-      sb.write(projectFile, stringify(project));
+      sb.write(sb.defaultsFile, stringify(defaults as TomlTable));
+      sb.write(sb.systemFile, stringify(system as TomlTable));
+      sb.write(sb.userFile, stringify(user as TomlTable));
+      sb.write(projectFile, stringify(project as TomlTable));
       const model = [system, user, project].reduce(merge, defaults) as Table;
       const config = sb.open();
       const listed = config.list();
