@@ -176,3 +176,55 @@ test("random TOML-ish text: only located parse errors", { timeout: 120_000 }, ()
     check(text, i % 3 === 0, `random ${i}`);
   }
 });
+
+/** The value at an absolute event path. */
+function valueAt(root: unknown, path: (string | number)[]): unknown {
+  let v = root;
+  for (const seg of path) v = (v as Record<string | number, unknown>)[seg];
+  return v;
+}
+
+/**
+ * The editor's foundation: every `value` event's span, parsed on its own,
+ * gives the value found at the event's path, and every `keyValue` event's key
+ * span reads back as the same key segments.
+ */
+function checkSpans(text: string, label: string): void {
+  const values: { path: (string | number)[]; start: number; end: number }[] = [];
+  const keys: { key: string[]; keyStart: number; keyEnd: number }[] = [];
+  const root = parseToml(text, {
+    bigint: true,
+    events: { value: (e) => values.push(e), keyValue: (e) => keys.push(e) },
+  });
+  for (const e of values) {
+    const alone = parseToml(`v = ${text.slice(e.start, e.end)}`, { bigint: true }).v;
+    assert.deepEqual(alone, valueAt(root, e.path), `${label}: value at ${JSON.stringify(e.path)}`);
+  }
+  for (const e of keys) {
+    const t = parseToml(`${text.slice(e.keyStart, e.keyEnd)} = 1`, { bigint: true });
+    assert.equal(valueAt(t, e.key), 1n, `${label}: key ${JSON.stringify(e.key)}`);
+  }
+}
+
+test("event spans of every valid suite file and of mutations that parse read back exactly", {
+  timeout: 120_000,
+}, () => {
+  const list = fs.readFileSync(path.join(suite, "files-toml-1.0.0"), "utf8").split("\n");
+  const valid = list.filter((f) => f.startsWith("valid/") && f.endsWith(".toml"));
+  for (const f of valid) checkSpans(decodeUtf8(fs.readFileSync(path.join(suite, f))), f);
+  const files = corpus();
+  const rnd = prng(0x5a4e);
+  let checked = 0;
+  for (let i = 0; i < 20000 && checked < 3000; i++) {
+    let text: string;
+    try {
+      text = decodeUtf8(mutate(files[i % files.length], rnd));
+      parseToml(text);
+    } catch {
+      continue;
+    }
+    checkSpans(text, `span mutation ${i}`);
+    checked++;
+  }
+  assert.ok(checked > 500, `only ${checked} mutations parsed`);
+});
