@@ -1,15 +1,9 @@
-// A temporary home for the recovery tests, and a RecoveryConfig over a real
-// Config: its own `update` when the Config has one, else the store's
-// updateFile with the same options (until Config.update lands).
+// A temporary home for the recovery tests: XDG folders and HOME in a temp
+// dir, and a Config opened on it (with a schema given as a value when asked).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { type Config, openConfig, type OpenOptions } from "../../src/config.ts";
-import type { DoctorConfig } from "../../src/recovery/doctor.ts";
-import type { WritableConfig } from "../../src/recovery/layer_files.ts";
-import { updateFile } from "../../src/store/update_file.ts";
-import { parseValues } from "../../src/layers/document.ts";
-import { formatOf } from "../../src/platform/paths.ts";
 import type { Schema } from "../../src/schema/validate.ts";
 
 export interface Home {
@@ -20,7 +14,7 @@ export interface Home {
   stateDir: string;
   write(file: string, text: string): string;
   read(file: string): string;
-  open(options?: Partial<OpenOptions>, schema?: Schema): Config & DoctorConfig & WritableConfig;
+  open(options?: Partial<OpenOptions>, schema?: Schema): Config;
   cleanup(): void;
 }
 
@@ -50,52 +44,15 @@ export function makeHome(app = "demo"): Home {
     write,
     read: (file) => fs.readFileSync(file, "utf8"),
     open: (options = {}, schema) =>
-      withRecovery(
-        openConfig({ app, env, cwd: projectDir, platform: "linux", program: "test", ...options }),
-        schema,
-      ),
+      openConfig({
+        app,
+        env,
+        cwd: projectDir,
+        platform: "linux",
+        program: "test",
+        ...(schema ? { schema: schema as Record<string, unknown> } : {}),
+        ...options,
+      }),
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
-}
-
-/** Adds `update` (and `schema`) when the Config does not have them yet. */
-export function withRecovery(
-  config: Config,
-  schema?: Schema,
-): Config & DoctorConfig & WritableConfig {
-  const c = config as Config & Partial<WritableConfig>;
-  if (schema) {
-    Object.defineProperty(c, "schema", { value: () => ({ schema, file: "test-schema.json" }) });
-  }
-  if (typeof c.update === "function") return c as Config & DoctorConfig & WritableConfig;
-  Object.defineProperty(c, "update", {
-    value: async (
-      edit: Parameters<WritableConfig["update"]>[0],
-      options: { layer?: string } = {},
-    ) => {
-      const layer = options.layer ?? (config.file !== undefined ? "file" : "user");
-      const info = config.layers().find((l) => l.layer === layer)!;
-      const format = formatOf(info.file!);
-      const r = await updateFile(info.file!, (current, ctx) => edit(current, ctx.file), {
-        stateDir: config.stateDir,
-        layer,
-        program: "test",
-        isValid: (text) => {
-          try {
-            parseValues(text, format);
-            return true;
-          } catch {
-            return false;
-          }
-        },
-      });
-      const out: { file: string; changed: boolean; backupId?: string } = {
-        file: info.file!,
-        changed: r.changed,
-      };
-      if (r.backupId !== undefined) out.backupId = r.backupId;
-      return out;
-    },
-  });
-  return c as Config & DoctorConfig & WritableConfig;
 }

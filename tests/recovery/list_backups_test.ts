@@ -2,16 +2,19 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { makeHome, withRecovery } from "./_fixture.ts";
+import { makeHome } from "./_fixture.ts";
 import { openConfig } from "../../src/config.ts";
 import { describeBackups, layerFile } from "../../src/recovery/mod.ts";
 
 test("backups name the program that wrote each version and count the keys the next one changed", async () => {
   const home = makeHome();
   try {
-    const gui = withRecovery(
-      openConfig({ app: "demo", env: home.env, cwd: home.projectDir, program: "demo-gui" }),
-    );
+    const gui = openConfig({
+      app: "demo",
+      env: home.env,
+      cwd: home.projectDir,
+      program: "demo-gui",
+    });
     const cli = home.open({ program: "strata set" });
     await cli.set("a", "1"); // creates the file: no backup
     await gui.set("b", "2"); // backup 1 holds the version cli wrote
