@@ -22,23 +22,41 @@ import { isTable } from "../is_table.ts";
  * console.assert(formatForPerson(8080) === "8080\n");
  * ```
  */
-export function formatForPerson(value: unknown): string {
+export function formatForPerson(value: unknown, float = false): string {
   if (typeof value === "string") return `${value}\n`;
   if (isTable(value)) return `${stringify(value as TomlTable).trimEnd()}\n`;
-  return `${formatValue(value as never)}\n`;
+  return `${formatLiteral(value, float)}\n`;
 }
 
 /**
  * A value as one TOML literal (strings quoted), for `list` and `explain`.
+ * `float`: the key is known to hold a float, so an integral number is
+ * written `2.0` (a JavaScript number cannot tell `2.0` from `2`).
  *
  * @example
  * ```ts
  * import { formatLiteral } from "./_output.ts";
  * console.assert(formatLiteral("x") === '"x"');
+ * console.assert(formatLiteral(2, true) === "2.0" && formatLiteral(2) === "2");
  * ```
  */
-export function formatLiteral(value: unknown): string {
-  return formatValue(value as never);
+export function formatLiteral(value: unknown, float = false): string {
+  return formatValue(value as never, { bigint: float && typeof value === "number" });
+}
+
+/**
+ * Whether printing `value` needs to know if its key holds a float: only an
+ * integral number is ambiguous (`2` or `2.0`), so only then is the type
+ * looked up (which can cost a parse of the file).
+ *
+ * @example
+ * ```ts
+ * import { needsFloatCheck } from "./_output.ts";
+ * console.assert(needsFloatCheck(2) && !needsFloatCheck(2.5) && !needsFloatCheck("2"));
+ * ```
+ */
+export function needsFloatCheck(value: unknown): boolean {
+  return typeof value === "number" && Number.isInteger(value);
 }
 
 /**

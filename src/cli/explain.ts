@@ -58,8 +58,9 @@ export function run(context: CommandContext): number {
 
 function describe(explanation: Explanation): string {
   const { key, winner } = explanation;
+  const float = explanation.type === "float";
   const head = winner
-    ? `${key} = ${formatLiteral(winner.value)}  (from ${describeOrigin(winner.origin)})\n`
+    ? `${key} = ${formatLiteral(winner.value, float)}  (from ${describeOrigin(winner.origin)})\n`
     : hasProblem(explanation)
     ? `${key} cannot be read: a layer holds a value that cannot be used (see below)\n`
     : `${key} is not set in any layer\n`;
@@ -77,7 +78,8 @@ function describe(explanation: Explanation): string {
   const rows = explanation.walk.map((step, index) => {
     const won = index === winning;
     const state = step.status === "set"
-      ? formatLiteral(step.value) + (winning !== -1 && index > winning ? "  (overridden)" : "")
+      ? formatLiteral(step.value, float) +
+        (winning !== -1 && index > winning ? "  (overridden)" : "")
       : STATUS_TEXT[step.status] ?? step.status;
     return [won ? "*" : " ", step.layer, where(step) || "-", state];
   });

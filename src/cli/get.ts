@@ -8,7 +8,7 @@
 import { expectPositionals } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
-import { formatForPerson, toJson } from "./_output.ts";
+import { formatForPerson, needsFloatCheck, toJson } from "./_output.ts";
 
 /** `strata get --help`. */
 export const help = `Usage: strata [--app NAME | --file PATH] get KEY [--json]
@@ -40,6 +40,11 @@ export function run(context: CommandContext): number {
   const value = config.get(key);
   printWarnings(context, config.warnings());
   if (value === undefined) return 1;
-  context.out(context.flags.json ? `${toJson(value)}\n` : formatForPerson(value));
+  if (context.flags.json) {
+    context.out(`${toJson(value)}\n`);
+  } else {
+    const float = needsFloatCheck(value) && config.typeOf(key)?.type === "float";
+    context.out(formatForPerson(value, float));
+  }
   return 0;
 }

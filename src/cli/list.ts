@@ -7,7 +7,8 @@
 import { expectPositionals } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
-import { columns, formatLiteral, toJson, where } from "./_output.ts";
+import { columns, formatLiteral, needsFloatCheck, toJson, where } from "./_output.ts";
+import type { Resolved } from "../config.ts";
 
 /** `strata list --help`. */
 export const help = `Usage: strata [--app NAME | --file PATH] list [PREFIX] [--show-origin] [--json]
@@ -49,15 +50,18 @@ export function run(context: CommandContext): number {
       object[key] = showOrigin ? { value, origin } : value;
     }
     context.out(`${toJson(object)}\n`);
-  } else if (showOrigin) {
-    const rows = entries.map((e) => [
-      e.origin.layer,
-      where(e.origin) || "-",
-      `${e.key} = ${formatLiteral(e.value)}`,
-    ]);
-    context.out(columns(rows));
   } else {
-    context.out(entries.map((e) => `${e.key} = ${formatLiteral(e.value)}\n`).join(""));
+    const literal = (e: Resolved) =>
+      formatLiteral(e.value, needsFloatCheck(e.value) && config.typeOf(e.key)?.type === "float");
+    context.out(
+      columns(
+        entries.map((e) =>
+          showOrigin
+            ? [e.origin.layer, where(e.origin) || "-", `${e.key} = ${literal(e)}`]
+            : [`${e.key} = ${literal(e)}`]
+        ),
+      ),
+    );
   }
   printWarnings(context, [...config.warnings(), ...config.envWarnings()]);
   return 0;

@@ -74,13 +74,16 @@ export async function run(context: CommandContext): Promise<number> {
     winner && { layer: winner.origin.layer, where: where(winner.origin) },
   );
   if (note) context.err(`strata: ${note}\n`);
+  // The stored type, when the library reports it (an integral float prints as 3.0).
+  const stored = (result as { type?: string }).type ?? type;
+  const literal = formatLiteral(result.new, stored === "float");
   if (context.flags.json) {
     const { file, old, changed } = result;
     context.out(`${toJson({ key, layer: written, file, old, new: result.new, changed })}\n`);
   } else if (result.changed) {
-    context.out(`${key} = ${formatLiteral(result.new)}  (${written}: ${result.file})\n`);
+    context.out(`${key} = ${literal}  (${written}: ${result.file})\n`);
   } else {
-    context.out(`${key} = ${formatLiteral(result.new)}  (${written}: ${result.file}, unchanged)\n`);
+    context.out(`${key} = ${literal}  (${written}: ${result.file}, unchanged)\n`);
   }
   return 0;
 }

@@ -26,6 +26,10 @@ test("formatForPerson: strings as is, scalars as TOML literals, tables as TOML",
   assert.equal(formatForPerson(doc.t), 'a = "x"\nlist = [1, "two"]\n');
   assert.equal(formatForPerson([1, "two"]), '[1, "two"]\n');
   assert.equal(formatLiteral("x\ty"), '"x\\ty"');
+  // A key known to hold a float prints an integral value as a float.
+  assert.equal(formatForPerson(2, true), "2.0\n");
+  assert.equal(formatLiteral(-0, true), "-0.0");
+  assert.equal(formatLiteral("2", true), '"2"');
 });
 
 test("toJson keeps 64-bit integers exact and writes date-times and inf/nan as strings", () => {
