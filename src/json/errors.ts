@@ -5,8 +5,7 @@
  * @module
  */
 
-import { StrataError } from "../errors.ts";
-import { positionOf } from "../toml/errors.ts";
+import { ParseError, positionOf } from "../parse_error.ts";
 
 /**
  * A JSON text could not be parsed. `line` and `column` are 1-based; the
@@ -23,24 +22,10 @@ import { positionOf } from "../toml/errors.ts";
  * }
  * ```
  */
-export class JsonParseError extends StrataError {
-  /** 1-based line of the mistake. */
-  readonly line: number;
-  /** 1-based column of the mistake, in characters. */
-  readonly column: number;
-  /** What is wrong, as a sentence without the location. */
-  readonly reason: string;
-  /** The file the text came from, when the caller named it. */
-  readonly file?: string;
-
+export class JsonParseError extends ParseError {
   constructor(reason: string, line: number, column: number, file?: string) {
-    const where = `line ${line}, column ${column}`;
-    super("parse", file ? `${file}: ${where}: ${reason}` : `${where}: ${reason}`);
+    super(reason, line, column, file);
     this.name = "JsonParseError";
-    this.line = line;
-    this.column = column;
-    this.reason = reason;
-    if (file !== undefined) this.file = file;
   }
 
   /** The error for a mistake at UTF-16 offset `offset` of `text`. */

@@ -10,7 +10,7 @@
 import { StrataError } from "../errors.ts";
 import type { FileFormat } from "../platform/paths.ts";
 import { type AccessOptions, readBytes, statPath } from "../runtime/fs.ts";
-import { positionOf } from "../toml/errors.ts";
+import { positionOf } from "../parse_error.ts";
 import { backupDirOf, listBackupFiles } from "./backups.ts";
 import { type ConfigDocument, parseDocument, parseValues } from "./document.ts";
 import { lookup } from "./merge.ts";

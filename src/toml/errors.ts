@@ -5,7 +5,7 @@
  * @module
  */
 
-import { StrataError } from "../errors.ts";
+import { ParseError, positionOf } from "../parse_error.ts";
 
 /**
  * A TOML text could not be parsed. `line` and `column` are 1-based; the
@@ -24,50 +24,12 @@ import { StrataError } from "../errors.ts";
  * );
  * ```
  */
-export class TomlParseError extends StrataError {
-  /** 1-based line of the mistake. */
-  readonly line: number;
-  /** 1-based column of the mistake, in characters. */
-  readonly column: number;
-  /** What is wrong, as a sentence without the location. */
-  readonly reason: string;
-  /** The file the text came from, when the caller named it. */
-  readonly file?: string;
-
+export class TomlParseError extends ParseError {
   constructor(reason: string, line: number, column: number, file?: string) {
-    const where = `line ${line}, column ${column}`;
-    super("parse", file ? `${file}: ${where}: ${reason}` : `${where}: ${reason}`);
+    super(reason, line, column, file);
     this.name = "TomlParseError";
-    this.line = line;
-    this.column = column;
-    this.reason = reason;
-    if (file !== undefined) this.file = file;
   }
 }
 
-/**
- * The 1-based line and column (in code points) of a UTF-16 offset in `text`.
- * Only called on error paths and by event consumers, so a plain scan is fine.
- */
-export function positionOf(text: string, offset: number): { line: number; column: number } {
-  const end = Math.min(Math.max(offset, 0), text.length);
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < end; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  let column = 1;
-  for (let i = lineStart; i < end; i++) {
-    const c = text.charCodeAt(i);
-    // The second half of a surrogate pair is the same character as the first.
-    if (c >= 0xdc00 && c <= 0xdfff && i > lineStart) {
-      const p = text.charCodeAt(i - 1);
-      if (p >= 0xd800 && p <= 0xdbff) continue;
-    }
-    column++;
-  }
-  return { line, column };
-}
+/** The 1-based line and column (in code points) of a UTF-16 offset in `text`. */
+export { positionOf };
