@@ -47,7 +47,15 @@ import type {
   UnsetResult,
   WritableLayer,
 } from "./layers/types.ts";
-import { type EditResult, type Mend, setEdit, typedValue, unsetEdit } from "./layers/write.ts";
+import {
+  type EditResult,
+  type Mend,
+  type Seen,
+  setEdit,
+  typedValue,
+  unsetEdit,
+} from "./layers/write.ts";
+import { cacheMinLength, writeCachedValues } from "./layers/parse_cache.ts";
 import {
   type FileProbe,
   locateDefaults,
@@ -343,7 +351,7 @@ export class Config {
     const snap = this.#snapshot();
     const target = this.#target(snap, options.layer);
     const typed = typedValue(snap, keyPath, value, options);
-    const seen: { old?: unknown } = {};
+    const seen: Seen = {};
     const edit = setEdit(
       keyPath,
       typed.value,
@@ -354,6 +362,7 @@ export class Config {
       this.#schemaForWrite(snap),
     );
     const result = await this.#update(target, edit);
+    if (result.changed) this.#cacheWritten(target.file, seen);
     const out: SetResult = { file: target.file, new: typed.value, changed: result.changed };
     if (seen.old !== undefined) out.old = seen.old;
     return out;
@@ -364,9 +373,10 @@ export class Config {
     const keyPath = parseKey(key);
     const target = this.#target(this.#snapshot(), options.layer);
     if (!target.exists) return { file: target.file, removed: false };
-    const seen: { old?: unknown } = {};
+    const seen: Seen = {};
     const edit = unsetEdit(keyPath, formatOf(target.file), this.#mend(target.layer), seen);
     const result = await this.#update(target, edit);
+    if (result.changed) this.#cacheWritten(target.file, seen);
     const out: UnsetResult = { file: target.file, removed: result.changed };
     if (result.changed && seen.old !== undefined) out.old = seen.old;
     return out;
@@ -583,6 +593,16 @@ export class Config {
     } finally {
       this.#reads.delete(target.file);
     }
+  }
+
+  /**
+   * Keeps the parsed values of a big file just written, so the next read
+   * (often the next `set`'s) does not parse it again.
+   */
+  #cacheWritten(file: string, seen: Seen): void {
+    const text = seen.doc?.toString();
+    if (text === undefined || text.length < cacheMinLength) return;
+    writeCachedValues(this.#stateDir, file, text, seen.doc!.toValue());
   }
 
   /** strata's own settings (backups kept, lock timings), from app `strata`'s configuration. */

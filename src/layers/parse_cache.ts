@@ -62,34 +62,38 @@ export function cacheFileOf(stateDir: string, file: string): string {
   return p.join(stateDir, "cache", `${base}-${fnv1a32(absolute)}.json`);
 }
 
-/** JSON-safe copy of `value`; what JSON cannot hold goes to `specials` (and null in its place). */
-function encode(value: unknown, path: (string | number)[], specials: Special[]): unknown {
+/** Collects what JSON cannot hold (a read-only walk: `path` is a stack, copied only for a find). */
+function findSpecials(value: unknown, path: (string | number)[], out: Special[]): void {
   if (typeof value === "bigint") {
-    specials.push([path, "b", value.toString()]);
-    return null;
-  }
-  if (typeof value === "number" && (!Number.isFinite(value) || Object.is(value, -0))) {
-    specials.push([path, "f", Object.is(value, -0) ? "-0" : String(value)]);
-    return null;
-  }
-  if (value instanceof TomlDateTime) {
-    specials.push([path, "d", value.toString()]);
-    return null;
-  }
-  if (Array.isArray(value)) return value.map((v, i) => encode(v, [...path, i], specials));
-  if (isTable(value)) {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value)) {
-      Object.defineProperty(out, k, {
-        value: encode(value[k], [...path, k], specials),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+    out.push([path.slice(), "b", value.toString()]);
+  } else if (typeof value === "number") {
+    if (!Number.isFinite(value) || Object.is(value, -0)) {
+      out.push([path.slice(), "f", Object.is(value, -0) ? "-0" : String(value)]);
     }
-    return out;
+  } else if (value instanceof TomlDateTime) {
+    out.push([path.slice(), "d", value.toString()]);
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      findSpecials(value[i], path, out);
+      path.pop();
+    }
+  } else if (isTable(value)) {
+    for (const k of Object.keys(value)) {
+      path.push(k);
+      findSpecials(value[k], path, out);
+      path.pop();
+    }
   }
-  return value;
+}
+
+/** JSON of `values`, with null where a special value is (restored from `specials` on reading). */
+function valuesJson(values: Record<string, unknown>, specials: Special[]): string {
+  if (specials.length === 0) return JSON.stringify(values);
+  return JSON.stringify(values, function (this: Record<string, unknown>, key: string, v: unknown) {
+    const raw = this[key];
+    return typeof raw === "bigint" || raw instanceof TomlDateTime ? null : v;
+  });
 }
 
 function decodeSpecial(kind: Special[1], text: string): unknown {
@@ -143,14 +147,12 @@ export function writeCachedValues(
     const p = pathApi();
     const target = cacheFileOf(stateDir, file);
     const specials: Special[] = [];
+    findSpecials(values, [], specials);
     const hash = nativeHash(text);
     const made = hash === undefined ? { text } : { length: text.length, hash };
-    const json = JSON.stringify({
-      v: version,
-      ...made,
-      values: encode(values, [], specials),
-      specials,
-    });
+    // The values' JSON is spliced in as text: JSON.stringify of them alone needs no copy.
+    const head = JSON.stringify({ v: version, ...made, specials });
+    const json = `${head.slice(0, -1)},"values":${valuesJson(values, specials)}}`;
     fs.mkdirSync(p.dirname(target), { recursive: true, mode: 0o700 });
     const temp = `${target}.${process.pid}.${Date.now().toString(36)}.tmp`;
     try {

@@ -31,6 +31,14 @@ export interface Change {
   [extra: string]: unknown;
 }
 
+/** What an edit saw and made: the value it replaced, the document it wrote. */
+export interface Seen {
+  /** The key's value before the edit. */
+  old?: unknown;
+  /** The document written (for the parsed-values cache). */
+  doc?: ConfigDocument;
+}
+
 /** What an edit callback returns to the store. */
 export type EditResult = { text: string; changes: Change[] } | null;
 
@@ -167,7 +175,7 @@ export function setEdit(
   type: ValueType | undefined,
   format: FileFormat,
   mend: Mend,
-  seen: { old?: unknown },
+  seen: Seen,
   schema?: LoadedSchema,
 ): (current: string | undefined, file: string) => EditResult {
   return (current, file) => {
@@ -181,6 +189,7 @@ export function setEdit(
     const next = setValue(doc, keyPath, value, { float });
     // The layer as it would be: refused when it breaks the schema at this key.
     if (schema) refuseBrokenSet(schema, next.toValue(), keyPath);
+    seen.doc = next;
     return { text: next.toString(), changes: [{ key: formatKey(keyPath), old, new: value }] };
   };
 }
@@ -190,7 +199,7 @@ export function unsetEdit(
   keyPath: string[],
   format: FileFormat,
   mend: Mend,
-  seen: { old?: unknown },
+  seen: Seen,
 ): (current: string | undefined, file: string) => EditResult {
   return (current, file) => {
     if (current === undefined) return null;
@@ -198,6 +207,7 @@ export function unsetEdit(
     const old = doc.get(keyPath);
     if (!doc.delete(keyPath)) return null;
     seen.old = old;
+    seen.doc = doc;
     return { text: doc.toString(), changes: [{ key: formatKey(keyPath), old, new: undefined }] };
   };
 }

@@ -371,3 +371,26 @@ test("a key named __proto__ is an ordinary key", async () => {
     sb.cleanup();
   }
 });
+
+test("a set on a big file leaves the parsed-values cache of the new text", async () => {
+  const sb = sandbox();
+  try {
+    const { readCachedValues } = await import("../../src/layers/parse_cache.ts");
+    const { parse } = await import("../../src/toml/parse.ts");
+    const lines = ["[t]"];
+    for (let i = 0; i < 2500; i++) lines.push(`k${i} = "value ${i}"`);
+    sb.write(sb.userFile, lines.join("\n") + "\n");
+    const config = sb.open();
+    await config.set("t.k0", "changed");
+    await config.set("big", 9007199254740993n);
+    const text = sb.read(sb.userFile);
+    const cached = readCachedValues(sb.stateDir, sb.userFile, text, false);
+    assert.deepEqual(cached, parse(text));
+    assert.equal(config.get("t.k0"), "changed");
+    await config.unset("t.k1");
+    const after = sb.read(sb.userFile);
+    assert.deepEqual(readCachedValues(sb.stateDir, sb.userFile, after, false), parse(after));
+  } finally {
+    sb.cleanup();
+  }
+});
