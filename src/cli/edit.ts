@@ -95,7 +95,8 @@ export async function run(context: CommandContext): Promise<number> {
     report: (message) => context.err(`strata: ${message}\n`),
     ...(from === undefined ? {} : { from }),
   });
-  printWarnings(context, config.warnings());
+  // The read warning about this very file (it does not parse) is what edit mends.
+  printWarnings(context, config.warnings().filter((w) => !w.startsWith(`${target.file}:`)));
   if (r.status === "unchanged") {
     context.out(`${r.file} unchanged\n`);
     return 0;

@@ -82,7 +82,8 @@ export function describeBackups(target: LayerFile): BackupInfo[] {
       info.user = producer.user;
       // A key that no longer holds what the journal says was written: the
       // file was changed by hand (or by a writer that keeps no journal) since.
-      if (values !== undefined && !holdsWrite(values, producer)) {
+      // strata never writes a text that does not parse: such a version was made by hand too.
+      if (values === undefined || !holdsWrite(values, producer)) {
         info.program = `${producer.program}, then by hand`;
       }
     }

@@ -66,6 +66,8 @@ test("a broken hand edit: reads fall back, writes refuse, restore latest mends",
     assert.match(restore.stdout, /the text that did not parse is kept as backup (\S+)\n/);
     // The change journaled after that backup (db.port) is named: it is not in it.
     assert.match(restore.stderr, /not in it:\n {2}db\.port = 5432 \(new\) {2}\(strata set, /);
+    // The read warning about the file restore mends is not repeated.
+    assert.doesNotMatch(restore.stderr, /warning/);
     const after = box.run([...app, "get", "db.host"]);
     assert.equal(after.code, 0);
     assert.equal(after.stdout, "db1\n");
@@ -73,6 +75,7 @@ test("a broken hand edit: reads fall back, writes refuse, restore latest mends",
     const listed = JSON.parse(box.run([...app, "backups", "--json"]).stdout);
     assert.equal(fs.readFileSync(listed[0].path, "utf8"), broken);
     assert.equal(listed[0].valid, false);
+    assert.equal(listed[0].program, "strata set, then by hand");
     assert.equal(box.run([...app, "doctor"]).code, 0);
     assert.equal(box.run([...app, "set", "db.port", "6543"]).code, 0);
   } finally {
