@@ -194,15 +194,19 @@ test("interop: POSIX sh writers and TypeScript writers on one TOML file lose not
       ...shKeys.map((key, i) => shellLoop(key, shells[i % shells.length])),
       ...tsKeys.map((key) => runScript(script, [file, stateDir, key, `${writes}`])),
     ]);
-    runs.forEach((done, i) => assert.equal(done.code, 0, `writer ${i}: ${done.stderr}`));
+    const names = [...shKeys, ...tsKeys];
+    runs.forEach((done, i) =>
+      assert.equal(done.code, 0, `writer ${names[i]}: ${done.stdout}\n${done.stderr}`)
+    );
     const text = fs.readFileSync(file, "utf8");
     assert.ok(text.startsWith('# shared by shell scripts and strata\ntitle = "demo"\n'), text);
     const lines = text.trim().split("\n").slice(2).sort();
-    assert.deepEqual(lines, [...shKeys, ...tsKeys].map((key) => `${key} = ${writes}`).sort());
-    assert.deepEqual(leftovers(dir), []);
-    const { entries, skipped } = readJournal(statePaths(stateDir, file).journal);
-    assert.deepEqual(skipped, []);
-    assert.equal(entries.length, 6 * writes);
+    assert.deepEqual(lines, names.map((key) => `${key} = ${writes}`).sort(), text);
+    assert.deepEqual(leftovers(dir), [], fs.readdirSync(dir).join(" "));
+    const journal = statePaths(stateDir, file).journal;
+    const { entries, skipped } = readJournal(journal);
+    assert.deepEqual(skipped, [], fs.readFileSync(journal, "utf8"));
+    assert.equal(entries.length, 6 * writes, fs.readFileSync(journal, "utf8"));
     for (const key of [...shKeys, ...tsKeys]) {
       const mine = entries.filter((entry) => entry.key === key);
       assert.deepEqual(mine.map((e) => e.new), Array.from({ length: writes }, (_, i) => i + 1));
