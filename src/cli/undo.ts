@@ -9,16 +9,17 @@ import type { CommandContext } from "./_commands.ts";
 import { chosenLayer, LAYER_OPTIONS } from "./_layer_flags.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
 import { toJson } from "./_output.ts";
-import { layerFile } from "../recovery/layer_files.ts";
+import { layerFile, writableLayerFiles } from "../recovery/layer_files.ts";
 import { literal, shortTime } from "../recovery/report_text.ts";
-import { undoChanges } from "../recovery/undo.ts";
+import { lastChangedLayer, undoChanges } from "../recovery/undo.ts";
 
 /** `strata undo --help`. */
 export const help =
   `Usage: strata [--app NAME | --file PATH] undo [N] [--project | --system] [--json]
 
-Revert the last change (or the last N changes) made to the user layer's file
-(or the project or system layer's), as the journal records them. A change is
+Revert the last change (or the last N changes), as the journal records them:
+by default in the layer that changed most recently (project, user or
+system); with --project, --user or --system, in that layer. A change is
 one write: one set, unset, edit or restore. Each key goes back to the value
 it had before, with its exact type (taken from that version's backup). The
 undo is itself a write: locked, backed up, journaled.
@@ -34,7 +35,7 @@ value the change wrote (someone changed it since): exit 3.
 Options:
   --project   undo in the project file
   --system    undo in the system layer's file
-  --user      undo in the user layer's file (the default)
+  --user      undo in the user layer's file
   --json      print the result as JSON
 
 Exit codes: 0 undone, 1 nothing (or fewer than N changes) to undo,
@@ -58,7 +59,10 @@ export async function run(context: CommandContext): Promise<number> {
     throw usage("undo", `N is a number of changes (1, 2, ...), not "${n}"`);
   }
   const config = openFromContext(context);
-  const target = layerFile(config, chosenLayer(context));
+  // Without a layer flag, "the last change" is the most recent one in any writable layer.
+  const layer = chosenLayer(context);
+  const target = (layer === undefined ? lastChangedLayer(writableLayerFiles(config)) : undefined) ??
+    layerFile(config, layer);
   const r = await undoChanges(config, target, count);
   printWarnings(context, config.warnings());
   if (context.flags.json) {

@@ -40,6 +40,12 @@ export {
 } from "./layer_files.ts";
 export { type BackupInfo, describeBackups } from "./list_backups.ts";
 export { restoreBackup, type RestoreResult } from "./restore.ts";
-export { undoableWrites, undoChanges, type UndoneKey, type UndoResult } from "./undo.ts";
+export {
+  lastChangedLayer,
+  undoableWrites,
+  undoChanges,
+  type UndoneKey,
+  type UndoResult,
+} from "./undo.ts";
 export { findBackup, latestValidBackup, readText, readVersion, type Version } from "./versions.ts";
 export { groupWrites, type JournalWrite, writeIdOf } from "./writes.ts";

@@ -66,6 +66,22 @@ export function undoableWrites(entries: readonly JournalEntry[]): JournalWrite[]
   return out;
 }
 
+/**
+ * The layer file whose newest undoable change is the most recent of all
+ * (what a bare `undo` means: "the last change", whatever layer it went to);
+ * undefined when no layer has one.
+ */
+export function lastChangedLayer(files: readonly LayerFile[]): LayerFile | undefined {
+  let best: { file: LayerFile; time: string } | undefined;
+  for (const file of files) {
+    const newest = undoableWrites(readJournal(file.journal).entries)[0];
+    if (newest && (best === undefined || newest.time > best.time)) {
+      best = { file, time: newest.time };
+    }
+  }
+  return best?.file;
+}
+
 /** A value as the journal holds it (JSON: a bigint is its digits, a date-time its text). */
 function asJournaled(value: unknown): unknown {
   if (value === undefined) return undefined;

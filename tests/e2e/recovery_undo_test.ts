@@ -95,3 +95,23 @@ test("undo refuses, writing nothing, when the key changed since", () => {
     box.cleanup();
   }
 });
+
+test("a bare undo reverts the most recent change, whichever layer it went to", () => {
+  const box = makeSandbox();
+  try {
+    const app = ["--app", "demo"];
+    assert.equal(box.run([...app, "set", "a", "user"]).code, 0);
+    assert.equal(box.run([...app, "set", "--project", "a", "project"]).code, 0);
+    const first = box.run([...app, "undo"]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /\.demo\.toml/);
+    assert.equal(box.run([...app, "get", "a"]).stdout, "user\n");
+    const second = box.run([...app, "undo"]);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /config\.toml/);
+    assert.equal(box.run([...app, "get", "a"]).code, 1);
+    assert.equal(box.run([...app, "undo", "--project"]).code, 1);
+  } finally {
+    box.cleanup();
+  }
+});
