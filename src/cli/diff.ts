@@ -4,6 +4,7 @@
  * @module
  */
 
+import { formatKey } from "../keys.ts";
 import { expectPositionals } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 import { chosenLayer, LAYER_OPTIONS } from "./_layer_flags.ts";
@@ -65,7 +66,7 @@ export function run(context: CommandContext): number {
       toJson({
         from: d.from.id,
         to: d.to.id,
-        changes: d.changes.map((c) => ({ key: c.path, old: c.before, new: c.after })),
+        changes: d.changes.map((c) => ({ key: formatKey(c.path), old: c.before, new: c.after })),
       })
     }\n`);
     return 0;

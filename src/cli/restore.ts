@@ -4,6 +4,7 @@
  * @module
  */
 
+import { formatKey } from "../keys.ts";
 import { expectPositionals } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 import { chosenLayer, LAYER_OPTIONS } from "./_layer_flags.ts";
@@ -63,7 +64,7 @@ export async function run(context: CommandContext): Promise<number> {
         changed: r.changed,
         backup: r.backupId,
         replacedParsed: r.replacedParsed,
-        changes: r.changes.map((c) => ({ key: c.path, old: c.before, new: c.after })),
+        changes: r.changes.map((c) => ({ key: formatKey(c.path), old: c.before, new: c.after })),
         laterChanges: r.laterChanges,
       })
     }\n`);
