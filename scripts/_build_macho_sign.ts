@@ -1,9 +1,9 @@
 /**
  * The code signature of a 64-bit Mach-O executable: checks it (every page
  * hash of the CodeDirectory against the file, as macOS does when it maps a
- * page), and writes an ad-hoc signature in place when Bun left an invalid
- * one. macOS on Apple silicon kills a program whose signature does not
- * match; Bun 1.4.5 signs darwin-arm64 output correctly but leaves
+ * page), and writes an ad-hoc signature when Bun left an invalid one.
+ * macOS on Apple silicon kills a program whose signature does not match;
+ * Bun 1.4.5 signs darwin-arm64 output correctly but leaves
  * darwin-x64 with the runtime's original signature, which no longer covers
  * the appended program (known upstream). No Apple tool is needed: the
  * format is a SuperBlob holding one CodeDirectory of SHA-256 page hashes.
@@ -39,6 +39,10 @@ interface Layout {
   sigOffset: number;
   sigSize: number;
   textFileSize: number;
+  /** Offset of the LC_CODE_SIGNATURE command. */
+  sigCommand: number;
+  /** Offset of the __LINKEDIT LC_SEGMENT_64 command, or -1. */
+  linkeditCommand: number;
 }
 
 function layout(bytes: Uint8Array): Layout {
@@ -46,21 +50,23 @@ function layout(bytes: Uint8Array): Layout {
   if (view.getUint32(0, true) !== 0xfeedfacf) throw new Error("not a 64-bit Mach-O file");
   const ncmds = view.getUint32(16, true);
   let at = 32;
-  let sig: [number, number] | null = null;
+  let sigCommand = -1;
+  let linkeditCommand = -1;
   let textFileSize = 0;
   for (let i = 0; i < ncmds; i++) {
     const cmd = view.getUint32(at, true);
-    if (cmd === LC_CODE_SIGNATURE) {
-      sig = [view.getUint32(at + 8, true), view.getUint32(at + 12, true)];
-    }
+    if (cmd === LC_CODE_SIGNATURE) sigCommand = at;
     if (cmd === LC_SEGMENT_64) {
       const name = new TextDecoder().decode(bytes.subarray(at + 8, at + 24)).replace(/\0+$/, "");
       if (name === "__TEXT") textFileSize = Number(view.getBigUint64(at + 48, true));
+      if (name === "__LINKEDIT") linkeditCommand = at;
     }
     at += view.getUint32(at + 4, true);
   }
-  if (sig === null) throw new Error("no LC_CODE_SIGNATURE load command");
-  return { view, sigOffset: sig[0], sigSize: sig[1], textFileSize };
+  if (sigCommand === -1) throw new Error("no LC_CODE_SIGNATURE load command");
+  const sigOffset = view.getUint32(sigCommand + 8, true);
+  const sigSize = view.getUint32(sigCommand + 12, true);
+  return { view, sigOffset, sigSize, textFileSize, sigCommand, linkeditCommand };
 }
 
 function pageHash(bytes: Uint8Array, page: number, limit: number): Uint8Array {
@@ -131,22 +137,24 @@ export function checkSignature(bytes: Uint8Array): SignatureCheck {
 }
 
 /**
- * Replaces the signature of a Mach-O executable, in place and within the
- * space its LC_CODE_SIGNATURE already reserves, by an ad-hoc
+ * Replaces the signature of a Mach-O executable by an ad-hoc
  * ("linker-signed") one, as `codesign --force --sign -` or the linker would
- * write: one CodeDirectory hashing every page before the signature. Throws
- * when the reserved space is too small (nothing is changed then).
+ * write: one CodeDirectory hashing every page before the signature. Returns
+ * the signed file: the same bytes, changed in place, when the space its
+ * LC_CODE_SIGNATURE reserves is enough; else a longer copy whose signature
+ * space (at the end of the file, in __LINKEDIT) has grown to fit. Throws
+ * when the signature is not at the end of the file.
  */
-export function signAdHoc(bytes: Uint8Array, identifier: string): void {
-  const { view, sigOffset, sigSize, textFileSize } = layout(bytes);
+export function signAdHoc(input: Uint8Array, identifier: string): Uint8Array {
+  const before = layout(input);
   const ident = new TextEncoder().encode(`${identifier}\0`);
-  const nCode = Math.ceil(sigOffset / PAGE);
+  const nCode = Math.ceil(before.sigOffset / PAGE);
   const hashOffset = CD_HEADER + ident.length;
   const cdLength = hashOffset + nCode * 32;
   const total = 12 + 8 + cdLength;
-  if (total > sigSize) {
-    throw new Error(`an ad-hoc signature needs ${total} bytes; the file reserves ${sigSize}`);
-  }
+  const bytes = total <= before.sigSize ? input : grow(input, before, total);
+  const { view, sigOffset, sigSize, textFileSize } = layout(bytes);
+  // Hashed after any growth: the load commands that describe it are in page 0.
   const hashes = Array.from({ length: nCode }, (_, p) => pageHash(bytes, p, sigOffset));
   bytes.fill(0, sigOffset, sigOffset + sigSize);
   view.setUint32(sigOffset, SUPERBLOB_MAGIC, false);
@@ -174,4 +182,34 @@ export function signAdHoc(bytes: Uint8Array, identifier: string): void {
   view.setBigUint64(cd + 80, BigInt(CS_EXECSEG_MAIN_BINARY), false);
   bytes.set(ident, cd + CD_HEADER);
   hashes.forEach((h, p) => bytes.set(h, cd + hashOffset + p * 32));
+  return bytes;
+}
+
+/** Segment sizes in memory are whole pages; 16 KiB is a page on arm64 and four on x86-64. */
+const SEGMENT_ALIGN = 0x4000;
+
+/**
+ * A copy of the file with room for a `needed`-byte signature: the signature
+ * is the last thing in the file and in __LINKEDIT, so both simply get longer.
+ */
+function grow(bytes: Uint8Array, l: Layout, needed: number): Uint8Array {
+  const end = l.sigOffset + l.sigSize;
+  const linkedit = l.linkeditCommand;
+  if (end !== bytes.length || linkedit === -1) {
+    throw new Error("the signature is not at the end of the file: cannot make room for a new one");
+  }
+  const fileoff = Number(l.view.getBigUint64(linkedit + 40, true));
+  const filesize = Number(l.view.getBigUint64(linkedit + 48, true));
+  if (fileoff + filesize !== end) throw new Error("__LINKEDIT does not end with the signature");
+  const newSize = Math.ceil(needed / 16) * 16;
+  const out = new Uint8Array(l.sigOffset + newSize);
+  out.set(bytes.subarray(0, l.sigOffset));
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  view.setUint32(l.sigCommand + 12, newSize, true);
+  const newFilesize = filesize + (newSize - l.sigSize);
+  view.setBigUint64(linkedit + 48, BigInt(newFilesize), true);
+  const vmsize = Number(view.getBigUint64(linkedit + 32, true));
+  const neededVm = Math.ceil(newFilesize / SEGMENT_ALIGN) * SEGMENT_ALIGN;
+  if (neededVm > vmsize) view.setBigUint64(linkedit + 32, BigInt(neededVm), true);
+  return out;
 }

@@ -142,10 +142,10 @@ function ensureSignature(path: string): string {
   const bytes = readFileSync(path);
   const before = checkSignature(bytes);
   if (before.valid) return "";
-  signAdHoc(bytes, "strata");
-  const after = checkSignature(bytes);
+  const signed = signAdHoc(bytes, "strata");
+  const after = checkSignature(signed);
   if (!after.valid) throw new Error(`${path}: ad-hoc signing failed: ${after.detail}`);
-  writeFileSync(path, bytes);
+  writeFileSync(path, signed);
   return `; re-signed ad hoc (Bun's signature: ${before.detail})`;
 }
 
