@@ -103,6 +103,20 @@ export function writeAll(fd: number, data: string | Uint8Array): void {
   }
 }
 
+/** The points of the write protocol where {@link crashPoint} can stop a writer. */
+export type CrashPoint = "locked" | "backup" | "temp" | "renamed" | "written" | "journaled";
+
+/**
+ * Test hook, in the spirit of SQLite's crash tests: when the environment
+ * variable `STRATA_CRASH_AT` names this point, the process kills itself
+ * with SIGKILL here, as a power cut or `kill -9` would, so tests can check
+ * what PROTOCOL.md section 10 says each crash leaves behind. Unset (always,
+ * outside tests), it costs one environment lookup.
+ */
+export function crashPoint(point: CrashPoint): void {
+  if (process.env.STRATA_CRASH_AT === point) process.kill(process.pid, "SIGKILL");
+}
+
 /** A short random hexadecimal string for unique temporary names (not a secret). */
 export function randomHex(bytes = 4): string {
   const buf = new Uint8Array(bytes);

@@ -7,7 +7,7 @@
 
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { fsyncDir, randomHex, renameOver } from "./_durable.ts";
+import { crashPoint, fsyncDir, randomHex, renameOver } from "./_durable.ts";
 import { StrataError } from "../errors.ts";
 import { errnoOf, ioError } from "./_io_error.ts";
 import { resolveTarget } from "./resolve_target.ts";
@@ -78,7 +78,9 @@ export function writeFileAtomic(
     keepOwnership(real, fd, existing, options.mode ?? fileMode);
     fs.closeSync(fd);
     fd = undefined;
+    crashPoint("temp");
     renameOver(temp, real);
+    crashPoint("renamed");
   } catch (error) {
     if (fd !== undefined) closeQuietly(fd);
     removeQuietly(temp);

@@ -8,6 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { StrataError } from "../errors.ts";
+import { crashPoint } from "./_durable.ts";
 import { errnoOf, ioError } from "./_io_error.ts";
 import { escapeRegExp, removeOrphanTemps } from "./_orphans.ts";
 import { assertWritable, ensureFolder, writeFileAtomic } from "./atomic_write.ts";
@@ -129,6 +130,7 @@ export async function updateFile(
     program,
   });
   try {
+    crashPoint("locked");
     const bytes = readBytes(file);
     const decoded = bytes === undefined ? undefined : decodeText(bytes, file);
     const current = decoded?.text;
@@ -146,6 +148,7 @@ export async function updateFile(
     const backupId = bytes === undefined
       ? undefined
       : backupFile(file, paths.backupDir, { ...rotation, rotate: false });
+    crashPoint("backup");
     const bom = decoded?.bom ? utf8Bom : "";
     try {
       writeFileAtomic(file, bom + result.text, { resolved: true, mode: options.mode });
@@ -154,6 +157,7 @@ export async function updateFile(
       if (backupId) discardBackup(paths.backupDir, backupId, path.extname(file));
       throw error;
     }
+    crashPoint("written");
     // From here on the file is written: trouble with the state dir is a warning, not a failure.
     const warnings: string[] = [];
     try {
@@ -177,6 +181,7 @@ export async function updateFile(
     } catch (error) {
       warnings.push(`${file} was written, but ${(error as Error).message}`);
     }
+    crashPoint("journaled");
     return { changed: true, backupId, text: result.text, file, warnings };
   } finally {
     lock.release();

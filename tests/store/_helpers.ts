@@ -26,19 +26,28 @@ export interface Finished {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** The signal that ended it, if one did. */
+  signal?: string | null;
 }
 
 /** Runs a TypeScript script in a new process and waits for it to end. */
-export function runScript(script: string, args: string[]): Promise<Finished> {
+export function runScript(
+  script: string,
+  args: string[],
+  env?: Record<string, string | undefined>,
+): Promise<Finished> {
   const [command, argv] = scriptCommand(script, args);
   return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, argv, {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: env ? { ...process.env, ...env } : process.env,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
     child.stderr.on("data", (chunk) => (stderr += chunk));
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.on("close", (code, signal) => resolve({ code, stdout, stderr, signal }));
   });
 }
 
