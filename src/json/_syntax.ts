@@ -29,6 +29,12 @@ export type JsonNode =
   | { type: "string" | "number" | "true" | "false" | "null"; start: number; end: number };
 
 const maxDepth = 500;
+
+/** A key for a message: quoted, and cut short when it is long (a message stays readable). */
+function quoted(key: string): string {
+  const q = JSON.stringify(key);
+  return q.length <= 80 ? q : `${q.slice(0, 80)}…" (${key.length} characters)`;
+}
 const numberPattern = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
 /**
@@ -140,11 +146,11 @@ export function parseJsonSyntax(text: string, file?: string): JsonNode {
       const keyStart = readString();
       const keyEnd = i;
       const key = stringValue(keyStart, keyEnd);
-      if (seen.has(key)) fail(`duplicate key ${JSON.stringify(key)}: remove one of them`, keyStart);
+      if (seen.has(key)) fail(`duplicate key ${quoted(key)}: remove one of them`, keyStart);
       seen.add(key);
       const memberLine = lineOf(keyStart);
       skip();
-      if (text.charCodeAt(i) !== 58) fail(`expected ":" after key ${JSON.stringify(key)}`, i);
+      if (text.charCodeAt(i) !== 58) fail(`expected ":" after key ${quoted(key)}`, i);
       i++;
       const value = readValue(depth + 1);
       members.push({ key, keyStart, keyEnd, line: memberLine, value });
@@ -159,7 +165,7 @@ export function parseJsonSyntax(text: string, file?: string): JsonNode {
         return { type: "object", start, end: i, members };
       }
       fail(
-        `expected "," or "}" after the value of ${JSON.stringify(key)}, found ${describe(i)}`,
+        `expected "," or "}" after the value of ${quoted(key)}, found ${describe(i)}`,
         i,
       );
     }

@@ -12,6 +12,7 @@ import type { FileFormat } from "../platform/paths.ts";
 import { type AccessOptions, readBytes, statPath } from "../runtime/fs.ts";
 import { positionOf } from "../parse_error.ts";
 import { backupDirOf, listBackupFiles } from "./backups.ts";
+import { clipText } from "./clip.ts";
 import { type ConfigDocument, parseDocument, parseValues } from "./document.ts";
 import { lookup } from "./merge.ts";
 import { readCachedValues, writeCachedValues } from "./parse_cache.ts";
@@ -150,8 +151,8 @@ interface Located {
 
 function whereText(file: string, e: Located): string {
   return e.line !== undefined
-    ? `${file}:${e.line}:${e.column}: ${e.reason ?? e.message}`
-    : `${file}: ${e.message}`;
+    ? `${file}:${e.line}:${e.column}: ${clipText(e.reason ?? e.message)}`
+    : `${file}: ${clipText(e.message)}`;
 }
 
 /**

@@ -15,6 +15,7 @@ import { refuseBrokenSet } from "../schema/check_value.ts";
 import type { LoadedSchema } from "../schema/load_schema.ts";
 import { TomlDateTime } from "../toml/datetime.ts";
 import { ConversionError, convertText, mismatch, typeNames, type ValueType } from "../values.ts";
+import { clipText } from "./clip.ts";
 import { type ConfigDocument, parseDocument, setValue } from "./document.ts";
 import { knownType, tomlInline } from "./resolve.ts";
 import type { SetOptions, Snapshot } from "./types.ts";
@@ -133,8 +134,8 @@ export function parseForWrite(
     if (!(e instanceof StrataError) || e.code !== "parse") throw e;
     const err = e as StrataError & { line?: number; column?: number; reason?: string };
     const where = err.line !== undefined
-      ? `${file}:${err.line}:${err.column}: ${err.reason}`
-      : e.message;
+      ? `${file}:${err.line}:${err.column}: ${clipText(err.reason ?? e.message)}`
+      : clipText(e.message);
     throw new StrataError(
       "parse",
       `${where}; nothing was written (a file that does not parse is never overwritten). ` +

@@ -108,3 +108,21 @@ test("a link loop is reported, not taken for a missing file (native and node rea
     fs.rmSync(dir, { recursive: true });
   }
 });
+
+test("a parser's reason quoting an enormous line is cut short in the message", () => {
+  const dir = temp();
+  try {
+    const file = path.join(dir, "line.toml");
+    fs.writeFileSync(file, "a".repeat(1024 * 1024));
+    const r = readFileLayer(file, "toml");
+    assert.equal(r.status, "unreadable");
+    assert.ok(r.error!.message.length < 1000, `${r.error!.message.length} characters`);
+    const json = path.join(dir, "dup.json");
+    fs.writeFileSync(json, `{"${"k".repeat(100000)}": 1, "${"k".repeat(100000)}": 2}`);
+    const j = readFileLayer(json, "json");
+    assert.ok(j.error!.message.length < 1000, `${j.error!.message.length} characters`);
+    assert.match(j.error!.message, /duplicate key "k+…" \(100000 characters\)/);
+  } finally {
+    fs.rmSync(dir, { recursive: true });
+  }
+});
