@@ -330,11 +330,12 @@ def write_all(fd, data):
         view = view[os.write(fd, view):]
 
 
-def write_exclusive(path, data):
+def write_exclusive(path, data, sync=True):
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | BINARY, 0o600)
     try:
         write_all(fd, data)
-        os.fsync(fd)
+        if sync:
+            os.fsync(fd)
         return fd
     except BaseException:
         os.close(fd)
@@ -410,7 +411,7 @@ def write_atomic(real, data):
         existing = None
     temp = os.path.join(folder, f".{os.path.basename(real)}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        fd = write_exclusive(temp, data)
+        fd = write_exclusive(temp, data, sync=False)
         try:
             if existing is not None and not WINDOWS:
                 os.fchmod(fd, existing.st_mode & 0o7777)
@@ -423,6 +424,7 @@ def write_atomic(real, data):
                                       f"gid {existing.st_gid}; rewriting it would change its "
                                       "owner. The file was not changed.", 5)
                     os.fchmod(fd, existing.st_mode & 0o7777)
+            os.fsync(fd)  # after chmod/chown: data, mode and owner reach the disk together
         finally:
             os.close(fd)
         replace(temp, real)

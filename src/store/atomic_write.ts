@@ -74,8 +74,9 @@ export function writeFileAtomic(
     // "wx" = O_CREAT|O_EXCL: a symlink planted at this name makes it fail, never redirects it.
     fd = fs.openSync(temp, "wx", fileMode);
     fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
+    // Mode and owner before the fsync, so they reach the disk with the data.
     keepOwnership(real, fd, existing, options.mode ?? fileMode);
+    fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;
     crashPoint("temp");

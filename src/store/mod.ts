@@ -22,7 +22,9 @@ export {
   backupFile,
   type BackupOptions,
   defaultKeepBackups,
+  discardBackup,
   listBackups,
+  rotateBackups,
 } from "./backup.ts";
 export {
   appendJournal,
