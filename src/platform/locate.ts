@@ -54,8 +54,10 @@ export function findFirst(
 ): LocatedFile {
   const p = pathFor(platform);
   for (const dir of dirs) {
-    const toml = p.join(dir, `${base}.toml`);
-    const json = p.join(dir, `${base}.json`);
+    // The folders are normalized already: a join is a concatenation.
+    const prefix = dir.endsWith(p.sep) ? dir : dir + p.sep;
+    const toml = `${prefix}${base}.toml`;
+    const json = `${prefix}${base}.json`;
     const hasToml = probe(toml);
     const hasJson = probe(json);
     if (hasToml && hasJson) {

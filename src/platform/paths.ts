@@ -222,7 +222,9 @@ export function projectDirs(ctx: PlatformContext): string[] {
   let dir = p.resolve(ctx.cwd);
   for (;;) {
     dirs.push(dir);
-    const parent = p.dirname(dir);
+    // A normalized absolute POSIX path's parent is a cut at its last "/" (no allocation-heavy dirname).
+    const cut = ctx.platform === "win32" ? -1 : dir.lastIndexOf("/");
+    const parent = cut > 0 ? dir.slice(0, cut) : cut === 0 ? "/" : p.dirname(dir);
     if (parent === dir) return dirs;
     dir = parent;
   }
