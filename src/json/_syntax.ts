@@ -35,7 +35,8 @@ function quoted(key: string): string {
   const q = JSON.stringify(key);
   return q.length <= 80 ? q : `${q.slice(0, 80)}…" (${key.length} characters)`;
 }
-const numberPattern = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+/** A JSON number (a sticky regex keeps `lastIndex`: one is made per parse, none is shared). */
+const numberSource = "-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?";
 
 /**
  * Parses `text` (a leading byte-order mark is skipped) into a node tree.
@@ -43,6 +44,7 @@ const numberPattern = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
  * by JSON, and a person should decide. Throws {@link JsonParseError}.
  */
 export function parseJsonSyntax(text: string, file?: string): JsonNode {
+  const numberPattern = new RegExp(numberSource, "y");
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let lineAt = 0;
   let line = 1;
