@@ -323,6 +323,18 @@ def replace(src, dst):
             time.sleep(RENAME_RETRY_MS[attempt] / 1000)
 
 
+def full_fsync(fd):
+    """fsync; on macOS F_FULLFSYNC, since fsync there does not flush the drive's own cache."""
+    if sys.platform == "darwin":
+        try:
+            import fcntl
+            fcntl.fcntl(fd, fcntl.F_FULLFSYNC)
+            return
+        except (ImportError, AttributeError, OSError):
+            pass
+    os.fsync(fd)
+
+
 def write_all(fd, data):
     """os.write may write less than asked when a disk fills; loop so the next call raises ENOSPC."""
     view = memoryview(data)
@@ -335,7 +347,7 @@ def write_exclusive(path, data, sync=True):
     try:
         write_all(fd, data)
         if sync:
-            os.fsync(fd)
+            full_fsync(fd)
         return fd
     except BaseException:
         os.close(fd)
@@ -424,7 +436,7 @@ def write_atomic(real, data):
                                       f"gid {existing.st_gid}; rewriting it would change its "
                                       "owner. The file was not changed.", 5)
                     os.fchmod(fd, existing.st_mode & 0o7777)
-            os.fsync(fd)  # after chmod/chown: data, mode and owner reach the disk together
+            full_fsync(fd)  # after chmod/chown: data, mode and owner reach the disk together
         finally:
             os.close(fd)
         replace(temp, real)
