@@ -111,7 +111,7 @@ export interface OpenOptions {
   defaults?: string | Record<string, unknown>;
   /** `--set key=value` items, in order (later ones win). */
   overrides?: string[];
-  /** The environment (default `process.env`). */
+  /** The environment (default: a copy of `process.env` taken when the Config is opened). */
   env?: Record<string, string | undefined>;
   /** The working directory, where the project file search starts (default `process.cwd()`). */
   cwd?: string;
@@ -161,7 +161,9 @@ export class Config {
 
   /** Use {@link openConfig}. */
   constructor(options: OpenOptions) {
-    const env = options.env ?? process.env;
+    // One copy of the environment per Config: reading process.env as a whole is
+    // costly under Deno (a conversion per read), and a Config reads it on every call.
+    const env = options.env ?? { ...process.env };
     const platform = options.platform ?? process.platform;
     const path = pathFor(platform);
     const cwd = path.resolve(options.cwd ?? process.cwd());

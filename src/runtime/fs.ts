@@ -79,7 +79,9 @@ export function statPath(path: string, options: AccessOptions = {}): PathInfo | 
     }
   }
   try {
-    const s = nodeFs().statSync(path);
+    // No exception for the common "not there" (building one is costly, under Deno most).
+    const s = nodeFs().statSync(path, { throwIfNoEntry: false });
+    if (s === undefined) return undefined;
     return {
       kind: s.isFile() ? "file" : "other",
       stamp: `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`,
