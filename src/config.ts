@@ -156,6 +156,7 @@ export class Config {
   #native = true;
   #schemaOption?: string | Record<string, unknown>;
   #schemaCache?: { file?: string; stamp?: string; loaded?: LoadedSchema };
+  #strataConfig?: Config;
   #reported = new Set<string>();
   #pending: string[] = [];
 
@@ -609,13 +610,14 @@ export class Config {
 
   /** strata's own settings (backups kept, lock timings), from app `strata`'s configuration. */
   #settings(): { keep?: number; timeout?: number; stale?: number } {
-    const own = this.app === "strata" ? this : new Config({
+    // Kept, so a long-lived Config re-reads strata's own files only when they change.
+    const own = this.app === "strata" ? this : (this.#strataConfig ??= new Config({
       app: "strata",
       env: this.#ctx.env,
       cwd: this.#ctx.cwd,
       platform: this.#ctx.platform,
       home: this.#ctx.home,
-    });
+    }));
     const num = (key: string): number | undefined => {
       try {
         const v = own.get(key);
