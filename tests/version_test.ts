@@ -12,8 +12,8 @@ import {
   readGitCommit,
   VERSION,
   versionText,
-} from "../../src/version.ts";
-import { compileArgs, REPO_ROOT } from "../../scripts/_build_compile.ts";
+} from "../src/version.ts";
+import { compileArgs, REPO_ROOT } from "../scripts/_build_compile.ts";
 
 const HASH = "0123456789abcdef0123456789abcdef01234567";
 
