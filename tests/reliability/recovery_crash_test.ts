@@ -19,6 +19,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { readJournal } from "../../src/store/journal.ts";
+import { statePaths } from "../../src/store/state_paths.ts";
 import {
   cliCommand,
   cliSync,
@@ -182,6 +184,84 @@ test("recovery crash: kill -9 during edit leaves the old or the edited file", {
       args: ["edit"],
       env: { EDITOR: editor, VISUAL: editor, ROUND: String(i) },
     }));
+  } finally {
+    box.cleanup();
+  }
+});
+
+/** The write protocol's crash points (STRATA_CRASH_AT) and whether the new text is in place there. */
+const CRASH_POINTS: Array<[string, "old" | "new"]> = [
+  ["locked", "old"],
+  ["backup", "old"],
+  ["temp", "old"],
+  ["renamed", "new"],
+  ["written", "new"],
+  ["journaled", "new"],
+];
+
+test("recovery crash points: restore, undo and edit killed at every step of the protocol", {
+  skip: missing("restore") || missing("undo") || missing("edit"),
+  timeout: sized(120_000, 600_000),
+}, async () => {
+  const box = sandbox();
+  const editor = writeEditor(box);
+  const file = path.join(box.work, "config.toml");
+  const stateDir = fileModeStateDir(box);
+  const saved = path.join(box.root, "saved");
+  const journal = () => readJournal(statePaths(stateDir, file).journal).entries.length;
+  const [command, argv] = cliCommand();
+  try {
+    fs.writeFileSync(file, "# recovery at each crash point\na = 0\nb = 0\n");
+    for (let i = 1; i <= 4; i++) {
+      assert.equal(cliSync(box, ["--file", file, "set", i % 2 ? "a" : "b", `${i}`]).code, 0);
+    }
+    const commands: Array<[string, string[], Record<string, string>]> = [
+      ["restore", ["restore", "latest"], {}],
+      ["undo", ["undo"], {}],
+      ["edit", ["edit"], { EDITOR: editor, VISUAL: editor }],
+    ];
+    let round = 0;
+    for (const [name, words, extra] of commands) {
+      for (const [point, expected] of CRASH_POINTS) {
+        round += 1;
+        const env = { ...box.env, ...extra, ROUND: String(round) };
+        const args = [...argv, "--file", file, ...words];
+        const before = fs.readFileSync(file);
+        const linesBefore = journal();
+        fs.copyFileSync(file, path.join(box.root, "saved-file"));
+        copyTree(stateDir, saved);
+        const full = await start(command, args, { env }).done;
+        assert.equal(full.code, 0, `${name}: ${full.stderr}`);
+        const after = fs.readFileSync(file);
+        assert.ok(!after.equals(before), `${name} changed nothing: the round proves nothing`);
+        fs.copyFileSync(path.join(box.root, "saved-file"), file);
+        copyTree(saved, stateDir);
+        const crashed = await start(command, args, { env: { ...env, STRATA_CRASH_AT: point } })
+          .done;
+        const context =
+          `${name} killed at "${point}": exit ${crashed.code} ${crashed.signal} ${crashed.stderr}`;
+        assert.equal(crashed.signal, "SIGKILL", context);
+        const now = fs.readFileSync(file);
+        assert.deepEqual(now, expected === "old" ? before : after, context);
+        assert.ok(fs.existsSync(`${file}.lock`), `${context}: the dead writer's lock is left`);
+        // The journal gains this write's lines only at the last point.
+        assert.equal(journal() > linesBefore, point === "journaled", context);
+        // The next writer breaks the dead lock, removes the dead writer's temp file, and writes.
+        const next = cliSync(box, [
+          "--lock-timeout",
+          String(STALE_LOCK_MS / 1000 + 2),
+          "--file",
+          file,
+          "set",
+          "b",
+          `${100 + round}`,
+        ]);
+        assert.equal(next.code, 0, `${context}: next writer: ${next.stderr}`);
+        assert.deepEqual(leftovers(box.work), [], context);
+        assert.ok(tryParseToml(fs.readFileSync(file, "utf8")) !== undefined, context);
+      }
+    }
+    report("recovery-crash-points", { rounds: round, points: CRASH_POINTS.length });
   } finally {
     box.cleanup();
   }
