@@ -167,7 +167,7 @@ export class Config {
     const env = options.env ?? { ...process.env };
     const platform = options.platform ?? process.platform;
     const path = pathFor(platform);
-    const cwd = path.resolve(options.cwd ?? process.cwd());
+    const cwd = path.resolve(options.cwd ?? workingFolder());
     // node:os only when the environment does not say: it costs start-up time.
     const home = options.home ?? (platform === "win32" ? env.USERPROFILE : env.HOME) ??
       (process.getBuiltinModule("node:os") as typeof NodeOs).homedir();
@@ -636,6 +636,19 @@ export class Config {
       timeout: num("lock.timeout_ms"),
       stale: num("lock.stale_ms"),
     };
+  }
+}
+
+/** The process's working folder; a folder removed under it is a clear error, not a crash. */
+function workingFolder(): string {
+  try {
+    return process.cwd();
+  } catch (e) {
+    throw new StrataError(
+      "io",
+      "the working folder no longer exists (it was removed or moved); cd to an existing folder and retry",
+      { cause: e },
+    );
   }
 }
 
