@@ -23,6 +23,9 @@ export const MAIN = path.join(REPO, "main.ts");
 /** The Python reference writer. */
 export const PYTHON_WRITER = path.join(REPO, "examples/python/strata_writer.py");
 
+/** The POSIX shell reference writer. */
+export const SHELL_WRITER = path.join(REPO, "examples/sh/strata_set.sh");
+
 /** True under Deno (the tests also run under Bun). */
 export const isDeno = "Deno" in globalThis;
 
