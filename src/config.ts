@@ -14,7 +14,7 @@ import type * as NodeOs from "node:os";
 import { StrataError } from "./errors.ts";
 import { isTable } from "./is_table.ts";
 import { parseKey } from "./keys.ts";
-import { parseValues } from "./layers/document.ts";
+import { floatPaths, parseValues } from "./layers/document.ts";
 import { mapEnvironment } from "./layers/env.ts";
 import { type FileRead, readFileLayer } from "./layers/file_layer.ts";
 import { type OverrideLayer, parseOverrides } from "./layers/overrides.ts";
@@ -605,7 +605,9 @@ export class Config {
   #cacheWritten(file: string, seen: Seen): void {
     const text = seen.doc?.toString();
     if (text === undefined || text.length < cacheMinLength) return;
-    writeCachedValues(this.#stateDir, file, text, seen.doc!.toValue());
+    const doc = seen.doc!;
+    const values = doc.toValue();
+    writeCachedValues(this.#stateDir, file, text, values, floatPaths(values, doc));
   }
 
   /** strata's own settings (backups kept, lock timings), from app `strata`'s configuration. */

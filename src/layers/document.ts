@@ -7,6 +7,7 @@
 
 import { JsonDocument } from "../json/document.ts";
 import type { FileFormat } from "../platform/paths.ts";
+import { isTable } from "../is_table.ts";
 import { parse } from "../toml/parse.ts";
 import { TomlDocument } from "../toml/document.ts";
 
@@ -43,12 +44,74 @@ export function parseValues(
   text: string,
   format: FileFormat,
   file?: string,
-): { values: Record<string, unknown>; document?: ConfigDocument } {
+): { values: Record<string, unknown>; document?: ConfigDocument; floats?: Set<string> } {
   if (format === "json") {
     const document = JsonDocument.parse(text, file);
     return { values: document.toValue(), document };
   }
-  return { values: parse(text, file === undefined ? {} : { file }) as Record<string, unknown> };
+  // Integers as bigints tell `1` from `1.0`; they become numbers again (when
+  // exact) after noting which whole numbers were written as floats.
+  const values = parse(text, file === undefined ? { bigint: true } : { file, bigint: true });
+  const floats = new Set<string>();
+  normalizeNumbers(values, [], floats, true);
+  return { values: values as Record<string, unknown>, floats };
+}
+
+/** The key of a path in a set of paths. */
+export function pathId(path: readonly string[]): string {
+  return JSON.stringify(path);
+}
+
+/**
+ * Turns exact bigints back into numbers, in place, and notes the table keys
+ * whose whole-number value was written as a float (`1.0`).
+ */
+function normalizeNumbers(
+  node: unknown,
+  path: string[],
+  floats: Set<string>,
+  record: boolean,
+): unknown {
+  if (typeof node === "bigint") {
+    return node >= -9007199254740991n && node <= 9007199254740991n ? Number(node) : node;
+  }
+  if (typeof node === "number") {
+    if (record && Number.isInteger(node)) floats.add(pathId(path));
+    return node;
+  }
+  if (Array.isArray(node)) {
+    // Inside an array nothing is a key of its own (arrays are leaves).
+    for (let i = 0; i < node.length; i++) node[i] = normalizeNumbers(node[i], path, floats, false);
+  } else if (isTable(node)) {
+    for (const k of Object.keys(node)) {
+      path.push(k);
+      node[k] = normalizeNumbers(node[k], path, floats, record);
+      path.pop();
+    }
+  }
+  return node;
+}
+
+/**
+ * The table keys of `values` whose whole-number value the document holds as
+ * a float, asked of the document (for values that did not come from
+ * {@link parseValues}).
+ */
+export function floatPaths(values: unknown, doc: ConfigDocument): Set<string> {
+  const floats = new Set<string>();
+  const walk = (node: unknown, path: string[]) => {
+    if (!isTable(node)) return;
+    for (const k of Object.keys(node)) {
+      path.push(k);
+      const v = node[k];
+      if (typeof v === "number" && Number.isInteger(v) && doc.kindOf(path) === "float") {
+        floats.add(pathId(path));
+      } else walk(v, path);
+      path.pop();
+    }
+  };
+  walk(values, []);
+  return floats;
 }
 
 /**

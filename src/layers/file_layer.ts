@@ -13,7 +13,7 @@ import { type AccessOptions, readBytes, statPath } from "../runtime/fs.ts";
 import { positionOf } from "../parse_error.ts";
 import { backupDirOf, listBackupFiles } from "./backups.ts";
 import { clipText } from "./clip.ts";
-import { type ConfigDocument, parseDocument, parseValues } from "./document.ts";
+import { type ConfigDocument, parseDocument, parseValues, pathId } from "./document.ts";
 import { lookup } from "./merge.ts";
 import { readCachedValues, writeCachedValues } from "./parse_cache.ts";
 import { parse } from "../toml/parse.ts";
@@ -175,6 +175,9 @@ export function readFileLayer(
   let doc: ConfigDocument | undefined;
   let docText: string | undefined;
   let exact: Record<string, unknown> | undefined;
+  let values: Record<string, unknown> | undefined;
+  /** Table keys whose whole-number value is written as a float (when known). */
+  let floats: Set<string> | undefined;
   const base = {
     file,
     format,
@@ -184,6 +187,15 @@ export function readFileLayer(
     },
     kindOf(path: string[]): string | undefined {
       if (docText === undefined) return undefined;
+      if (floats !== undefined) {
+        const found = lookup(values, path);
+        if (!found.found) return undefined;
+        const v = found.value;
+        if (typeof v === "number" && Number.isInteger(v)) {
+          return floats.has(pathId(path)) ? "float" : "integer";
+        }
+        return kindOfExact(v);
+      }
       if (doc !== undefined || format === "json") return base.document()?.kindOf(path);
       exact ??= parse(docText, { bigint: true }) as Record<string, unknown>;
       const found = lookup(exact, path);
@@ -203,12 +215,16 @@ export function readFileLayer(
   }
   try {
     const cacheDir = options.cacheDir;
-    let values = cacheDir && readCachedValues(cacheDir, file, text, options.native === true);
-    if (!values) {
+    const cached = cacheDir && readCachedValues(cacheDir, file, text, options.native === true);
+    if (cached) {
+      values = cached.values;
+      floats = cached.floats;
+    } else {
       const parsed = parseValues(text, format, file);
       values = parsed.values;
+      floats = parsed.floats;
       doc = parsed.document;
-      if (cacheDir) writeCachedValues(cacheDir, file, text, values);
+      if (cacheDir) writeCachedValues(cacheDir, file, text, values, floats);
     }
     docText = text;
     return { ...base, status: "ok", stamp, racy, values };
@@ -228,12 +244,14 @@ export function readFileLayer(
         const parsed = parseValues(text, format, b.path);
         docText = text;
         doc = parsed.document;
+        values = parsed.values;
+        floats = parsed.floats;
         return {
           ...base,
           status: "ok",
           stamp,
           racy,
-          values: parsed.values,
+          values,
           backup: { id: b.id, path: b.path, time: b.time },
           warning: `${where}; using its backup of ${b.time} (${b.path}) instead.${mend}`,
         };

@@ -21,11 +21,12 @@ import { type PathApi, posixPath, win32Path } from "../platform/path.ts";
 import { readBytes } from "../runtime/fs.ts";
 import { TomlDateTime } from "../toml/datetime.ts";
 import { fnv1a32 } from "./backups.ts";
+import { pathId } from "./document.ts";
 
 /** Texts shorter than this are parsed directly: the cache would not pay off. */
 export const cacheMinLength = 32 * 1024;
 
-const version = 1;
+const version = 2;
 
 /** Bun's native hash of a text, when running under Bun. */
 function nativeHash(text: string): string | undefined {
@@ -43,8 +44,11 @@ function madeFrom(
     cached.hash === nativeHash(text);
 }
 
-/** A value JSON cannot hold, by where it is: `[path, kind, text]`. */
-type Special = [(string | number)[], "b" | "f" | "d", string];
+/**
+ * A value JSON cannot hold, by where it is: `[path, kind, text]`; kind `F`
+ * marks a whole number written as a float (`1.0`), whose value JSON holds.
+ */
+type Special = [(string | number)[], "b" | "f" | "d" | "F", string];
 
 function pathApi(): PathApi {
   return process.platform === "win32" ? win32Path : posixPath;
@@ -111,7 +115,7 @@ export function readCachedValues(
   file: string,
   text: string,
   native: boolean,
-): Record<string, unknown> | undefined {
+): { values: Record<string, unknown>; floats: Set<string> } | undefined {
   if (text.length < cacheMinLength) return undefined;
   try {
     const bytes = readBytes(cacheFileOf(stateDir, file), { native });
@@ -119,12 +123,17 @@ export function readCachedValues(
     if (cached?.v !== version || !madeFrom(cached, text) || !isTable(cached.values)) {
       return undefined;
     }
+    const floats = new Set<string>();
     for (const [path, kind, special] of cached.specials as Special[]) {
+      if (kind === "F") {
+        floats.add(pathId(path as string[]));
+        continue;
+      }
       let node = cached.values as Record<string | number, unknown>;
       for (let i = 0; i < path.length - 1; i++) node = node[path[i]] as typeof node;
       node[path[path.length - 1]] = decodeSpecial(kind, special);
     }
-    return cached.values;
+    return { values: cached.values, floats };
   } catch {
     return undefined;
   }
@@ -140,6 +149,7 @@ export function writeCachedValues(
   file: string,
   text: string,
   values: Record<string, unknown>,
+  floats?: Set<string>,
 ): void {
   if (text.length < cacheMinLength) return;
   try {
@@ -148,6 +158,8 @@ export function writeCachedValues(
     const target = cacheFileOf(stateDir, file);
     const specials: Special[] = [];
     findSpecials(values, [], specials);
+    // Which whole numbers are floats: known to the reader without parsing the file.
+    for (const id of floats ?? []) specials.push([JSON.parse(id), "F", ""]);
     const hash = nativeHash(text);
     const made = hash === undefined ? { text } : { length: text.length, hash };
     // The values' JSON is spliced in as text: JSON.stringify of them alone needs no copy.

@@ -43,7 +43,7 @@ test("a big file's values come back from the cache exactly, also what JSON canno
     const cacheFile = cacheFileOf(state, file);
     assert.ok(fs.existsSync(cacheFile));
     assert.equal(fs.statSync(cacheFile).mode & 0o777, 0o600);
-    const cached = readCachedValues(state, file, text, false)!;
+    const cached = readCachedValues(state, file, text, false)!.values;
     assert.deepEqual(cached, parse(text));
     assert.deepEqual(first.values, cached);
     assert.ok(Object.is(cached.negzero, -0));
@@ -91,6 +91,33 @@ test("small files are not cached", () => {
     fs.writeFileSync(file, "a = 1\n");
     assert.deepEqual(readFileLayer(file, "toml", { cacheDir: state }).values, { a: 1 });
     assert.equal(fs.existsSync(path.join(state, "cache")), false);
+  } finally {
+    fs.rmSync(dir, { recursive: true });
+  }
+});
+
+test("whole numbers written as floats stay floats through the cache (kindOf needs no parse)", () => {
+  const dir = temp();
+  try {
+    const file = path.join(dir, "config.toml");
+    const state = path.join(dir, "state");
+    const text = "ratio = 1.0\ncount = 1\nlist = [1.0, 2]\n" +
+      bigToml().replace("[t]", "[t]\nf = -3.0");
+    fs.writeFileSync(file, text);
+    const first = readFileLayer(file, "toml", { cacheDir: state });
+    const second = readFileLayer(file, "toml", { cacheDir: state });
+    const cached = readCachedValues(state, file, text, false)!;
+    assert.deepEqual([...cached.floats].sort(), ['["negzero"]', '["ratio"]', '["t","f"]']);
+    for (const read of [first, second]) {
+      assert.equal(read.kindOf(["ratio"]), "float");
+      assert.equal(read.kindOf(["count"]), "integer");
+      assert.equal(read.kindOf(["t", "f"]), "float");
+      assert.equal(read.kindOf(["big"]), "integer");
+      assert.equal(read.kindOf(["negzero"]), "float");
+      assert.equal(read.kindOf(["list"]), "array");
+      assert.equal(read.kindOf(["day"]), "local-date");
+      assert.equal(read.kindOf(["nope"]), undefined);
+    }
   } finally {
     fs.rmSync(dir, { recursive: true });
   }
