@@ -82,3 +82,19 @@ test("undo refuses when the key changed since, and writes nothing", async () => 
     home.cleanup();
   }
 });
+
+test("when the backup was rotated away, undo uses the journal's value", async () => {
+  const home = makeHome();
+  try {
+    const config = home.open();
+    await config.set("port", "80", { type: "int", raw: true });
+    await config.set("port", "81", { type: "int", raw: true });
+    const target = layerFile(config);
+    fs.rmSync(target.backupDir, { recursive: true });
+    const r = await undoChanges(config, target);
+    assert.deepEqual(r.keys, [{ key: "port", from: 81, to: 80 }]);
+    assert.equal(home.read(home.userFile), "port = 80\n");
+  } finally {
+    home.cleanup();
+  }
+});
