@@ -180,6 +180,11 @@ export interface StartOptions {
   onLine?: (line: string) => void;
   /** Text written to stdin (then closed). */
   input?: string;
+  /**
+   * Start it in its own process group and kill the whole group: for a shell
+   * script, whose `mv` or `sync` child would otherwise outlive it.
+   */
+  group?: boolean;
 }
 
 /** Starts `command args` as a real process. */
@@ -188,6 +193,7 @@ export function start(command: string, args: string[], options: StartOptions = {
     env: options.env ?? { PATH: process.env.PATH ?? "/usr/bin:/bin" },
     cwd: options.cwd,
     stdio: ["pipe", "pipe", "pipe"],
+    detached: options.group ?? false,
   });
   let stdout = "";
   let stderr = "";
@@ -218,7 +224,13 @@ export function start(command: string, args: string[], options: StartOptions = {
     running: () => !ended && child.exitCode === null && child.signalCode === null,
     kill: () => {
       if (ended || child.exitCode !== null || child.signalCode !== null) return false;
-      return child.kill("SIGKILL");
+      if (!options.group) return child.kill("SIGKILL");
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+        return true;
+      } catch {
+        return false;
+      }
     },
   };
 }

@@ -4,8 +4,10 @@
  *
  * A few "slots" write at the same time, each owning one key whose value only
  * grows. A slot runs, one after the other, a long-lived library writer
- * (`_lib_writer.ts`, many writes per process), a `strata set` process or a
- * Python reference writer process; most are killed after a random delay.
+ * (`_lib_writer.ts`, many writes per process), a `strata set` process, a
+ * Python reference writer process or a POSIX shell reference writer (killed
+ * with its whole process group, so its `mv` child dies with it); most are
+ * killed after a random delay.
  * After each kill (while the other slots keep writing):
  *
  * - the file parses (corrupt = 0);
@@ -27,6 +29,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { openConfig } from "../../src/mod.ts";
@@ -47,6 +50,7 @@ import {
   type Sandbox,
   sandbox,
   scriptCommand,
+  SHELL_WRITER,
   sized,
   soak,
   STALE_LOCK_MS,
@@ -54,7 +58,7 @@ import {
   tryParseToml,
 } from "./_harness.ts";
 
-type Kind = "lib" | "cli" | "py";
+type Kind = "lib" | "cli" | "py" | "sh";
 
 /** One lineage of writes to one key. */
 interface Slot {
@@ -120,6 +124,20 @@ function launch(
     const proc = start(command, [...argv, "--file", c.file, "set", slot.key, String(first)], {
       env: c.box.env,
     });
+    return { proc, values: [first] };
+  }
+  if (kind === "sh") {
+    const proc = start("sh", [
+      SHELL_WRITER,
+      "-t",
+      "int",
+      "-p",
+      "strata_set.sh",
+      c.file,
+      fileModeStateDir(c.box),
+      slot.key,
+      String(first),
+    ], { env: c.box.env, group: true });
     return { proc, values: [first] };
   }
   const proc = start("python3", [
@@ -310,7 +328,7 @@ test("crash: kill -9 at random moments during writes loses nothing and corrupts 
     probe: 0,
     probeQueue: Promise.resolve(),
     acks: [],
-    kinds: { lib: 0, cli: 0, py: 0 },
+    kinds: { lib: 0, cli: 0, py: 0, sh: 0 },
   };
   // Deno starts a process in ~200 ms (Bun ~40 ms): fewer kills there keep the run short.
   const target = soak
@@ -325,6 +343,7 @@ test("crash: kill -9 at random moments during writes loses nothing and corrupts 
     "cli",
     "cli",
     ...(pythonHasToml() ? ["py" as const] : []),
+    ...(spawnSync("sh", ["-c", "exit 0"]).status === 0 ? ["sh" as const] : []),
   ];
   const begin = now();
   try {
