@@ -44,6 +44,11 @@ function madeFrom(
     cached.hash === nativeHash(text);
 }
 
+/** The start of a cache's JSON: its version and what it was made from (read before the rest). */
+function headOf(made: { text: string } | { length: number; hash: string }): string {
+  return JSON.stringify({ v: version, ...made }).slice(0, -1);
+}
+
 /**
  * A value JSON cannot hold, by where it is: `[path, kind, text]`; kind `F`
  * marks a whole number written as a float (`1.0`), whose value JSON holds.
@@ -119,7 +124,14 @@ export function readCachedValues(
   if (text.length < cacheMinLength) return undefined;
   try {
     const bytes = readBytes(cacheFileOf(stateDir, file), { native });
-    const cached = JSON.parse(new TextDecoder().decode(bytes));
+    const json = new TextDecoder().decode(bytes);
+    // A cache of another text (the file changed since) is told by its head,
+    // before paying the parse of all its values.
+    const hash = nativeHash(text);
+    if (hash !== undefined && !json.startsWith(headOf({ length: text.length, hash }))) {
+      return undefined;
+    }
+    const cached = JSON.parse(json);
     if (cached?.v !== version || !madeFrom(cached, text) || !isTable(cached.values)) {
       return undefined;
     }
@@ -163,7 +175,7 @@ export function writeCachedValues(
     const hash = nativeHash(text);
     const made = hash === undefined ? { text } : { length: text.length, hash };
     // The values' JSON is spliced in as text: JSON.stringify of them alone needs no copy.
-    const head = JSON.stringify({ v: version, ...made, specials });
+    const head = `${headOf(made)},"specials":${JSON.stringify(specials)}}`;
     const json = `${head.slice(0, -1)},"values":${valuesJson(values, specials)}}`;
     fs.mkdirSync(p.dirname(target), { recursive: true, mode: 0o700 });
     const temp = `${target}.${process.pid}.${Date.now().toString(36)}.tmp`;

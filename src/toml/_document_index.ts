@@ -109,6 +109,8 @@ export class DocIndex {
   /** Every value, children before their container. */
   readonly values: ValueSpan[] = [];
   #maps: Maps | undefined;
+  /** Lookups answered by scanning; past a few, the maps pay for themselves. */
+  #scans = 0;
   #lastInBlock: (KeyValueSpan | undefined)[] | undefined;
 
   /**
@@ -161,28 +163,43 @@ export class DocIndex {
     return m;
   }
 
+  /**
+   * The maps when already built, or built now when this index has answered
+   * several lookups by scanning: one edit needs a handful of lookups (a scan
+   * each is cheaper than building maps), but a caller asking about every key
+   * (e.g. the kind of each number) would otherwise scan once per key.
+   */
+  #lookupMaps(): Maps | undefined {
+    if (this.#maps) return this.#maps;
+    return ++this.#scans > 16 ? this.maps() : undefined;
+  }
+
   /** The header opening the table at `path`. */
   findHeader(path: Path): HeaderSpan | undefined {
-    if (this.#maps) return this.#maps.headers.get(key(path));
+    const maps = this.#lookupMaps();
+    if (maps) return maps.headers.get(key(path));
     return this.headers.find((h) => samePath(h.path, path));
   }
 
   /** The statement defining the value at `path`. */
   findStatement(path: Path): KeyValueSpan | undefined {
-    if (this.#maps) return this.#maps.statements.get(key(path));
+    const maps = this.#lookupMaps();
+    if (maps) return maps.statements.get(key(path));
     return this.statements.find((s) => statementIs(s, path)) ??
       this.inlineStatements.find((s) => statementIs(s, path));
   }
 
   /** The span of the value at `path` (values written by headers have none). */
   findValue(path: Path): ValueSpan | undefined {
-    if (this.#maps) return this.#maps.values.get(key(path));
+    const maps = this.#lookupMaps();
+    if (maps) return maps.values.get(key(path));
     return this.values.find((v) => samePath(v.path, path));
   }
 
   /** For a table created by dotted keys: the first statement that created it. */
   findDottedBy(path: Path): KeyValueSpan | undefined {
-    if (this.#maps) return this.#maps.dotted.get(key(path));
+    const maps = this.#lookupMaps();
+    if (maps) return maps.dotted.get(key(path));
     const creates = (s: KeyValueSpan) =>
       path.length > s.table.length && path.length < s.table.length + s.key.length &&
       statementUnder(s, path);

@@ -159,6 +159,32 @@ export class TomlDocument {
   }
 
   /**
+   * The key paths whose value is a whole number written as a float (`3.0`,
+   * `1e3`), outside arrays (their elements are not keys): what a reader of
+   * plain values cannot tell from `3`. One pass over the values the parser
+   * reported, instead of a {@link kindOf} per number.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { TomlDocument } from "./document.ts";
+   * const doc = TomlDocument.parse("a = 1.0\nb = 1\nc = 1.5\nd = [2.0]\n[t]\ne = { f = 3.0 }\n");
+   * assert.deepEqual(doc.wholeFloatPaths(), [["a"], ["t", "e", "f"]]);
+   * ```
+   */
+  wholeFloatPaths(): string[][] {
+    const out: string[][] = [];
+    const root = this.#editor.idx.value;
+    for (const v of this.#editor.idx.values) {
+      if (v.kind !== "float" || v.path.some((seg) => typeof seg !== "string")) continue;
+      const path = v.path as string[];
+      const value = valueAt(root, path);
+      if (typeof value === "number" && Number.isInteger(value)) out.push(path);
+    }
+    return out;
+  }
+
+  /**
    * Sets the value at `path`: an existing value's text is replaced in place
    * (a table is reconciled key by key, so its comments stay); a new key is
    * written where a person would put it. Setting the element at index

@@ -621,3 +621,26 @@ test("a new statement copies its neighbour's spacing around = and its alignment"
   assert.equal(set("k   =   1\n", ["much_longer_key"], 2), "k   =   1\nmuch_longer_key =   2\n");
   assert.equal(set("site.name  = 1\n", ["site", "id"], 2), "site.name  = 1\nsite.id    = 2\n");
 });
+
+test("wholeFloatPaths lists keys whose whole-number value is written as a float, outside arrays", () => {
+  const doc = TomlDocument.parse(
+    'a = 1.0\nb = 1\nc = 1.5\nd = [2.0]\ne = 1e3\n[t]\nf = { g = 3.0, h = "x" }\n[[x]]\ni = 4.0\n',
+  );
+  assert.deepEqual(doc.wholeFloatPaths(), [["a"], ["e"], ["t", "f", "g"]]);
+  doc.set(["b"], 2, { float: true });
+  doc.set(["a"], 1.5);
+  assert.deepEqual(doc.wholeFloatPaths(), [["b"], ["e"], ["t", "f", "g"]]);
+});
+
+test("many lookups on one version of a big document give the same answers as a scan", () => {
+  const lines = ["[t]"];
+  for (let i = 0; i < 200; i++) lines.push(`k${i} = ${i % 2 ? `${i}.0` : i}`);
+  const doc = TomlDocument.parse(lines.join("\n") + "\n");
+  for (let i = 0; i < 200; i++) {
+    assert.equal(doc.kindOf(["t", `k${i}`]), i % 2 ? "float" : "integer");
+    assert.equal(doc.lineOf(["t", `k${i}`]), i + 2);
+  }
+  doc.set(["t", "k199"], 5);
+  assert.equal(doc.kindOf(["t", "k199"]), "integer");
+  assert.equal(doc.lineOf(["t", "new"]), undefined);
+});
