@@ -7,7 +7,7 @@
  */
 
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -19,6 +19,13 @@ export interface BuildFlags {
   bytecode: boolean;
   /** `--sourcemap`: an embedded source map, for readable stack traces. */
   sourcemap: boolean;
+  /**
+   * `--splitting` (with `--format=esm`): modules imported only dynamically
+   * (the write path: store, lock, backup, journal) and the `node:` builtins
+   * they import stay out of the start-up of a `get`. Without it the bundler
+   * hoists every static `node:` import of the whole graph to the top.
+   */
+  splitting?: boolean;
 }
 
 /**
@@ -28,7 +35,12 @@ export interface BuildFlags {
  * costs about 0.2 MB and no measurable start-up, and makes `--debug` stack
  * traces name source files and lines instead of offsets in the bundle.
  */
-export const RELEASE_FLAGS: BuildFlags = { minify: true, bytecode: true, sourcemap: true };
+export const RELEASE_FLAGS: BuildFlags = {
+  minify: true,
+  bytecode: true,
+  sourcemap: true,
+  splitting: true,
+};
 
 /** The repository root (this file is `scripts/_build_compile.ts`). */
 export const REPO_ROOT: string = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -87,7 +99,10 @@ function flagArgs(f: BuildFlags): string[] {
   return [
     ...(f.minify ? ["--minify"] : []),
     // Bytecode defaults the format to CommonJS, which has no top-level await.
-    ...(f.bytecode ? ["--bytecode", "--format=esm"] : []),
+    ...(f.bytecode ? ["--bytecode"] : []),
+    ...(f.bytecode || f.splitting ? ["--format=esm"] : []),
+    // The chunks are embedded in the binary like the entry (still one file).
+    ...(f.splitting ? ["--splitting"] : []),
     ...(f.sourcemap ? ["--sourcemap=inline"] : []),
   ];
 }
@@ -98,10 +113,16 @@ function defineArgs(defines: Record<string, string>): string[] {
 
 /** Compiles one binary; throws with Bun's output when the build fails. */
 export function compile(o: CompileOptions): void {
+  const dir = dirname(o.outfile);
+  const before = new Set(existsSync(dir) ? readdirSync(dir) : []);
   run(bunPath(), compileArgs(o), `bun build --compile --target=${o.bunTarget}`);
-  // With --compile the map is embedded; Bun also writes a copy beside the
-  // binary, which is not part of a release.
+  // With --compile the maps are embedded; Bun also writes copies beside the
+  // binary (one per chunk with --splitting), which are not part of a release
+  // and not read at run time.
   rmSync(`${o.outfile}.map`, { force: true });
+  for (const name of readdirSync(dir)) {
+    if (!before.has(name) && name.endsWith(".js.map")) rmSync(join(dir, name), { force: true });
+  }
 }
 
 /**
@@ -114,7 +135,8 @@ export function bundleText(o: Omit<CompileOptions, "bunTarget">): string {
     "build",
     "--target=bun",
     "--format=esm",
-    ...flagArgs({ ...o.flags, bytecode: false, sourcemap: false }),
+    // One bundle file (splitting would write chunks beside it).
+    ...flagArgs({ ...o.flags, bytecode: false, sourcemap: false, splitting: false }),
     ...defineArgs(o.defines),
     o.entry,
     `--outfile=${o.outfile}`,
