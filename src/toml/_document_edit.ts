@@ -21,6 +21,7 @@ import {
   indexDocument,
   type KeyValueSpan,
   type Path,
+  replaceScalar,
   startsWith,
   type ValueSpan,
 } from "./_document_index.ts";
@@ -85,6 +86,13 @@ export class DocumentEditor {
 
   /** Replaces `[start, end)` with `insert` and re-parses (throws when the result is not TOML). */
   splice(start: number, end: number, insert: string): void {
+    // One scalar for another needs no parse of the whole text (a 20,000-key
+    // file: ~40 ms in a fresh process); anything else is re-parsed.
+    const quick = replaceScalar(this.idx, start, end, insert, this.file);
+    if (quick) {
+      this.idx = quick;
+      return;
+    }
     const t = this.idx.text;
     this.commit(t.slice(0, start) + insert + t.slice(end));
   }

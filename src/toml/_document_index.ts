@@ -18,6 +18,7 @@ import {
   type TomlKeyValueEvent,
   type TomlPath,
   type TomlTable,
+  type TomlValue,
   type TomlValueEvent,
 } from "./_parser.ts";
 
@@ -114,12 +115,21 @@ export class DocIndex {
   #lastInBlock: (KeyValueSpan | undefined)[] | undefined;
 
   /**
-   * Parses `text` and indexes its structure.
+   * Parses `text` and indexes its structure (or, with `known`, takes the
+   * structure of `text` as already known: see {@link DocIndex.replaceScalar}).
    *
    * @throws {TomlParseError} when the text is not valid TOML.
    */
-  constructor(text: string, file?: string) {
+  constructor(text: string, file?: string, known?: Known) {
     this.text = text;
+    if (known) {
+      this.value = known.value;
+      this.headers = known.headers;
+      this.statements = known.statements;
+      this.inlineStatements = known.inlineStatements;
+      this.values = known.values;
+      return;
+    }
     const { headers, statements, inlineStatements, values } = this;
     this.value = parseToml(text, {
       file,
@@ -215,6 +225,127 @@ export class DocIndex {
     }
     return this.#lastInBlock[block + 1];
   }
+}
+
+/** The structure of a text, when known without parsing it. */
+interface Known {
+  value: TomlTable;
+  headers: HeaderSpan[];
+  statements: KeyValueSpan[];
+  inlineStatements: KeyValueSpan[];
+  values: ValueSpan[];
+}
+
+const PREFIX = "v = ";
+
+/**
+ * The index of `idx.text` with the scalar value written exactly at
+ * `[start, end)` replaced by `insert`, without parsing the whole text again;
+ * undefined when the change is not of that kind (the caller then re-parses
+ * the whole text, which also reports an invalid result).
+ *
+ * Why this is the same as a re-parse: `insert` alone parses as exactly one
+ * scalar (no array, no table) filling all of it, on one line, and it takes
+ * the place of another scalar on one line. A scalar's text is delimited by
+ * what surrounds it (space, comment, line break, `,`, `]`, `}`), which the
+ * old text already had after a scalar, and a scalar defines no key, so no
+ * other statement can start or stop being valid (no duplicate key, no
+ * redefined table), and nothing outside the span moves but by the length
+ * difference: every offset at or after `end` shifts, lines stay.
+ */
+export function replaceScalar(
+  idx: DocIndex,
+  start: number,
+  end: number,
+  insert: string,
+  file?: string,
+): DocIndex | undefined {
+  const text = idx.text;
+  if (/[\r\n]/.test(insert) || /[\r\n]/.test(text.slice(start, end))) return undefined;
+  const at = idx.values.findIndex((v) => v.start === start && v.end === end);
+  if (at < 0) return undefined;
+  const old = idx.values[at];
+  if (old.kind === "array" || old.kind === "table") return undefined;
+  let alone: TomlValueEvent | undefined;
+  let count = 0;
+  let parsed: TomlTable;
+  try {
+    parsed = parseToml(PREFIX + insert, {
+      file,
+      events: {
+        value(e) {
+          alone = e;
+          count++;
+        },
+      },
+    });
+  } catch {
+    return undefined;
+  }
+  if (
+    count !== 1 || alone === undefined || alone.start !== PREFIX.length ||
+    alone.end !== PREFIX.length + insert.length || alone.kind === "array" ||
+    alone.kind === "table"
+  ) {
+    return undefined;
+  }
+  const delta = insert.length - (end - start);
+  const shift = (n: number) => n >= end ? n + delta : n;
+  const kind = alone.kind;
+  const values = idx.values.map((v, i): ValueSpan =>
+    i === at
+      ? { ...v, kind, end: start + insert.length }
+      : v.end < end
+      ? v
+      : { ...v, start: shift(v.start), end: shift(v.end) }
+  );
+  const moveKv = (kv: KeyValueSpan): KeyValueSpan =>
+    kv.valueEnd < end ? kv : {
+      ...kv,
+      keyStart: shift(kv.keyStart),
+      keyEnd: shift(kv.keyEnd),
+      valueStart: shift(kv.valueStart),
+      valueEnd: shift(kv.valueEnd),
+    };
+  const headers = idx.headers.map((h) =>
+    h.end < end ? h : { ...h, start: shift(h.start), end: shift(h.end) }
+  );
+  return new DocIndex(text.slice(0, start) + insert + text.slice(end), file, {
+    value: withValueAt(idx.value, old.path, parsed.v),
+    headers,
+    statements: idx.statements.map(moveKv),
+    inlineStatements: idx.inlineStatements.map(moveKv),
+    values,
+  });
+}
+
+/** A copy of `root` with the value at `path` replaced; only the containers on the path are copied. */
+function withValueAt(root: TomlTable, path: TomlPath, value: TomlValue): TomlTable {
+  const copy = (node: TomlValue, i: number): TomlValue => {
+    if (i === path.length) return value;
+    const seg = path[i];
+    if (Array.isArray(node)) {
+      const out = node.slice();
+      out[seg as number] = copy(node[seg as number], i + 1);
+      return out;
+    }
+    const table = node as TomlTable;
+    const out: TomlTable = {};
+    for (const k of Object.keys(table)) {
+      const v = k === String(seg) ? copy(table[k], i + 1) : table[k];
+      // An own "__proto__" key must stay a key (plain assignment would set the prototype).
+      if (k === "__proto__") {
+        Object.defineProperty(out, k, {
+          value: v,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else out[k] = v;
+    }
+    return out;
+  };
+  return copy(root, 0) as TomlTable;
 }
 
 /**
