@@ -362,6 +362,23 @@ test("crash: kill -9 at random moments during writes loses nothing and corrupts 
     const journal = readJournal(paths.journal);
     const journaled = new Set(journal.entries.map((e) => `${e.key}=${e.new}`));
     const unjournaled = c.acks.filter(([key, value]) => !journaled.has(`${key}=${value}`));
+    // The journal tells each key's history in order: its values only grow, its last one is the
+    // file's, and where a line's `old` is not the previous line's `new`, a write landed whose
+    // writer died before journaling it (PROTOCOL.md section 10: it stands, unjournaled).
+    const history: string[] = [];
+    let landedUnjournaled = 0;
+    for (const key of [...slots.map((slot) => slot.key), "probe"]) {
+      const lines = journal.entries.filter((entry) => entry.key === key);
+      lines.forEach((entry, i) => {
+        const previous = i === 0 ? 0 : Number(lines[i - 1].new);
+        if (!(Number(entry.new) > previous)) history.push(`${key}: ${entry.new} after ${previous}`);
+        if (Number(entry.old) !== previous) landedUnjournaled += 1;
+      });
+      const last = lines.at(-1)?.new;
+      if (values !== undefined && last !== values[key]) {
+        history.push(`${key}: journal ends at ${last}, the file holds ${values[key]}`);
+      }
+    }
     report("crash", {
       seed: rng.seed,
       runtime: isDeno ? "deno" : "bun",
@@ -377,6 +394,7 @@ test("crash: kill -9 at random moments during writes loses nothing and corrupts 
       processes: c.kinds,
       backups: backups.length,
       journalLines: journal.entries.length,
+      landedUnjournaled,
       tornJournalLines: journal.skipped.length,
       seconds: Math.round((now() - begin) / 1000),
     });
@@ -391,6 +409,7 @@ test("crash: kill -9 at random moments during writes loses nothing and corrupts 
     }
     assert.equal(values.probe, c.probe);
     assert.deepEqual(unjournaled, [], `acknowledged writes missing from the journal ${context}`);
+    assert.deepEqual(history, [], `the journal's history does not match ${context}`);
     assert.deepEqual(journal.skipped, [], `torn journal lines ${context}`);
     assert.deepEqual(leftovers(box.work), [], `left beside the file ${context}`);
     assert.deepEqual(leftovers(paths.backupDir), [], `left in the backup folder ${context}`);
