@@ -8,7 +8,7 @@
 import { JsonDocument } from "../json/document.ts";
 import type { FileFormat } from "../platform/paths.ts";
 import { isTable } from "../is_table.ts";
-import { parse } from "../toml/parse.ts";
+import { parse, type TomlTable } from "../toml/parse.ts";
 import { TomlDocument } from "../toml/document.ts";
 
 /** What the core needs of a parsed, editable configuration file. */
@@ -49,47 +49,34 @@ export function parseValues(
     const document = JsonDocument.parse(text, file);
     return { values: document.toValue(), document };
   }
-  // Integers as bigints tell `1` from `1.0`; they become numbers again (when
-  // exact) after noting which whole numbers were written as floats.
-  const values = parse(text, file === undefined ? { bigint: true } : { file, bigint: true });
+  // Integers are numbers when exact (bigints beyond); the parser names the
+  // keys whose whole number was written as a float (`1.0`), rare enough that
+  // only then is the tree walked to find their paths.
+  const wholeFloats: [TomlTable, string][] = [];
+  const values = parse(text, file === undefined ? { wholeFloats } : { file, wholeFloats });
   const floats = new Set<string>();
-  normalizeNumbers(values, [], floats, true);
+  if (wholeFloats.length > 0) {
+    const paths = new Map<object, string[]>();
+    const walk = (node: TomlTable, path: string[]) => {
+      paths.set(node, path);
+      // Inside an array nothing is a key of its own (arrays are leaves): not walked.
+      for (const k of Object.keys(node)) {
+        const v = node[k];
+        if (isTable(v)) walk(v, [...path, k]);
+      }
+    };
+    walk(values, []);
+    for (const [table, key] of wholeFloats) {
+      const path = paths.get(table);
+      if (path !== undefined) floats.add(pathId([...path, key]));
+    }
+  }
   return { values: values as Record<string, unknown>, floats };
 }
 
 /** The key of a path in a set of paths. */
 export function pathId(path: readonly string[]): string {
   return JSON.stringify(path);
-}
-
-/**
- * Turns exact bigints back into numbers, in place, and notes the table keys
- * whose whole-number value was written as a float (`1.0`).
- */
-function normalizeNumbers(
-  node: unknown,
-  path: string[],
-  floats: Set<string>,
-  record: boolean,
-): unknown {
-  if (typeof node === "bigint") {
-    return node >= -9007199254740991n && node <= 9007199254740991n ? Number(node) : node;
-  }
-  if (typeof node === "number") {
-    if (record && Number.isInteger(node)) floats.add(pathId(path));
-    return node;
-  }
-  if (Array.isArray(node)) {
-    // Inside an array nothing is a key of its own (arrays are leaves).
-    for (let i = 0; i < node.length; i++) node[i] = normalizeNumbers(node[i], path, floats, false);
-  } else if (isTable(node)) {
-    for (const k of Object.keys(node)) {
-      path.push(k);
-      node[k] = normalizeNumbers(node[k], path, floats, record);
-      path.pop();
-    }
-  }
-  return node;
 }
 
 /**

@@ -138,6 +138,8 @@ export interface ParseTomlOptions {
   file?: string;
   /** Callbacks for a format-preserving editor. */
   events?: TomlParseEvents;
+  /** Receives `[table, key]` for every key whose value is a float with a whole-number value (`1.0`). */
+  wholeFloats?: [TomlTable, string][];
 }
 
 /** Deepest nesting of arrays and inline tables accepted (bounds the recursion). */
@@ -272,6 +274,7 @@ class Parser {
   readonly len: number;
   pos = 0;
   readonly bigint: boolean;
+  readonly wholeFloats: [TomlTable, string][] | undefined;
   readonly file: string | undefined;
   readonly events: TomlParseEvents | undefined;
   /** Paths are kept only when someone needs them (events, or diagnosis). */
@@ -298,6 +301,7 @@ class Parser {
     this.src = src;
     this.len = src.length;
     this.bigint = options.bigint === true;
+    this.wholeFloats = options.wholeFloats;
     this.file = options.file;
     this.events = options.events;
     this.diag = diag;
@@ -743,6 +747,13 @@ class Parser {
     const valueStart = this.pos;
     const value = this.parseValue(path);
     setKey(t, last, value);
+    // A number came from parseNumberOrDate, which just set this.kind for it.
+    if (
+      this.wholeFloats !== undefined && typeof value === "number" && this.kind === "float" &&
+      Number.isInteger(value)
+    ) {
+      this.wholeFloats.push([t, last]);
+    }
     if (path !== undefined) {
       this.record(path, keyStart);
       const onKeyValue = this.events?.keyValue;

@@ -14,6 +14,12 @@ export interface ParseOptions {
   bigint?: boolean;
   /** File name to put in front of error messages (`path/to/file: line 4, column 9: ...`). */
   file?: string;
+  /**
+   * Receives `[table, key]` for every key whose value is a float with a
+   * whole-number value (`port = 1.0`): what tells it from `port = 1` without
+   * `bigint` (keys inside arrays' inline tables included).
+   */
+  wholeFloats?: [TomlTable, string][];
 }
 
 /**
