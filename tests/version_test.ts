@@ -6,13 +6,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {
-  buildInfo,
-  formatVersion,
-  readGitCommit,
-  VERSION,
-  versionText,
-} from "../src/version.ts";
+import { buildInfo, formatVersion, readGitCommit, VERSION, versionText } from "../src/version.ts";
 import { compileArgs, REPO_ROOT } from "../scripts/_build_compile.ts";
 
 const HASH = "0123456789abcdef0123456789abcdef01234567";
