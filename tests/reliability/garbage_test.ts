@@ -192,6 +192,56 @@ test(
   },
 );
 
+const REALISTIC_JSON = `{
+  "title": "T.E. Maxson",
+  "ratio": 0.75,
+  "enabled": true,
+  "tags": ["north", "south"],
+  "db": { "host": "db.example.com", "port": 5432, "options": { "timeout": 30 } },
+  "servers": [
+    { "name": "alpha", "notes": "multi\\nline" },
+    { "name": "beta", "ports": [8080, 8081] }
+  ]
+}
+`;
+
+test("garbage: a truncated or damaged JSON file is refused with a located message, bytes kept", {
+  timeout: TIMEOUT,
+}, () => {
+  const rng = random();
+  const box = sandbox();
+  try {
+    const cuts = new Set<number>();
+    while (cuts.size < sized(isDeno ? 4 : 8, 60)) cuts.add(rng.int(1, REALISTIC_JSON.length - 3));
+    for (const cut of cuts) {
+      const file = path.join(box.work, `cut${cut}.json`);
+      fs.writeFileSync(file, REALISTIC_JSON.slice(0, cut));
+      assertRefused(box, file, EXIT_PARSE, true, `JSON cut at ${cut} (seed ${rng.seed})`);
+    }
+    // Damage in the middle: a missing comma, a trailing comma, a comment, invalid UTF-8.
+    const damaged: Array<[string, string | Buffer]> = [
+      ["comma.json", REALISTIC_JSON.replace('"ratio": 0.75,', '"ratio": 0.75')],
+      ["trailing.json", REALISTIC_JSON.replace("[8080, 8081]", "[8080, 8081,]")],
+      ["comment.json", REALISTIC_JSON.replace('"enabled": true,', '"enabled": true, // on')],
+      [
+        "utf8.json",
+        Buffer.concat([
+          Buffer.from('{\n  "name": "a'),
+          Buffer.from([0xc3, 0x28]),
+          Buffer.from('"\n}\n'),
+        ]),
+      ],
+    ];
+    for (const [name, content] of damaged) {
+      const file = path.join(box.work, name);
+      fs.writeFileSync(file, content);
+      assertRefused(box, file, EXIT_PARSE, true, name);
+    }
+  } finally {
+    box.cleanup();
+  }
+});
+
 test("garbage: a JSON file with a .toml name is refused at line 1", { timeout: TIMEOUT }, () => {
   const box = sandbox();
   try {
