@@ -24,6 +24,7 @@ export const GLOBAL_OPTIONS = {
   app: { type: "string" },
   file: { type: "string" },
   defaults: { type: "string" },
+  schema: { type: "string" },
   set: { type: "string", multiple: true },
   "lock-timeout": { type: "string" },
   debug: { type: "boolean" },
@@ -39,6 +40,8 @@ export interface GlobalOptions {
   file?: string;
   /** `--defaults PATH`: the application's read-only defaults. */
   defaults?: string;
+  /** `--schema PATH`: the application's JSON Schema. */
+  schema?: string;
   /** `--set KEY=VALUE` items, in order. */
   set: string[];
   /** `--lock-timeout SECONDS`: how long a write waits for the lock. */
@@ -159,6 +162,7 @@ export function parseCall(
       app: values.app as string | undefined,
       file: values.file as string | undefined,
       defaults: values.defaults as string | undefined,
+      schema: values.schema as string | undefined,
       set: (values.set as string[] | undefined) ?? [],
       lockTimeout: values["lock-timeout"] as string | undefined,
       debug: values.debug === true,

@@ -25,6 +25,7 @@ export function openFromContext(context: CommandContext): Config {
     app,
     file: global.file,
     defaults: global.defaults,
+    schema: global.schema,
     overrides: global.set,
     env,
     program: `strata ${context.name}`,

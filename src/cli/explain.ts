@@ -17,7 +17,8 @@ export const help = `Usage: strata [--app NAME | --file PATH] explain KEY [--jso
 Show how KEY is decided: every layer from the top (--set, environment,
 project, user, system, defaults), its value or that it has none, where it
 lives (file:line, or the environment variable's name), and which layer wins
-(marked "*"). Also shows the key's type and where that type comes from.
+(marked "*"). Also shows the key's type and where that type comes from, and
+the schema's description of the key when the application ships a schema.
 Exit 1 when no layer sets KEY, 3 when a layer holds a value that cannot be
 used (a wrong type in an environment variable, a file that does not parse);
 the walk is printed either way.
@@ -69,6 +70,9 @@ function describe(explanation: Explanation): string {
       explanation.typeSource ? ` (from ${explanation.typeSource})` : ""
     }\n`
     : "type: none known (a value from the environment or --set stays a string)\n";
+  const description = explanation.description === undefined
+    ? ""
+    : `description: ${explanation.description}\n`;
   const winning = winner
     ? explanation.walk.findIndex((step) =>
       step.status === "set" && step.layer === winner.origin.layer &&
@@ -89,7 +93,7 @@ function describe(explanation: Explanation): string {
   const out = explanation.walk.map((step, index) =>
     lines[index] + "\n" + (step.detail ? `     ${step.detail}\n` : "")
   );
-  return `${head}${type}\n${out.join("")}`;
+  return `${head}${type}${description}\n${out.join("")}`;
 }
 
 /** No winner, yet a layer holds the key in a form that cannot be used. */

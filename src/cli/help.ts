@@ -39,6 +39,8 @@ Global options (before or after the command):
                           (default: $STRATA_APP)
   --file PATH             work on this one file only, with no layers (like git config -f)
   --defaults PATH         the application's read-only defaults (.toml or .json)
+  --schema PATH           the application's JSON Schema (default: schema.json
+                          beside the defaults file)
   --set KEY=VALUE         override KEY for this run only (repeatable, like git -c)
   --lock-timeout SECONDS  how long set/unset wait for another writer's lock
                           (default 10; then exit 4)

@@ -11,7 +11,8 @@ import { columns, formatLiteral, needsFloatCheck, toJson, where } from "./_outpu
 import type { Resolved } from "../config.ts";
 
 /** `strata list --help`. */
-export const help = `Usage: strata [--app NAME | --file PATH] list [PREFIX] [--show-origin] [--json]
+export const help =
+  `Usage: strata [--app NAME | --file PATH] list [PREFIX] [--show-origin] [--describe] [--json]
 
 Show the effective configuration: every key any layer sets, with the value
 that wins, sorted by key. Tables are shown as their leaves (db.host, db.port);
@@ -22,8 +23,11 @@ Warns on stderr about APP_ environment variables that match no known key.
 Options:
   --show-origin   add where each value comes from (layer, file:line,
                   environment variable or --set item)
-  --json          print a JSON object: key -> value (with --show-origin,
-                  key -> { "value": ..., "origin": { "layer": ..., ... } })
+  --describe      add each key's description from the application's schema
+                  (as a "# ..." comment after the value)
+  --json          print a JSON object: key -> value (with --show-origin or
+                  --describe, key -> { "value": ..., "origin": { "layer": ... },
+                  "description": ... })
 
 Examples:
   strata --app demo list
@@ -34,6 +38,7 @@ Examples:
 /** The flags of `list`. */
 export const options = {
   "show-origin": { type: "boolean" },
+  describe: { type: "boolean" },
   json: { type: "boolean" },
 } as const;
 
@@ -43,16 +48,33 @@ export function run(context: CommandContext): number {
   const config = openFromContext(context);
   const entries = config.list(prefix);
   const showOrigin = context.flags["show-origin"] === true;
+  const describe = context.flags.describe === true;
+  const about = (key: string) => (describe ? config.describe(key) : undefined);
   if (context.flags.json) {
     // A null prototype: a key named "__proto__" is an ordinary key here.
     const object: Record<string, unknown> = Object.create(null);
     for (const { key, value, origin } of entries) {
-      object[key] = showOrigin ? { value, origin } : value;
+      if (!showOrigin && !describe) {
+        object[key] = value;
+        continue;
+      }
+      const description = about(key);
+      object[key] = {
+        value,
+        ...(showOrigin ? { origin } : {}),
+        ...(description === undefined ? {} : { description }),
+      };
     }
     context.out(`${toJson(object)}\n`);
   } else {
-    const literal = (e: Resolved) =>
-      formatLiteral(e.value, needsFloatCheck(e.value) && config.typeOf(e.key)?.type === "float");
+    const literal = (e: Resolved) => {
+      const text = formatLiteral(
+        e.value,
+        needsFloatCheck(e.value) && config.typeOf(e.key)?.type === "float",
+      );
+      const description = about(e.key);
+      return description === undefined ? text : `${text}  # ${description}`;
+    };
     context.out(
       columns(
         entries.map((e) =>

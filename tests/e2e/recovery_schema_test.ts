@@ -114,3 +114,44 @@ test(
     }
   },
 );
+
+test("--schema names the schema; explain and list --describe show descriptions", () => {
+  const box = makeSandbox();
+  try {
+    const schema = box.write("elsewhere/my.schema.json", JSON.stringify(SCHEMA));
+    const app = ["--app", "demo", "--schema", schema];
+    assert.equal(box.run([...app, "set", "port", "8080"]).code, 0);
+    assert.equal(box.run([...app, "set", "name", "svc"]).code, 0);
+    assert.equal(box.run([...app, "set", "port", "0"]).code, 3);
+    const explain = box.run([...app, "explain", "port"]);
+    assert.equal(explain.code, 0, explain.stderr);
+    assert.match(
+      explain.stdout,
+      new RegExp(
+        `\\ntype: int \\(from schema ${schema}\\)\\ndescription: TCP port to listen on\\n`,
+      ),
+    );
+    assert.equal(
+      JSON.parse(box.run([...app, "explain", "port", "--json"]).stdout).description,
+      "TCP port to listen on",
+    );
+    const list = box.run([...app, "list", "--describe"]);
+    assert.equal(list.code, 0, list.stderr);
+    assert.equal(
+      list.stdout,
+      'name = "svc"  # what the service calls itself\nport = 8080  # TCP port to listen on\n',
+    );
+    const json = JSON.parse(box.run([...app, "list", "--describe", "--json"]).stdout);
+    assert.deepEqual(json.port, { value: 8080, description: "TCP port to listen on" });
+    // Without --schema (and no defaults), there is no schema: 0 is a fine port.
+    assert.equal(box.run(["--app", "demo", "set", "port", "0"]).code, 0);
+    const missing = box.run(["--app", "demo", "--schema", "nope.json", "set", "port", "1"]);
+    assert.equal(missing.code, 3);
+    assert.match(
+      missing.stderr,
+      /cannot read the schema .*nope\.json: no such file; nothing was written/,
+    );
+  } finally {
+    box.cleanup();
+  }
+});
