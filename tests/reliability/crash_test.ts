@@ -37,6 +37,7 @@ import { listBackups } from "../../src/store/backup.ts";
 import { readJournal } from "../../src/store/journal.ts";
 import { statePaths } from "../../src/store/state_paths.ts";
 import {
+  cli,
   cliCommand,
   fileModeStateDir,
   isDeno,
@@ -417,3 +418,55 @@ test("crash: kill -9 at random moments during writes loses nothing and corrupts 
     box.cleanup();
   }
 });
+
+test(
+  "crash on another host, or before the lock had content: broken after its bound, never before",
+  {
+    timeout: 120_000,
+  },
+  async () => {
+    const box = sandbox();
+    try {
+      const file = path.join(box.work, "config.toml");
+      fs.writeFileSync(file, "a = 1\n");
+      const lock = `${file}.lock`;
+      const foreign = (ageMs: number) => {
+        fs.writeFileSync(
+          lock,
+          JSON.stringify({
+            pid: process.pid, // alive here, but a pid means nothing on another host
+            host: "another-host.example",
+            time: new Date(Date.now() - ageMs).toISOString(),
+            program: "strata set",
+            token: "0123456789abcdef0123456789abcdef",
+          }) + "\n",
+        );
+        const when = new Date(Date.now() - ageMs);
+        fs.utimesSync(lock, when, when);
+      };
+      const set = (value: string, timeoutSeconds: number) =>
+        cli(box, ["--lock-timeout", String(timeoutSeconds), "--file", file, "set", "a", value]);
+      // A fresh lock from another host is a live writer there: waited for, not broken.
+      foreign(0);
+      const blocked = await set("2", 1);
+      assert.equal(blocked.code, 4, blocked.stderr);
+      assert.ok(blocked.stderr.includes("another-host.example"), blocked.stderr);
+      assert.equal(fs.readFileSync(file, "utf8"), "a = 1\n");
+      // The same lock just short of the stale bound: the next writer gets it once the bound
+      // passes, well within its own timeout (it is never blocked longer than the bound).
+      foreign(STALE_LOCK_MS - 1_500);
+      const waited = await set("3", 15);
+      assert.equal(waited.code, 0, waited.stderr);
+      assert.equal(fs.readFileSync(file, "utf8"), "a = 3\n");
+      // A writer killed between creating the lock and writing its content leaves an empty lock:
+      // broken after the 5 s bound for a lock without content.
+      fs.writeFileSync(lock, "");
+      const empty = await set("4", 15);
+      assert.equal(empty.code, 0, empty.stderr);
+      assert.equal(fs.readFileSync(file, "utf8"), "a = 4\n");
+      assert.deepEqual(leftovers(box.work), []);
+    } finally {
+      box.cleanup();
+    }
+  },
+);
