@@ -98,6 +98,9 @@ export async function editLayer(
   target: LayerFile,
   options: EditOptions,
 ): Promise<EditResult> {
+  // Before anything is opened: a schema that cannot be read cannot check the
+  // text, so the edit is refused now rather than after the person's work.
+  const schema = config.schema?.();
   const original = readText(target.file) ?? "";
   const start = options.from === undefined ? original : readFrom(options.from);
   const copy = workingCopyPath(config.stateDir, target);
@@ -117,7 +120,6 @@ export async function editLayer(
   };
   let edited: string;
   let values: Record<string, unknown>;
-  const schema = config.schema?.();
   for (;;) {
     const exit = (options.runEditor ?? spawnEditor)([...options.editor, copy]);
     if (exit.error) {

@@ -61,10 +61,17 @@ export async function restoreBackup(
       { cause: e },
     );
   }
-  const schema = config.schema?.();
-  const schemaWarnings = schema
-    ? layerIssues(schema.schema, values).map((i) => `backup ${backup.id}: ${issueText(i)}`)
-    : [];
+  // The schema only informs a restore (a backup is a version that was in
+  // use): one that cannot be read does not stop it.
+  let schemaWarnings: string[];
+  try {
+    const schema = config.schema?.();
+    schemaWarnings = schema
+      ? layerIssues(schema.schema, values).map((i) => `backup ${backup.id}: ${issueText(i)}`)
+      : [];
+  } catch (e) {
+    schemaWarnings = [`${(e as Error).message}; the restored version was not checked against it`];
+  }
   let changes: KeyChange[] = [];
   let replacedParsed = true;
   const result = await config.update((current, file) => {

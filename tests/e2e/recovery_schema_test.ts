@@ -155,3 +155,40 @@ test("--schema names the schema; explain and list --describe show descriptions",
     box.cleanup();
   }
 });
+
+test(
+  "a broken schema: reads go on, set and edit refuse before anything is opened, restore and doctor work",
+  {
+    skip: process.platform === "win32",
+  },
+  () => {
+    const box = makeSandbox();
+    try {
+      const app = setup(box);
+      assert.equal(box.run([...app, "set", "port", "80"]).code, 0);
+      assert.equal(box.run([...app, "set", "port", "81"]).code, 0);
+      box.write("app/schema.json", '{"type": "object", "oneOf": []}');
+      const get = box.run([...app, "get", "port"]);
+      assert.equal(get.code, 0);
+      assert.equal(get.stdout, "81\n");
+      // Where the schema is needed (types, descriptions), reads say once that it is not applied.
+      assert.match(box.run([...app, "explain", "port"]).stderr, /unsupported keyword "oneOf"/);
+      assert.equal(box.run([...app, "set", "port", "82"]).code, 3);
+      const edit = box.run([...app, "edit"], { env: { EDITOR: "/no/such/editor" } });
+      assert.equal(edit.code, 3);
+      assert.match(edit.stderr, /unsupported keyword "oneOf"/);
+      assert.deepEqual(
+        fs.readdirSync(path.join(box.stateHome, "strata", "demo")).includes("edits"),
+        false,
+      );
+      const restore = box.run([...app, "restore", "latest"]);
+      assert.equal(restore.code, 0, restore.stderr);
+      assert.match(restore.stderr, /the restored version was not checked against it/);
+      const doctor = box.run([...app, "doctor"]);
+      assert.equal(doctor.code, 3);
+      assert.match(doctor.stdout, /problem \[schema schema\]: .*unsupported keyword "oneOf"/);
+    } finally {
+      box.cleanup();
+    }
+  },
+);
