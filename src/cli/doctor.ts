@@ -7,6 +7,7 @@
 import { expectPositionals } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 import { openFromContext } from "./_open.ts";
+import { openConfig } from "../config.ts";
 import { toJson } from "./_output.ts";
 import { runDoctor, unhealthy } from "../recovery/doctor.ts";
 
@@ -49,11 +50,24 @@ Examples:
 /** The flags of `doctor`. */
 export const options = { fix: { type: "boolean" }, json: { type: "boolean" } } as const;
 
+/** strata's own `lock.stale_ms` (its configuration, app `strata`), when it can be read. */
+function staleLockMs(context: CommandContext): { staleLockMs?: number } {
+  try {
+    const value = openConfig({ app: "strata", env: context.env }).get("lock.stale_ms");
+    return typeof value === "number" && value > 0 ? { staleLockMs: value } : {};
+  } catch {
+    return {}; // doctor then judges by the built-in 30 s
+  }
+}
+
 /** Runs `strata doctor`. */
 export async function run(context: CommandContext): Promise<number> {
   expectPositionals(context.positionals, "doctor", []);
   const config = openFromContext(context);
-  const report = await runDoctor(config, { fix: context.flags.fix === true });
+  const report = await runDoctor(config, {
+    fix: context.flags.fix === true,
+    ...staleLockMs(context),
+  });
   config.warnings(); // the read fallback's warning repeats a parse finding: doctor says it once
   const code = unhealthy(report) ? 3 : 0;
   if (context.flags.json) {

@@ -104,3 +104,26 @@ test("--file mode: backups, undo, restore and history work on that one file", ()
     box.cleanup();
   }
 });
+
+test("doctor judges a lock's age by strata's own lock.stale_ms", () => {
+  const box = makeSandbox();
+  try {
+    const app = ["--app", "demo"];
+    assert.equal(box.run([...app, "set", "a", "1"]).code, 0);
+    const user = `${box.configHome}/demo/config.toml`;
+    // A lock held by a live process (this test's runner) on this host, 10 s old.
+    fs.writeFileSync(
+      `${user}.lock`,
+      JSON.stringify({ pid: process.pid, host: os.hostname(), time: "", program: "x", token: "t" }),
+      { mode: 0o600 },
+    );
+    const past = new Date(Date.now() - 10_000);
+    fs.utimesSync(`${user}.lock`, past, past);
+    assert.equal(box.run([...app, "doctor"]).code, 0); // younger than the default 30 s
+    const strict = box.run([...app, "doctor"], { env: { STRATA_LOCK__STALE_MS: "5000" } });
+    assert.equal(strict.code, 3);
+    assert.match(strict.stdout, /problem \[user lock\] .*stale lock .*, 10 s old/);
+  } finally {
+    box.cleanup();
+  }
+});
