@@ -49,3 +49,12 @@ export {
 } from "./undo.ts";
 export { findBackup, latestValidBackup, readText, readVersion, type Version } from "./versions.ts";
 export { groupWrites, type JournalWrite, writeIdOf } from "./writes.ts";
+
+// Types the functions above take or return, from the modules that own them.
+export type { KeyChange } from "../diff/value_diff.ts";
+export type { LayerInfo, WritableLayer } from "../layers/types.ts";
+export type { FileFormat } from "../platform/paths.ts";
+export type { Schema, SchemaIssue } from "../schema/validate.ts";
+export type { BackupEntry } from "../store/backup.ts";
+export type { JournalEntry } from "../store/journal.ts";
+export type { FileEdit } from "../store/update_file.ts";
