@@ -57,7 +57,12 @@ export function describeBackups(target: LayerFile): BackupInfo[] {
     if (w.backup !== undefined) writeIndex.set(w.backup, i);
   });
   // The version after the newest backup is the current file.
-  let next = valuesOf(readText(target.file) ?? "", target, target.file);
+  let next: Record<string, unknown> | undefined;
+  try {
+    next = valuesOf(readText(target.file) ?? "", target, target.file);
+  } catch {
+    next = undefined; // not UTF-8: the newest backup's next change cannot be counted
+  }
   return backups.map((backup) => {
     let text: string | undefined;
     try {

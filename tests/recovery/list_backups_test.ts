@@ -50,3 +50,19 @@ test("a layer with no backups lists none", () => {
     home.cleanup();
   }
 });
+
+test("a current file that is not UTF-8 does not stop the listing", async () => {
+  const home = makeHome();
+  try {
+    const config = home.open();
+    await config.set("a", "1");
+    await config.set("a", "2");
+    fs.writeFileSync(home.userFile, new Uint8Array([0x61, 0x20, 0x3d, 0x20, 0xff, 0x0a]));
+    const info = describeBackups(layerFile(config));
+    assert.equal(info.length, 1);
+    assert.equal(info[0].keysChanged, undefined);
+    assert.equal(info[0].valid, true);
+  } finally {
+    home.cleanup();
+  }
+});
