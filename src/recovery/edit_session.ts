@@ -23,7 +23,7 @@ import { formatKey } from "../keys.ts";
 import { ensureFolder, fileMode } from "../store/atomic_write.ts";
 import type { JournalChange } from "../store/journal.ts";
 import { checkLayerText, parseLayerText } from "./check_text.ts";
-import { command, type LayerFile, type WritableConfig, writeOption } from "./layer_files.ts";
+import { command, type LayerFile, mendOptions, type WritableConfig } from "./layer_files.ts";
 import { readText } from "./versions.ts";
 
 /** How an editor run ended. */
@@ -101,7 +101,7 @@ export async function editLayer(
   // Before anything is opened: a schema that cannot be read cannot check the
   // text, so the edit is refused now rather than after the person's work.
   const schema = config.schema?.();
-  const original = readText(target.file) ?? "";
+  const original = readOriginal(target.file);
   const start = options.from === undefined ? original : readFrom(options.from);
   const copy = workingCopyPath(config.stateDir, target);
   ensureFolder(path.dirname(copy));
@@ -158,7 +158,7 @@ export async function editLayer(
   let changes: KeyChange[] = [];
   let result;
   try {
-    result = await config.update((current, file) => {
+    result = await config.update((current, file, info) => {
       if ((current ?? "") !== original) {
         throw new StrataError(
           "type",
@@ -168,7 +168,8 @@ export async function editLayer(
       }
       let before: Record<string, unknown> | undefined;
       try {
-        before = parseLayerText(original, target.format, file);
+        // Bytes that are not UTF-8 make the old text broken, even if the rest parses.
+        before = info?.invalidUtf8 ? undefined : parseLayerText(original, target.format, file);
       } catch {
         before = undefined; // the edit mends a file that did not parse
       }
@@ -186,7 +187,7 @@ export async function editLayer(
         lines.push({ key: "", action: "edit" }); // comments or layout only
       }
       return { text: edited!, changes: lines, currentValid: before !== undefined };
-    }, writeOption(target));
+    }, mendOptions(target));
   } catch (e) {
     // Whatever stopped the write (the file changed meanwhile, a lock held
     // too long, a full disk), the person's text is kept.
@@ -197,6 +198,21 @@ export async function editLayer(
   const out: EditResult = { status: "written", file: result.file, changes };
   if (result.backupId !== undefined) out.backupId = result.backupId;
   return out;
+}
+
+/**
+ * The file's text as the editor should see it: strictly decoded, or, when
+ * it is not valid UTF-8, with each bad byte shown as U+FFFD so the person
+ * can see and fix it ("" for a file that does not exist).
+ */
+function readOriginal(file: string): string {
+  try {
+    return readText(file) ?? "";
+  } catch (e) {
+    if (!(e instanceof StrataError) || e.code !== "parse") throw e;
+    const text = new TextDecoder().decode(fs.readFileSync(file));
+    return text.startsWith("\uFEFF") ? text.slice(1) : text;
+  }
 }
 
 function readFrom(file: string): string {

@@ -37,8 +37,12 @@ export interface WritableConfig extends RecoveryConfig {
    * configuration's own settings (backups kept, lock timings, program).
    */
   update(
-    edit: (current: string | undefined, file: string) => FileEdit | null,
-    options?: { layer?: WritableLayer },
+    edit: (
+      current: string | undefined,
+      file: string,
+      info?: { invalidUtf8?: boolean },
+    ) => FileEdit | null,
+    options?: { layer?: WritableLayer; acceptInvalidUtf8?: boolean },
   ): Promise<{ file: string; changed: boolean; backupId?: string }>;
 }
 
@@ -84,6 +88,15 @@ function quote(word: string): string {
 /** The layer option of `Config.update` for a layer file (undefined: user, or the file). */
 export function writeOption(file: LayerFile): { layer?: WritableLayer } {
   return file.layer === "project" || file.layer === "system" ? { layer: file.layer } : {};
+}
+
+/**
+ * The options of a write that mends a file (restore, edit): it must also
+ * replace a file that is not valid UTF-8 (where the store supports it; the
+ * edit callback then gets `{ invalidUtf8: true }` and treats the text as broken).
+ */
+export function mendOptions(file: LayerFile): { layer?: WritableLayer; acceptInvalidUtf8: true } {
+  return { ...writeOption(file), acceptInvalidUtf8: true };
 }
 
 function describe(info: LayerInfo, config: RecoveryConfig): LayerFile {

@@ -33,6 +33,7 @@ export {
   command,
   type LayerFile,
   layerFile,
+  mendOptions,
   type RecoveryConfig,
   type WritableConfig,
   writableLayerFiles,

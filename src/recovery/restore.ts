@@ -11,7 +11,7 @@ import { formatKey } from "../keys.ts";
 import type { BackupEntry } from "../store/backup.ts";
 import { type JournalChange, type JournalEntry, readJournal } from "../store/journal.ts";
 import { issueText, layerIssues, parseLayerText } from "./check_text.ts";
-import { command, type LayerFile, type WritableConfig, writeOption } from "./layer_files.ts";
+import { command, type LayerFile, mendOptions, type WritableConfig } from "./layer_files.ts";
 import { readVersion } from "./versions.ts";
 
 /** What {@link restoreBackup} did. */
@@ -74,11 +74,12 @@ export async function restoreBackup(
   }
   let changes: KeyChange[] = [];
   let replacedParsed = true;
-  const result = await config.update((current, file) => {
-    if (current === version.text) return null;
+  const result = await config.update((current, file, info) => {
+    if (current === version.text && !info?.invalidUtf8) return null;
     let before: Record<string, unknown> | undefined;
     try {
-      before = parseLayerText(current ?? "", target.format, file);
+      // Bytes that are not UTF-8 (shown as U+FFFD) are a broken file, even if the rest parses.
+      before = info?.invalidUtf8 ? undefined : parseLayerText(current ?? "", target.format, file);
     } catch {
       before = undefined;
     }
@@ -102,7 +103,7 @@ export async function restoreBackup(
     }
     // A broken current text is kept as a backup that does not count as valid for rotation.
     return { text: version.text, changes: lines, currentValid: before !== undefined };
-  }, writeOption(target));
+  }, mendOptions(target));
   const out: RestoreResult = {
     file: result.file,
     restored: backup,
