@@ -37,6 +37,13 @@ export interface FileEdit {
 export interface EditContext {
   /** The real file (absolute, after symlinks): use it in error messages. */
   file: string;
+  /**
+   * True when the file is not valid UTF-8 and `acceptInvalidUtf8` let the
+   * edit see it anyway: `current` was decoded loosely (bad bytes became
+   * U+FFFD), so it is not what is on disk; only an edit that replaces the
+   * whole text (restore, edit) should go on.
+   */
+  invalidUtf8?: boolean;
 }
 
 /**
@@ -66,6 +73,14 @@ export interface UpdateFileOptions {
   staleLockMs?: number;
   /** Mode of the file when it is created (default 0o600). */
   mode?: number;
+  /**
+   * Let the edit see a file that is not valid UTF-8 (decoded loosely, with
+   * `context.invalidUtf8` set) instead of refusing before it: for the
+   * commands that mend a broken file by replacing it (restore, edit). The
+   * broken bytes are kept as a backup, counted as not parsing. Default
+   * false: every other write refuses such a file, byte for byte untouched.
+   */
+  acceptInvalidUtf8?: boolean;
 }
 
 /** What {@link updateFile} did. */
@@ -132,9 +147,12 @@ export async function updateFile(
   try {
     crashPoint("locked");
     const bytes = readBytes(file);
-    const decoded = bytes === undefined ? undefined : decodeText(bytes, file);
+    const decoded = bytes === undefined
+      ? undefined
+      : decodeForEdit(bytes, file, options.acceptInvalidUtf8 === true);
     const current = decoded?.text;
-    const result = edit(current, { file });
+    const invalidUtf8 = decoded?.invalid === true;
+    const result = edit(current, invalidUtf8 ? { file, invalidUtf8 } : { file });
     if (result === null || result.text === current) {
       return { changed: false, text: current ?? "", file, warnings: [] };
     }
@@ -142,7 +160,7 @@ export async function updateFile(
     const rotation = {
       keep: options.keepBackups ?? defaultKeepBackups,
       isValid: options.isValid,
-      contentIsValid: result.currentValid !== false, // edit parsed it without refusing
+      contentIsValid: !invalidUtf8 && result.currentValid !== false, // edit parsed it
     };
     // Rotation waits for the write: a failed write must not have cost an old backup.
     const backupId = bytes === undefined
@@ -196,6 +214,24 @@ function readBytes(file: string): Uint8Array | undefined {
   } catch (error) {
     if (errnoOf(error) === "ENOENT") return undefined;
     throw ioError(`cannot read ${file}`, file, error);
+  }
+}
+
+/** Strict decoding, or, when allowed, a loose one that says it was needed. */
+function decodeForEdit(
+  bytes: Uint8Array,
+  file: string,
+  acceptInvalid: boolean,
+): { text: string; bom: boolean; invalid?: boolean } {
+  try {
+    return decodeText(bytes, file);
+  } catch (error) {
+    if (!acceptInvalid) throw error;
+    const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+    const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(
+      bom ? bytes.subarray(3) : bytes,
+    );
+    return { text, bom, invalid: true };
   }
 }
 

@@ -461,3 +461,32 @@ test("updateFile: a write that fails after its backup discards it and rotates no
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("updateFile: acceptInvalidUtf8 lets a mending edit replace a file that is not UTF-8", async () => {
+  const dir = tempDir();
+  try {
+    const file = path.join(dir, "config.toml");
+    const stateDir = path.join(dir, "state");
+    const broken = new Uint8Array([0x61, 0x20, 0x3d, 0x20, 0x22, 0xff, 0x22, 0x0a]); // a = "\xff"
+    fs.writeFileSync(file, broken);
+    let seen: { current?: string; invalidUtf8?: boolean } = {};
+    const result = await updateFile(file, (current, context) => {
+      seen = { current, invalidUtf8: context.invalidUtf8 };
+      return { text: 'a = "mended"\n', changes: [], currentValid: false };
+    }, { stateDir, acceptInvalidUtf8: true });
+    assert.deepEqual(seen, { current: 'a = "\uFFFD"\n', invalidUtf8: true });
+    assert.equal(result.changed, true);
+    assert.equal(fs.readFileSync(file, "utf8"), 'a = "mended"\n');
+    const [backup] = listBackups(statePaths(stateDir, file).backupDir);
+    assert.deepEqual([...fs.readFileSync(backup.path)], [...broken]); // the bad bytes are kept
+    // Without the option, the same file is refused before the edit runs.
+    fs.writeFileSync(file, broken);
+    await assert.rejects(
+      updateFile(file, () => ({ text: "x = 1\n", changes: [] }), { stateDir }),
+      (error: unknown) => error instanceof StrataError && error.code === "parse",
+    );
+    assert.deepEqual([...fs.readFileSync(file)], [...broken]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
