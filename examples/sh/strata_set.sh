@@ -109,7 +109,7 @@ lock=$real.lock
 
 random_hex() {
   od -An -N"$1" -tx1 /dev/urandom 2>/dev/null | tr -d ' \n' ||
-    awk -v p=$$ 'BEGIN { srand(); printf "%08x", int(rand() * 4294967296) + p }'
+    awk -v p=$$ 'BEGIN { srand(); printf "%04x%04x", int(rand() * 65536), (int(rand() * 65536) + p) % 65536 }'
 }
 iso_now() { date -u +%Y-%m-%dT%H:%M:%S.000Z; }
 
@@ -326,7 +326,7 @@ backup_dir=$state_dir/backups/$name-$(printf '%s' "$real" | awk '
       h = h - h % 256 + xor8(h % 256, b)
       h = (h * 403 + (h % 256) * 16777216) % 4294967296
     }
-    printf "%08x", h
+    printf "%04x%04x", int(h / 65536), h % 65536 # busybox awk saturates %x at 2^31
   }')
 journal=$state_dir/journal/$(basename "$backup_dir").ndjson
 ext=

@@ -14,9 +14,16 @@ const python = spawnSync("python3", ["--version"]).status === 0;
 const skip = python ? false : "python3 is not installed: the Python reference writer cannot run";
 const writer = path.resolve(import.meta.dirname!, "../../examples/python/strata_writer.py");
 
-function run(command: string, args: string[]): Promise<Finished> {
+function run(
+  command: string,
+  args: string[],
+  env?: Record<string, string>,
+): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: env ?? process.env,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -334,3 +341,55 @@ test("interop: the reference writers break a dead writer's lock and write throug
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+const busybox = process.platform === "linux" &&
+  spawnSync("busybox", ["--help"]).status === 0;
+
+test(
+  "interop: the sh writer under busybox alone (its sh, awk, od, ls) and TS writers lose nothing",
+  {
+    skip: busybox ? false : "busybox is not installed",
+    timeout: 120_000,
+  },
+  async () => {
+    const dir = tempDir();
+    try {
+      const bin = path.join(dir, "bin");
+      fs.mkdirSync(bin);
+      assert.equal(spawnSync("busybox", ["--install", "-s", bin]).status, 0);
+      const file = path.join(dir, "config.toml");
+      const stateDir = path.join(dir, "state");
+      fs.writeFileSync(file, 'title = "demo"\n');
+      const writes = 5;
+      const boxLoop = (key: string) =>
+        run(path.join(bin, "sh"), [
+          "-c",
+          `i=1; while [ $i -le ${writes} ]; do sh "$0" -t int "$1" "$2" ${key} $i || exit 1; ` +
+          `i=$((i+1)); done`,
+          shWriter,
+          file,
+          stateDir,
+        ], { PATH: bin });
+      const script = path.join(import.meta.dirname!, "_writer.ts");
+      const runs = await Promise.all([
+        boxLoop("bb0"),
+        boxLoop("bb1"),
+        runScript(script, [file, stateDir, "ts0", `${writes}`]),
+        runScript(script, [file, stateDir, "ts1", `${writes}`]),
+      ]);
+      runs.forEach((done, i) => assert.equal(done.code, 0, `writer ${i}: ${done.stderr}`));
+      const text = fs.readFileSync(file, "utf8");
+      assert.deepEqual(
+        text.trim().split("\n").slice(1).sort(),
+        ["bb0", "bb1", "ts0", "ts1"].map((key) => `${key} = ${writes}`),
+        text,
+      );
+      assert.deepEqual(leftovers(dir), []);
+      // The shell's awk computed the same state names as the TypeScript side (FNV-1a).
+      const { entries } = readJournal(statePaths(stateDir, file).journal);
+      assert.equal(entries.length, 4 * writes);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
