@@ -8,7 +8,6 @@
 import { expectPositionals } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
-import { formatForPerson, needsFloatCheck, toJson } from "./_output.ts";
 
 /** `strata get --help`. */
 export const help = `Usage: strata [--app NAME | --file PATH] get KEY [--json]
@@ -34,12 +33,19 @@ Examples:
 export const options = { json: { type: "boolean" } } as const;
 
 /** Runs `strata get`. */
-export function run(context: CommandContext): number {
+export async function run(context: CommandContext): Promise<number> {
   const [key] = expectPositionals(context.positionals, "get", ["KEY"]);
   const config = openFromContext(context);
   const value = config.get(key);
   printWarnings(context, config.warnings());
   if (value === undefined) return 1;
+  if (typeof value === "string" && !context.flags.json) {
+    // The common case prints the text as it is: no need to load the printers
+    // (the TOML writer), which costs start-up time.
+    context.out(`${value}\n`);
+    return 0;
+  }
+  const { formatForPerson, needsFloatCheck, toJson } = await import("./_output.ts");
   if (context.flags.json) {
     context.out(`${toJson(value)}\n`);
   } else {
