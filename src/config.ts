@@ -329,11 +329,17 @@ export class Config {
    * for the journal, or null for no change; throwing refuses the write.
    */
   async update(
-    edit: (current: string | undefined, file: string) => EditResult,
-    options: { layer?: WritableLayer } = {},
+    edit: (
+      current: string | undefined,
+      file: string,
+      info: { invalidUtf8?: boolean },
+    ) => EditResult,
+    options: { layer?: WritableLayer; acceptInvalidUtf8?: boolean } = {},
   ): Promise<{ file: string; changed: boolean; backupId?: string }> {
     const target = this.#target(this.#snapshot(), options.layer);
-    const result = await this.#update(target, edit);
+    // acceptInvalidUtf8: for restore and edit, which mend a file that is not
+    // UTF-8 (`info.invalidUtf8` then says so); every other write refuses it.
+    const result = await this.#update(target, edit, options.acceptInvalidUtf8 === true);
     const out: { file: string; changed: boolean; backupId?: string } = {
       file: target.file,
       changed: result.changed,
@@ -569,28 +575,38 @@ export class Config {
   /** Runs an edit through the store's write protocol (loaded only now: reads never pay for it). */
   async #update(
     target: { file: string; layer: LayerName },
-    edit: (current: string | undefined, file: string) => EditResult,
+    edit: (
+      current: string | undefined,
+      file: string,
+      info: { invalidUtf8?: boolean },
+    ) => EditResult,
+    acceptInvalidUtf8 = false,
   ): Promise<{ changed: boolean; backupId?: string }> {
     const { updateFile } = await import("./store/update_file.ts");
     const settings = this.#settings();
     const format = formatOf(target.file);
     try {
-      const result = await updateFile(target.file, (current, ctx) => edit(current, ctx.file), {
-        stateDir: this.#stateDir,
-        layer: target.layer,
-        program: this.#program,
-        keepBackups: settings.keep,
-        lockTimeoutMs: this.#lockTimeoutMs ?? settings.timeout,
-        staleLockMs: settings.stale,
-        isValid: (text) => {
-          try {
-            parseValues(text, format);
-            return true;
-          } catch {
-            return false;
-          }
+      const result = await updateFile(
+        target.file,
+        (current, ctx) => edit(current, ctx.file, ctx.invalidUtf8 ? { invalidUtf8: true } : {}),
+        {
+          acceptInvalidUtf8,
+          stateDir: this.#stateDir,
+          layer: target.layer,
+          program: this.#program,
+          keepBackups: settings.keep,
+          lockTimeoutMs: this.#lockTimeoutMs ?? settings.timeout,
+          staleLockMs: settings.stale,
+          isValid: (text) => {
+            try {
+              parseValues(text, format);
+              return true;
+            } catch {
+              return false;
+            }
+          },
         },
-      });
+      );
       for (const w of result.warnings) this.#warn(w);
       return { changed: result.changed, backupId: result.backupId };
     } finally {
