@@ -65,7 +65,10 @@ test("a set is refused for issues at, under or above its key only", () => {
     () => refuseBrokenSet(loaded, { db: { hots: "x" } }, ["db", "hots"]),
     /: db\.hots: unknown key \(known here: host\)/,
   );
-  assert.throws(() => refuseBrokenSet(loaded, { colour: "x" }, ["colour"]), /: colour: unknown key/);
+  assert.throws(
+    () => refuseBrokenSet(loaded, { colour: "x" }, ["colour"]),
+    /: colour: unknown key/,
+  );
   assert.equal(descriptionAt(loaded.schema, ["port"]), "TCP port");
   assert.equal(descriptionAt(loaded.schema, ["nope"]), undefined);
   assert.equal(mergeStrategyAt(loaded.schema, ["plugins"]), "union");
