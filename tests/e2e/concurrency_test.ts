@@ -9,7 +9,10 @@ import { listFiles, makeSandbox, type Run } from "./_sandbox.ts";
 const WRITERS = 8;
 const TIMES = 50;
 
-test("8 writers x 50 sets on one file: nothing lost, nothing failed, nothing left over", async () => {
+// 400 CLI runs: minutes on a loaded 2-core machine, past bun test's 5 s default.
+test("8 writers x 50 sets on one file: nothing lost, nothing failed, nothing left over", {
+  timeout: 300_000,
+}, async () => {
   const box = makeSandbox();
   try {
     const user = box.write(
