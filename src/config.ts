@@ -302,7 +302,14 @@ export class Config {
   /** The known type of `key` and where it is known from; undefined when none is. */
   typeOf(key: string): { type: ValueType; source: string } | undefined {
     const known = knownType(this.#snapshot(), parseKey(key));
-    return known && { type: known.type, source: known.source };
+    // `source` names a file line, which may cost a parse of that file: only
+    // on demand (`get` asks the type alone, to print a whole float as 2.0).
+    return known && {
+      type: known.type,
+      get source() {
+        return known.source;
+      },
+    };
   }
 
   /**

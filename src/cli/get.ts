@@ -15,9 +15,8 @@ export const help = `Usage: strata [--app NAME | --file PATH] get KEY [--json]
 Print the value of KEY from the highest layer that sets it
 (--set, environment, project, user, system, defaults).
 
-A string prints as is; a number, boolean or date-time as its TOML literal
-(a float with a whole value as 2, where list and explain show 2.0); a table
-or an array as TOML. Exit 1, with nothing printed, when no layer
+A string prints as is; a number, boolean or date-time as its TOML literal;
+a table or an array as TOML. Exit 1, with nothing printed, when no layer
 sets KEY.
 
 Options:
@@ -46,12 +45,12 @@ export async function run(context: CommandContext): Promise<number> {
     context.out(`${value}\n`);
     return 0;
   }
-  const { formatForPerson, toJson } = await import("./_output.ts");
-  // A float with a whole value prints as `2`, not `2.0` (a JavaScript number
-  // cannot tell them apart): asking the key's type costs a parse of the file
-  // today (Config.typeOf reads the line of its source eagerly; see
-  // .plan/requests-to-core.md), up to 40 ms on a 20,000-key file. `list` and
-  // `explain` show `2.0`. Setting `2` back to a float key stores `2.0`.
-  context.out(context.flags.json ? `${toJson(value)}\n` : formatForPerson(value));
+  const { formatForPerson, needsFloatCheck, toJson } = await import("./_output.ts");
+  if (context.flags.json) {
+    context.out(`${toJson(value)}\n`);
+  } else {
+    const float = needsFloatCheck(value) && config.typeOf(key)?.type === "float";
+    context.out(formatForPerson(value, float));
+  }
   return 0;
 }
