@@ -25,11 +25,7 @@ export function benchFiles(
     git.push(`[s${i}]\n`);
     for (let j = 0; j < 10 && i * 10 + j < count; j++) {
       // Mixed value kinds, as a real file has.
-      const value = j % 3 === 0
-        ? `"value ${i} ${j}"`
-        : j % 3 === 1
-        ? String(i * 10 + j)
-        : "true";
+      const value = j % 3 === 0 ? `"value ${i} ${j}"` : j % 3 === 1 ? String(i * 10 + j) : "true";
       toml.push(`k${j} = ${value}\n`);
       git.push(`\tk${j} = ${value.replaceAll('"', "")}\n`);
       lastKey = `s${i}.k${j}`;

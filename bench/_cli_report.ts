@@ -90,9 +90,7 @@ export function report(results: Timing[], counts: number[]): string {
     const w = wall(name);
     const c = cpu(name);
     if (w === undefined) return "-";
-    return `${(w * 1000).toFixed(1)}${
-      c === undefined ? "" : ` (${(c * 1000).toFixed(1)})`
-    }`;
+    return `${(w * 1000).toFixed(1)}${c === undefined ? "" : ` (${(c * 1000).toFixed(1)})`}`;
   };
   const head = ["wall median (cpu) ms", ...counts.map((n) => `${n} keys`)];
   const rows = [
@@ -110,21 +108,15 @@ export function report(results: Timing[], counts: number[]): string {
       const c = f(cpu, n, counts[0]);
       if (w === undefined) return "-";
       const miss = goal !== Infinity && w > goal ? " MISS" : "";
-      return `${w.toFixed(2)}${
-        c === undefined ? "" : ` (${c.toFixed(2)})`
-      }${miss}`;
+      return `${w.toFixed(2)}${c === undefined ? "" : ` (${c.toFixed(2)})`}${miss}`;
     }),
   ]);
   return `${table([head, ...rows])}\n${table([ratioHead, ...ratioRows])}`;
 }
 
 function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) =>
-    Math.max(...rows.map((row) => (row[i] ?? "").length))
-  );
-  return rows.map((row) =>
-    row.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()
-  )
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "").length)));
+  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd())
     .join("\n") + "\n";
 }
 
