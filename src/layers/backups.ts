@@ -10,6 +10,7 @@
 
 import { type PathApi, posixPath, win32Path } from "../platform/path.ts";
 import { readDirNames, readLink } from "../runtime/fs.ts";
+import { fnv1a32 } from "../fnv1a.ts";
 
 /** A backup, newest first in {@link listBackupFiles}. */
 export interface BackupFile {
@@ -26,16 +27,6 @@ const maxLinks = 40;
 
 function pathApi(): PathApi {
   return process.platform === "win32" ? win32Path : posixPath;
-}
-
-/** FNV-1a (32 bits) of the UTF-8 bytes of `text`, 8 lower-case hex digits. */
-export function fnv1a32(text: string): string {
-  let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, "0");
 }
 
 /** The real file behind `file`: its chain of symbolic links followed (as writers resolve it). */

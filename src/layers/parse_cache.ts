@@ -20,7 +20,7 @@ import { isTable } from "../is_table.ts";
 import { type PathApi, posixPath, win32Path } from "../platform/path.ts";
 import { readBytes } from "../runtime/fs.ts";
 import { TomlDateTime } from "../toml/datetime.ts";
-import { fnv1a32 } from "./backups.ts";
+import { fnv1a32 } from "../fnv1a.ts";
 import { pathId } from "./document.ts";
 
 /** Texts shorter than this are parsed directly: the cache would not pay off. */

@@ -7,6 +7,9 @@
  */
 
 import * as path from "node:path";
+import { fnv1a32 } from "../fnv1a.ts";
+
+export { fnv1a32 };
 
 /** The state files of one configuration file. */
 export interface StatePaths {
@@ -16,28 +19,6 @@ export interface StatePaths {
   journal: string;
   /** `<basename>-<hash>`: the name both share. */
   name: string;
-}
-
-/**
- * FNV-1a (32 bits) of the UTF-8 bytes of `text`, as 8 lower-case hex digits.
- * It only keeps two files with the same base name apart; it is not a
- * security measure, and it costs nothing at start-up (unlike `node:crypto`).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { fnv1a32 } from "./state_paths.ts";
- * assert.equal(fnv1a32(""), "811c9dc5");
- * assert.equal(fnv1a32("a"), "e40c292c");
- * ```
- */
-export function fnv1a32(text: string): string {
-  let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, "0");
 }
 
 /**
