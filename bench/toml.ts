@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { parse } from "../src/toml/parse.ts";
 import { stringify } from "../src/toml/stringify.ts";
 import type { TomlTable } from "../src/toml/parse.ts";
+import { mulberry32 as prng } from "../scripts/_mulberry32.ts";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -60,18 +61,6 @@ function ensurePackages(): void {
     { stdio: "inherit" },
   );
   if (r.status !== 0) throw new Error("npm install for the bench failed");
-}
-
-/** A small seeded PRNG (mulberry32) so every run benches the same text. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A realistic config of about `targetBytes`: tables, comments, arrays of tables, dates. */

@@ -9,19 +9,9 @@ import { formatKey } from "../../src/mod.ts";
 import { stringify } from "../../src/toml/stringify.ts";
 import type { TomlTable } from "../../src/toml/parse.ts";
 import { sandbox } from "./_sandbox.ts";
+import { mulberry32 as prng } from "../../scripts/_mulberry32.ts";
 
 type Table = { [k: string]: unknown };
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const keys = ["a", "b", "db", "Host", "x.y"];
 

@@ -5,17 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { JsonDocument } from "../../src/json/document.ts";
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from "../../scripts/_mulberry32.ts";
 
 type Json = string | number | boolean | Json[] | { [k: string]: Json };
 

@@ -13,6 +13,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "../../src/toml/parse.ts";
+import { mulberry32 } from "../../scripts/_mulberry32.ts";
 
 /** The repository root. */
 export const REPO = path.resolve(import.meta.dirname!, "../..");
@@ -60,14 +61,7 @@ export interface Random {
 
 /** Creates a {@link Random}; the seed comes from `STRATA_SEED` or the clock. */
 export function random(seed = Number(process.env.STRATA_SEED ?? Date.now() % 2 ** 31)): Random {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const next = mulberry32(seed);
   return {
     seed,
     next,

@@ -21,20 +21,14 @@ import { parseToml } from "../../src/toml/_parser.ts";
 import { TomlDateTime } from "../../src/toml/datetime.ts";
 import { StrataError } from "../../src/errors.ts";
 import type { TomlValue } from "../../src/toml/parse.ts";
+import { mulberry32 } from "../../scripts/_mulberry32.ts";
 
 type Table = Record<string, TomlValue>;
 type Path = string[];
 
 /** mulberry32: small, fast, good enough to pick test cases. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   return {
     next,

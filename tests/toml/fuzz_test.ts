@@ -17,20 +17,10 @@ import { parseToml } from "../../src/toml/_parser.ts";
 import { stringify } from "../../src/toml/stringify.ts";
 import { TomlParseError } from "../../src/toml/errors.ts";
 import { decodeUtf8 } from "../../scripts/_toml_test_tagged.ts";
+import { mulberry32 as prng } from "../../scripts/_mulberry32.ts";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const suite = process.env.TOML_TEST_DIR ?? path.resolve(repo, "..", "shared", "toml-test");
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function corpus(): Uint8Array[] {
   const list = path.join(suite, "files-toml-1.0.0");

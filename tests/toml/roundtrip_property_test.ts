@@ -12,18 +12,7 @@ import { stringify } from "../../src/toml/stringify.ts";
 import { parse } from "../../src/toml/parse.ts";
 import type { TomlTable, TomlValue } from "../../src/toml/parse.ts";
 import { TomlDateTime } from "../../src/toml/datetime.ts";
-
-/** mulberry32: small, seeded, good enough for test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from "../../scripts/_mulberry32.ts";
 
 class Gen {
   readonly rnd: () => number;
