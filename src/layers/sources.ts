@@ -139,39 +139,40 @@ export function missingDefaultsLayer(file: string): Layer {
 
 /** The `--set` items: origins name the (last) item that set a key. */
 export function overrideLayer(o: OverrideLayer): Layer {
-  return {
-    name: "command-line",
-    writable: false,
-    status: "ok",
-    values: o.values,
-    textual: true,
-    label: "command line",
-    origin: (p) => {
-      const key = formatKey(p);
-      const entry = [...o.entries].reverse().find((e) =>
-        formatKey(e.path) === key || startsWith(e.path, p)
-      );
-      return entry ? { layer: "command-line", arg: entry.arg } : { layer: "command-line" };
-    },
-    kindOf: () => undefined,
-  };
+  return textualLayer("command-line", "command line", o.values, (p) => {
+    const key = formatKey(p);
+    const entry = [...o.entries].reverse().find((e) =>
+      formatKey(e.path) === key || startsWith(e.path, p)
+    );
+    return entry ? { layer: "command-line", arg: entry.arg } : { layer: "command-line" };
+  });
 }
 
 /** The environment: origins name the variable. */
 export function envLayer(env: EnvLayer): Layer {
+  return textualLayer("environment", "environment", env.values, (p) => {
+    const key = formatKey(p);
+    const entry = env.entries.find((e) => formatKey(e.path) === key) ??
+      env.entries.find((e) => startsWith(e.path, p));
+    return entry ? { layer: "environment", env: entry.name } : { layer: "environment" };
+  });
+}
+
+/** A layer of text from a person (`--set`, the environment): read-only, typed on the way out. */
+function textualLayer(
+  name: "command-line" | "environment",
+  label: string,
+  values: Record<string, unknown>,
+  origin: (path: string[]) => Origin,
+): Layer {
   return {
-    name: "environment",
+    name,
     writable: false,
     status: "ok",
-    values: env.values,
+    values,
     textual: true,
-    label: "environment",
-    origin: (p) => {
-      const key = formatKey(p);
-      const entry = env.entries.find((e) => formatKey(e.path) === key) ??
-        env.entries.find((e) => startsWith(e.path, p));
-      return entry ? { layer: "environment", env: entry.name } : { layer: "environment" };
-    },
+    label,
+    origin,
     kindOf: () => undefined,
   };
 }
