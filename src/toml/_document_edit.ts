@@ -14,7 +14,7 @@ import { StrataError } from "../errors.ts";
 import { insertValue } from "./_document_insert.ts";
 import { removeValue } from "./_document_remove.ts";
 import { formatKey, formatValue } from "./stringify.ts";
-import type { TomlTable, TomlValue } from "./_parser.ts";
+import type { TomlTable, TomlValue } from "./types.ts";
 import {
   type DocIndex,
   type HeaderSpan,

@@ -21,7 +21,7 @@
  */
 
 import { formatKey } from "./stringify.ts";
-import type { TomlTable, TomlValue } from "./_parser.ts";
+import type { TomlTable, TomlValue } from "./types.ts";
 import {
   type KeyValueSpan,
   type Path,

@@ -8,7 +8,7 @@
 
 import { StrataError } from "../errors.ts";
 import { TomlDateTime } from "./datetime.ts";
-import type { TomlTable, TomlValue } from "./_parser.ts";
+import type { TomlTable, TomlValue } from "./types.ts";
 
 /** True for a table (a plain object, not an array or date-time). */
 export function isTable(v: unknown): v is TomlTable {

@@ -21,7 +21,7 @@
 
 import { StrataError } from "../errors.ts";
 import { TomlParseError } from "./errors.ts";
-import type { TomlTable, TomlValue } from "./_parser.ts";
+import type { TomlTable, TomlValue } from "./types.ts";
 import { indexDocument, type Path } from "./_document_index.ts";
 import { DocumentEditor, showPath } from "./_document_edit.ts";
 import {

@@ -20,7 +20,7 @@
  */
 
 export { parse, type ParseOptions } from "./parse.ts";
-export type { TomlPath, TomlTable, TomlValue, TomlValueKind } from "./parse.ts";
+export type { TomlPath, TomlTable, TomlValue, TomlValueKind } from "./types.ts";
 export { formatKey, formatValue, stringify, type StringifyOptions } from "./stringify.ts";
 export { TomlDateTime, type TomlDateTimeFields, type TomlDateTimeKind } from "./datetime.ts";
 export { TomlParseError } from "./errors.ts";

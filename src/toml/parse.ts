@@ -4,9 +4,10 @@
  * @module
  */
 
-import { parseToml, type TomlTable } from "./_parser.ts";
+import { parseToml } from "./_parser.ts";
+import type { TomlTable } from "./types.ts";
 
-export type { TomlPath, TomlTable, TomlValue, TomlValueKind } from "./_parser.ts";
+export type { TomlPath, TomlTable, TomlValue, TomlValueKind } from "./types.ts";
 
 /** Options of {@link parse}. */
 export interface ParseOptions {

@@ -8,7 +8,7 @@
 
 import { StrataError } from "../errors.ts";
 import { TomlDateTime } from "./datetime.ts";
-import type { TomlTable } from "./_parser.ts";
+import type { TomlTable } from "./types.ts";
 
 /** Options of {@link stringify} and {@link formatValue}. */
 export interface StringifyOptions {
