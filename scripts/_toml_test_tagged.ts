@@ -1,7 +1,8 @@
 /**
  * Shared pieces of the toml-test decoder and encoder scripts: the "tagged
- * JSON" form of TOML values (see `../shared/toml-test/README.md`), strict
- * UTF-8 decoding, and the suite's comparison rules (used by the tests).
+ * JSON" form of TOML values (see `tests/fixtures/toml-test/README.md`), strict
+ * UTF-8 decoding, the `--toml` option, and the suite's comparison rules (used
+ * by the tests).
  *
  * @module
  */
@@ -10,7 +11,7 @@ import { TomlDateTime } from "../src/toml/datetime.ts";
 import { TomlParseError } from "../src/toml/errors.ts";
 import { parse } from "../src/toml/parse.ts";
 import { stringify } from "../src/toml/stringify.ts";
-import type { TomlTable, TomlValue } from "../src/toml/parse.ts";
+import type { TomlTable, TomlValue, TomlVersion } from "../src/toml/mod.ts";
 
 /** A value in tagged JSON: a scalar `{type, value}`, an array, or a table. */
 export type Tagged = { type: string; value: string } | Tagged[] | { [key: string]: Tagged };
@@ -172,15 +173,44 @@ function firstInvalidUtf8(b: Uint8Array): number {
   return b.length;
 }
 
-/** The decoder: TOML bytes to tagged JSON text. Throws {@link TomlParseError}. */
-export function decodeToTaggedJson(bytes: Uint8Array): string {
-  const table = parse(decodeUtf8(bytes), { bigint: true });
+/**
+ * The decoder: TOML bytes to tagged JSON text, reading `version` (1.1 unless
+ * told otherwise). Throws {@link TomlParseError}.
+ */
+export function decodeToTaggedJson(bytes: Uint8Array, version: TomlVersion = "1.1"): string {
+  const table = parse(decodeUtf8(bytes), { bigint: true, toml: version });
   return JSON.stringify(toTagged(table), null, 2);
 }
 
-/** The encoder: tagged JSON text to TOML text. */
-export function encodeFromTaggedJson(json: string): string {
-  return stringify(fromTagged(JSON.parse(json)) as TomlTable, { bigint: true });
+/**
+ * The encoder: tagged JSON text to TOML text. strata always writes TOML
+ * that a 1.0 reader takes; the result is checked to read back as `version`.
+ */
+export function encodeFromTaggedJson(json: string, version: TomlVersion = "1.1"): string {
+  const text = stringify(fromTagged(JSON.parse(json)) as TomlTable, { bigint: true });
+  parse(text, { toml: version });
+  return text;
+}
+
+/**
+ * The TOML version named by the scripts' arguments: none (1.1), or
+ * `--toml 1.0` / `--toml=1.1`. Anything else is an Error with the usage.
+ */
+export function versionFromArgs(args: readonly string[], script: string): TomlVersion {
+  let version: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--toml" && i + 1 < args.length) version = args[++i];
+    else if (a.startsWith("--toml=")) version = a.slice("--toml=".length);
+    else {throw new Error(
+        `usage: ${script} [--toml 1.0|1.1] (unknown argument ${JSON.stringify(a)})`,
+      );}
+  }
+  if (version === undefined) return "1.1";
+  if (version === "1.0" || version === "1.1") return version;
+  throw new Error(
+    `usage: ${script} [--toml 1.0|1.1] (unknown TOML version ${JSON.stringify(version)})`,
+  );
 }
 
 /**

@@ -45,16 +45,18 @@ function digits(
  * Reads a TOML date-time starting at `start`, for the parser and for
  * {@link TomlDateTime.parse}. The caller has seen the start of a date
  * (`DDDD-`) or a time (`DD:`); `fail(reason, offset)` must throw.
+ * `secondsOptional` reads TOML 1.1, where `07:32` means `07:32:00`.
  * Returns the value and the offset just after it.
  */
 export function readDateTime(
   src: string,
   start: number,
   fail: (reason: string, at: number) => never,
+  secondsOptional: boolean,
 ): { value: TomlDateTime; end: number } {
   let p = start;
   if (src.charCodeAt(p + 2) === 58) {
-    const t = readTime(src, p, fail);
+    const t = readTime(src, p, fail, secondsOptional);
     return { value: new TomlDateTime("local-time", t), end: t.end };
   }
   const year = digits(src, p, 4, "date", fail);
@@ -79,7 +81,7 @@ export function readDateTime(
   if (!timeFollows) {
     return { value: new TomlDateTime("local-date", { year, month, day }), end: p };
   }
-  const t = readTime(src, p + 1, fail);
+  const t = readTime(src, p + 1, fail, secondsOptional);
   p = t.end;
   const o = src.charCodeAt(p);
   let offset = "";
@@ -115,11 +117,17 @@ function readTime(
   src: string,
   p: number,
   fail: (reason: string, at: number) => never,
+  secondsOptional: boolean,
 ): { hour: number; minute: number; second: number; fraction: string; end: number } {
   const hour = digits(src, p, 2, "time", fail);
   if (src.charCodeAt(p + 2) !== 58) fail('invalid time: expected ":" after the hour', p + 2);
   const minute = digits(src, p + 3, 2, "time", fail);
   if (src.charCodeAt(p + 5) !== 58) {
+    if (secondsOptional) {
+      if (hour > 23) fail(`invalid time: hour ${pad(hour, 2)} is over 23`, p);
+      if (minute > 59) fail(`invalid time: minute ${pad(minute, 2)} is over 59`, p + 3);
+      return { hour, minute, second: 0, fraction: "", end: p + 5 };
+    }
     fail('invalid time: expected ":" and seconds after the minute (TOML 1.0 needs seconds)', p + 5);
   }
   const second = digits(src, p + 6, 2, "time", fail);

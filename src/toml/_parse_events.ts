@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { TomlPath, TomlTable, TomlValueKind } from "./types.ts";
+import type { TomlPath, TomlTable, TomlValueKind, TomlVersion } from "./types.ts";
 
 /** A `[a.b]` or `[[a.b]]` header line. */
 export interface TomlHeaderEvent {
@@ -97,6 +97,8 @@ export interface TomlParseEvents {
 export interface ParseTomlOptions {
   /** Return every integer as a `bigint` (default: `number` when within 2^53). */
   bigint?: boolean;
+  /** The TOML version to read: "1.1" (the default) or "1.0" (strict: refuses what 1.1 added). */
+  toml?: TomlVersion;
   /** File name to put in front of error messages. */
   file?: string;
   /** Callbacks for a format-preserving editor. */

@@ -28,7 +28,7 @@ export function parseNumberOrDate(s: ParserState): TomlValue {
       c2 === 58 ||
       (isDigit(c2) && isDigit(src.charCodeAt(start + 3)) && src.charCodeAt(start + 4) === 45)
     ) {
-      const read = readDateTime(src, start, s.failAt);
+      const read = readDateTime(src, start, s.failAt, s.v11);
       s.pos = read.end;
       s.kind = read.value.kind;
       checkEnd(s, start, "date-time");

@@ -57,6 +57,9 @@ export function parseBasicString(s: ParserState): string {
   return start === open + 1 ? src.slice(start, p) : out + src.slice(start, p);
 }
 
+const VALID_ESCAPES_10 = '\\b \\t \\n \\f \\r \\" \\\\ \\uXXXX \\UXXXXXXXX';
+const VALID_ESCAPES_11 = '\\b \\t \\n \\f \\r \\e \\" \\\\ \\xHH \\uXXXX \\UXXXXXXXX';
+
 /** At a backslash: returns the escaped text and sets `pos` after the escape. */
 export function readEscape(s: ParserState, p: number, open: number): string {
   const src = s.src;
@@ -81,17 +84,24 @@ export function readEscape(s: ParserState, p: number, open: number): string {
       return unicodeEscape(s, p, 4);
     case 85:
       return unicodeEscape(s, p, 8);
+    case 101: // \e, TOML 1.1
+      if (s.v11) return "\x1b";
+      break;
+    case 120: // \xHH, TOML 1.1
+      if (s.v11) return unicodeEscape(s, p, 2);
+      break;
   }
   if (c !== c || c === 10 || c === 13) unterminated(s, open, '"');
   const shown = c < 32 || c === 127
     ? codePointName(c)
     : String.fromCodePoint(src.codePointAt(p + 1)!);
   return s.fail(
-    `invalid escape \\${shown} in string (valid: \\b \\t \\n \\f \\r \\" \\\\ \\uXXXX \\UXXXXXXXX)`,
+    `invalid escape \\${shown} in string (valid: ${s.v11 ? VALID_ESCAPES_11 : VALID_ESCAPES_10})`,
     p,
   );
 }
 
+/** `\\xHH`, `\\uXXXX` or `\\UXXXXXXXX` at `p`: `count` hexadecimal digits naming a code point. */
 export function unicodeEscape(s: ParserState, p: number, count: number): string {
   const src = s.src;
   let cp = 0;

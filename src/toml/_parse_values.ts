@@ -134,6 +134,11 @@ export function parseInlineTable(s: ParserState, path: TomlPath | undefined): To
   s.pos++;
   const table: TomlTable = {};
   const tablePath = path ?? [];
+  if (s.v11) {
+    inlineTableEntries(s, open, table, tablePath);
+    s.depth--;
+    return table;
+  }
   skipWs(s);
   if (src.charCodeAt(s.pos) === 125) {
     s.pos++;
@@ -168,16 +173,49 @@ export function parseInlineTable(s: ParserState, path: TomlPath | undefined): To
   return table;
 }
 
-/** Refuses what cannot appear between the parts of an inline table. */
+/**
+ * TOML 1.1 inline-table entries, after the `{`: newlines and comments may
+ * come between the parts and a comma may follow the last entry.
+ */
+function inlineTableEntries(
+  s: ParserState,
+  open: number,
+  table: TomlTable,
+  tablePath: TomlPath,
+): void {
+  const src = s.src;
+  for (;;) {
+    skipWsNl(s);
+    let c = src.charCodeAt(s.pos);
+    if (c === 125) break;
+    if (s.pos >= s.len) unterminatedInlineTable(s, open);
+    if (c === 44) s.fail('expected a key or "}" in an inline table, found ","');
+    parseKeyValue(s, table, tablePath, true);
+    skipWsNl(s);
+    c = src.charCodeAt(s.pos);
+    if (c === 44) {
+      s.pos++;
+      continue;
+    }
+    if (c === 125) break;
+    if (s.pos >= s.len) unterminatedInlineTable(s, open);
+    s.fail(`expected "," or "}" after a value in an inline table, found ${s.found()}`);
+  }
+  s.pos++;
+}
+
+function unterminatedInlineTable(s: ParserState, open: number): never {
+  return s.fail(
+    `unterminated inline table: add the closing "}" (it opens on line ${
+      positionOf(s.src, open).line
+    })`,
+  );
+}
+
+/** TOML 1.0: refuses what cannot appear between the parts of an inline table. */
 export function inlineTableGap(s: ParserState, open: number): void {
   const c = s.src.charCodeAt(s.pos);
-  if (s.pos >= s.len) {
-    s.fail(
-      `unterminated inline table: add the closing "}" (it opens on line ${
-        positionOf(s.src, open).line
-      })`,
-    );
-  }
+  if (s.pos >= s.len) unterminatedInlineTable(s, open);
   if (c === 10 || c === 13) {
     s.fail(
       "a newline is not allowed inside an inline table { ... }: keep it on one line, or use a [table]",

@@ -22,7 +22,7 @@ import { parseKeyValue } from "./_parse_keys.ts";
 import { parseHeader } from "./_parse_tables.ts";
 import { endOfLine, skipComment, skipWs } from "./_parse_trivia.ts";
 import { EXPLICIT, NeedsDiagnosis, ParserState } from "./_parser_state.ts";
-import type { TomlTable } from "./types.ts";
+import { TOML_VERSIONS, type TomlTable } from "./types.ts";
 
 export type {
   ParseTomlOptions,
@@ -31,14 +31,15 @@ export type {
   TomlParseEvents,
   TomlValueEvent,
 } from "./_parse_events.ts";
-export type { TomlPath, TomlTable, TomlValue, TomlValueKind } from "./types.ts";
+export type { TomlPath, TomlTable, TomlValue, TomlValueKind, TomlVersion } from "./types.ts";
 export { MAX_DEPTH } from "./_parser_state.ts";
 
 /**
- * Parses TOML 1.0.0 text into plain values, optionally reporting the
- * document's structure through `options.events`.
+ * Parses TOML 1.1.0 text (or, with `toml: "1.0"`, strictly 1.0.0 text) into
+ * plain values, optionally reporting the document's structure through
+ * `options.events`.
  *
- * @throws {TomlParseError} for any text that is not valid TOML 1.0.0.
+ * @throws {TomlParseError} for any text that is not valid TOML of that version.
  *
  * @example
  * ```ts
@@ -52,13 +53,19 @@ export function parseToml(text: string, options: ParseTomlOptions = {}): TomlTab
   if (typeof text !== "string") {
     throw new StrataError("type", `TOML text must be a string, not ${typeof text}`);
   }
+  if (options.toml !== undefined && !TOML_VERSIONS.includes(options.toml)) {
+    throw new StrataError(
+      "type",
+      `unknown TOML version ${JSON.stringify(options.toml)}: use "1.1" or "1.0"`,
+    );
+  }
   try {
     return parseDocument(new ParserState(text, options, undefined));
   } catch (e) {
     if (!(e instanceof NeedsDiagnosis)) throw e;
     // A conflict (duplicate key, table defined twice): parse again, this time
     // remembering where everything was defined, to name the first definition.
-    const again = { bigint: options.bigint, file: options.file };
+    const again = { bigint: options.bigint, file: options.file, toml: options.toml };
     parseDocument(new ParserState(text, again, new Map()));
     throw new TomlParseError("internal: conflict vanished on the second pass", 1, 1, options.file);
   }

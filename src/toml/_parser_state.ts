@@ -124,6 +124,8 @@ export class ParserState {
   readonly len: number;
   pos = 0;
   readonly bigint: boolean;
+  /** TOML 1.1 syntax is accepted (the default); false in strict 1.0 mode. */
+  readonly v11: boolean;
   readonly wholeFloats: [TomlTable, string][] | undefined;
   readonly file: string | undefined;
   readonly events: TomlParseEvents | undefined;
@@ -151,6 +153,7 @@ export class ParserState {
     this.src = src;
     this.len = src.length;
     this.bigint = options.bigint === true;
+    this.v11 = options.toml !== "1.0";
     this.wholeFloats = options.wholeFloats;
     this.file = options.file;
     this.events = options.events;

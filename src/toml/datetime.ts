@@ -81,14 +81,15 @@ export class TomlDateTime implements TomlDateTimeFields {
 
   /**
    * Reads one date-time written as in TOML (`1979-05-27T07:32:00Z`,
-   * `1979-05-27 07:32:00`, `1979-05-27`, `07:32:00.25`); throws a
+   * `1979-05-27 07:32:00`, `1979-05-27`, `07:32:00.25`, and as TOML 1.1
+   * allows, `07:32` for `07:32:00`); throws a
    * {@link StrataError} with code "type" when `text` is not exactly that.
    */
   static parse(text: string): TomlDateTime {
     const fail = (reason: string): never => {
       throw new StrataError("type", `${JSON.stringify(text)} is not a TOML date-time: ${reason}`);
     };
-    const read = readDateTime(text, 0, fail);
+    const read = readDateTime(text, 0, fail, true);
     if (read.end !== text.length) fail(`unexpected ${JSON.stringify(text.slice(read.end))}`);
     return read.value;
   }

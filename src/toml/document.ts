@@ -98,7 +98,7 @@ export class TomlDocument {
   /**
    * Opens a TOML text; `file` names it in error messages.
    *
-   * @throws {TomlParseError} when the text is not valid TOML 1.0.0.
+   * @throws {TomlParseError} when the text is not valid TOML 1.1.0.
    */
   static parse(text: string, file?: string): TomlDocument {
     return new TomlDocument(new DocumentEditor(indexDocument(text, file), file));

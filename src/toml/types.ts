@@ -37,3 +37,12 @@ export type TomlValueKind =
   | "local-time"
   | "array"
   | "table";
+
+/**
+ * A version of the TOML language. strata reads 1.1 unless asked for "1.0";
+ * what it writes is always valid 1.0 (and so valid 1.1).
+ */
+export type TomlVersion = "1.0" | "1.1";
+
+/** The versions {@link TomlVersion} may name, for checking an option. */
+export const TOML_VERSIONS: readonly TomlVersion[] = ["1.0", "1.1"];

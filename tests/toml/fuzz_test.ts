@@ -1,9 +1,10 @@
 /**
- * Fuzz: thousands of random and mutated inputs (the toml-test files with
- * byte flips, truncations, deletions and insertions of TOML's punctuation).
- * Whatever happens, the only error is a TomlParseError with a line and
- * column inside the text; whatever parses must also survive
- * stringify -> parse unchanged. Seeded and bounded in count, so each run is
+ * Fuzz: thousands of random and mutated inputs (the toml-test files of the
+ * 1.1.0 list with byte flips, truncations, deletions and insertions of TOML's
+ * punctuation). Whatever happens, the only error is a TomlParseError with a
+ * line and column inside the text; whatever parses must also survive
+ * stringify -> parse unchanged, and stringify's text must read in strict 1.0
+ * mode; whatever strict 1.0 mode reads, the default 1.1 reads the same. Seeded and bounded in count, so each run is
  * the same few seconds of work.
  */
 
@@ -11,7 +12,6 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseToml } from "../../src/toml/_parser.ts";
 import { stringify } from "../../src/toml/stringify.ts";
@@ -20,15 +20,10 @@ import { decodeUtf8 } from "../../scripts/_toml_test_tagged.ts";
 import { mulberry32 as prng } from "../../scripts/_mulberry32.ts";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const suite = process.env.TOML_TEST_DIR ?? path.resolve(repo, "..", "shared", "toml-test");
+const suite = path.join(repo, "tests", "fixtures", "toml-test");
 
 function corpus(): Uint8Array[] {
-  const list = path.join(suite, "files-toml-1.0.0");
-  if (!fs.existsSync(list)) {
-    throw new Error(
-      `toml-test suite not found at ${suite}: put it at ../shared/toml-test or set TOML_TEST_DIR`,
-    );
-  }
+  const list = path.join(suite, "files-toml-1.1.0");
   return fs.readFileSync(list, "utf8").split("\n").filter((f) => f.endsWith(".toml")).map((f) =>
     new Uint8Array(fs.readFileSync(path.join(suite, f)))
   );
@@ -60,10 +55,17 @@ function check(text: string, withEvents: boolean, label: string): void {
     }
     return;
   }
+  let strict;
+  try {
+    strict = parseToml(text, { bigint: true, toml: "1.0" });
+  } catch (e) {
+    if (!(e instanceof TomlParseError)) assert.fail(`${label}: strict 1.0 threw ${String(e)}`);
+  }
+  if (strict !== undefined) assert.deepEqual(strict, value, `${label}: 1.0 and 1.1 disagree`);
   const written = stringify(value, { bigint: true });
   let again;
   try {
-    again = parseToml(written, { bigint: true });
+    again = parseToml(written, { bigint: true, toml: "1.0" });
   } catch (e) {
     assert.fail(`${label}: stringify wrote unparsable TOML (${(e as Error).message}):\n${written}`);
   }
@@ -199,7 +201,7 @@ function checkSpans(text: string, label: string): void {
 test("event spans of every valid suite file and of mutations that parse read back exactly", {
   timeout: 120_000,
 }, () => {
-  const list = fs.readFileSync(path.join(suite, "files-toml-1.0.0"), "utf8").split("\n");
+  const list = fs.readFileSync(path.join(suite, "files-toml-1.1.0"), "utf8").split("\n");
   const valid = list.filter((f) => f.startsWith("valid/") && f.endsWith(".toml"));
   for (const f of valid) checkSpans(decodeUtf8(fs.readFileSync(path.join(suite, f))), f);
   const files = corpus();

@@ -5,12 +5,13 @@ import { parseToml } from "../../src/toml/_parser.ts";
 import type { TomlPath } from "../../src/toml/_parser.ts";
 import { TomlDateTime } from "../../src/toml/datetime.ts";
 import { TomlParseError } from "../../src/toml/errors.ts";
+import type { TomlVersion } from "../../src/toml/types.ts";
 import { StrataError } from "../../src/errors.ts";
 
 /** The error `parse` raises for `text`, which must be a TomlParseError. */
-function errorOf(text: string, file?: string): TomlParseError {
+function errorOf(text: string, file?: string, toml?: TomlVersion): TomlParseError {
   try {
-    parse(text, { file });
+    parse(text, { file, toml });
   } catch (e) {
     assert.ok(e instanceof TomlParseError, `expected a TomlParseError, got ${e}`);
     return e;
@@ -200,23 +201,27 @@ test("errors: exact line, column and reason for typical mistakes", () => {
       'path = "C:\\qdir"\n',
       1,
       11,
-      'invalid escape \\q in string (valid: \\b \\t \\n \\f \\r \\" \\\\ \\uXXXX \\UXXXXXXXX)',
+      'invalid escape \\q in string (valid: \\b \\t \\n \\f \\r \\e \\" \\\\ \\xHH \\uXXXX \\UXXXXXXXX)',
     ],
     ["when = 2023-02-30\n", 1, 16, "invalid date: day 30 does not exist in 2023-02"],
     ["t = 24:00:00\n", 1, 5, "invalid time: hour 24 is over 23"],
     ["t = 1987-07-05T17:45:5", 1, 23, "invalid time: expected 2 digits"],
+    ["p = { x = 1,, y = 2 }\n", 1, 13, 'expected a key or "}" in an inline table, found ","'],
     [
-      "p = { x = 1, y = 2, }\n",
-      1,
-      19,
-      'trailing comma is not allowed in an inline table: remove the "," before "}"',
+      "p = {\n  x = 1\n  y = 2\n}\n",
+      3,
+      3,
+      'expected "," or "}" after a value in an inline table, found "y"',
     ],
     [
-      "p = { x = 1,\n y = 2 }\n",
+      "p = {\n  x = 1,\n",
+      3,
       1,
-      13,
-      "a newline is not allowed inside an inline table { ... }: keep it on one line, or use a [table]",
+      'unterminated inline table: add the closing "}" (it opens on line 1)',
     ],
+    ["t = 07:32.5\n", 1, 10, 'invalid date-time "07:32.5": unexpected "."'],
+    ["t = 07:60\n", 1, 8, "invalid time: minute 60 is over 59"],
+    ['s = "\\x4g"\n', 1, 6, "invalid escape \\x: expected 2 hexadecimal digits"],
     ["n = 0123\n", 1, 5, "invalid number: leading zeros are not allowed"],
     ["n = 1__0\n", 1, 6, "invalid number: an underscore must be between two digits"],
     [
@@ -268,6 +273,85 @@ test("errors: exact line, column and reason for typical mistakes", () => {
     );
     assert.equal(e.message, `line ${line}, column ${column}: ${reason}`);
   }
+});
+
+test("TOML 1.1 by default: multi-line inline tables, comments and trailing commas in them, \\e, \\xHH, times without seconds", () => {
+  const text = [
+    "point = {",
+    "  x = 1, # the first",
+    "  # a comment line",
+    '  y = { z = "\\e[1m\\x41\\xff" },',
+    "}",
+    "short = { a = 1, }",
+    "empty = {",
+    "}",
+    "t = 07:32",
+    "dt = 1979-05-27T07:32Z",
+    "ldt = 1979-05-27 07:32",
+    "",
+  ].join("\n");
+  const v = parse(text);
+  assert.deepEqual(Object.keys(v), ["point", "short", "empty", "t", "dt", "ldt"]);
+  assert.deepEqual(v.point, { x: 1, y: { z: "\u001b[1mA\u00ff" } });
+  assert.deepEqual(v.short, { a: 1 });
+  assert.deepEqual(v.empty, {});
+  assert.equal(String(v.t), "07:32:00");
+  assert.equal(String(v.dt), "1979-05-27T07:32:00Z");
+  assert.equal(String(v.ldt), "1979-05-27T07:32:00");
+  assert.deepEqual(parse(text, { toml: "1.1" }), v);
+  assert.equal(TomlDateTime.parse("07:32").toString(), "07:32:00");
+});
+
+test("strict 1.0 mode refuses what 1.1 added, with the messages of a 1.0 reader", () => {
+  const cases: [string, number, number, string][] = [
+    [
+      "p = { x = 1, y = 2, }\n",
+      1,
+      19,
+      'trailing comma is not allowed in an inline table: remove the "," before "}"',
+    ],
+    [
+      "p = { x = 1,\n y = 2 }\n",
+      1,
+      13,
+      "a newline is not allowed inside an inline table { ... }: keep it on one line, or use a [table]",
+    ],
+    ["p = { x = 1 # c\n}\n", 1, 13, "a comment is not allowed inside an inline table { ... }"],
+    [
+      's = "\\e"\n',
+      1,
+      6,
+      'invalid escape \\e in string (valid: \\b \\t \\n \\f \\r \\" \\\\ \\uXXXX \\UXXXXXXXX)',
+    ],
+    [
+      's = "\\x41"\n',
+      1,
+      6,
+      'invalid escape \\x in string (valid: \\b \\t \\n \\f \\r \\" \\\\ \\uXXXX \\UXXXXXXXX)',
+    ],
+    [
+      "t = 07:32\n",
+      1,
+      10,
+      'invalid time: expected ":" and seconds after the minute (TOML 1.0 needs seconds)',
+    ],
+  ];
+  for (const [text, line, column, reason] of cases) {
+    const e = errorOf(text, undefined, "1.0");
+    assert.deepEqual(
+      { line: e.line, column: e.column, reason: e.reason },
+      { line, column, reason },
+      JSON.stringify(text),
+    );
+    assert.doesNotThrow(() => parse(text), JSON.stringify(text));
+  }
+  assert.deepEqual(parse("p = { x = 1, y = [2,] }\n", { toml: "1.0" }), { p: { x: 1, y: [2] } });
+  assert.throws(
+    () => parse("a = 1", { toml: "1.2" as TomlVersion }),
+    (e) =>
+      e instanceof Error && !(e instanceof TomlParseError) &&
+      e.message === 'unknown TOML version "1.2": use "1.1" or "1.0"',
+  );
 });
 
 test("errors carry the file name, code parse and exit code 3", () => {
