@@ -8,7 +8,8 @@
  *   blocks when the block is empty).
  * - a new key of a table made by dotted keys (`site.owner.name = ...`): a
  *   dotted statement after the last statement that shares the prefix.
- * - a new key of an inline table: inside its braces, after the last entry.
+ * - a new key of an inline table: inside its braces, after the last entry
+ *   (on a line of its own when the entries have theirs).
  * - a new key whose table has no header of its own, or a table value: a new
  *   `[section]` at the end of the file (or, under an `[[array]]` element, at
  *   the end of that element's region, where the header still refers to it).
@@ -22,13 +23,7 @@
 
 import { formatKey } from "./stringify.ts";
 import type { TomlTable, TomlValue } from "./types.ts";
-import {
-  type KeyValueSpan,
-  type Path,
-  samePath,
-  statementUnder,
-  strings,
-} from "./_document_index.ts";
+import { type KeyValueSpan, type Path, statementUnder, strings } from "./_document_index.ts";
 import {
   firstLineStart,
   indentAt,
@@ -40,6 +35,7 @@ import {
 } from "./_document_text.ts";
 import { childOf, isTable, isTableArray } from "./_document_values.ts";
 import type { DocumentEditor } from "./_document_edit.ts";
+import { insertInlineEntry } from "./_document_inline.ts";
 
 /** Writes a new value at `path` (which does not exist yet): the deepest existing ancestor decides how. */
 export function insertValue(ed: DocumentEditor, path: Path, value: TomlValue): void {
@@ -167,14 +163,7 @@ function insertDotted(
 }
 
 function insertInline(ed: DocumentEditor, container: Path, keys: Path, value: TomlValue): void {
-  const entry = `${keys.map(formatKey).join(".")} = ${ed.format(value)}`;
-  const entries = ed.idx.inlineStatements.filter((s) => samePath(s.table, container));
-  if (entries.length > 0) {
-    const end = Math.max(...entries.map((e) => e.valueEnd));
-    return ed.splice(end, end, `, ${entry}`);
-  }
-  const span = ed.idx.findValue(container)!;
-  ed.splice(span.start + 1, span.end - 1, ` ${entry} `);
+  insertInlineEntry(ed, container, `${keys.map(formatKey).join(".")} = ${ed.format(value)}`);
 }
 
 /** Adds `value` as a new last element of the array at `path`. */

@@ -8,15 +8,7 @@
  */
 
 import { StrataError } from "../errors.ts";
-import {
-  type KeyValueSpan,
-  type Path,
-  samePath,
-  startsWith,
-  statementUnder,
-  strings,
-  type ValueSpan,
-} from "./_document_index.ts";
+import { type Path, startsWith, statementUnder, type ValueSpan } from "./_document_index.ts";
 import {
   firstLineStart,
   isBlankLine,
@@ -26,6 +18,7 @@ import {
 } from "./_document_text.ts";
 import { indexOf, valueAt } from "./_document_values.ts";
 import type { DocumentEditor } from "./_document_edit.ts";
+import { removeInlineEntry } from "./_document_inline.ts";
 
 /** Removes `path` (which exists). */
 export function removeValue(ed: DocumentEditor, path: Path): void {
@@ -117,18 +110,6 @@ function removeLines(ed: DocumentEditor, ranges: [number, number][]): void {
     t = t.slice(0, s) + t.slice(e);
   }
   ed.commit(t);
-}
-
-/** Removes one `key = value` from an inline table with its comma. */
-function removeInlineEntry(ed: DocumentEditor, kv: KeyValueSpan): void {
-  const entries = ed.idx.inlineStatements
-    .filter((s) => samePath(s.table, kv.table))
-    .sort((a, b) => a.keyStart - b.keyStart);
-  const i = entries.indexOf(kv);
-  if (i < entries.length - 1) return ed.splice(kv.keyStart, entries[i + 1].keyStart, "");
-  if (i > 0) return ed.splice(entries[i - 1].valueEnd, kv.valueEnd, "");
-  const span = ed.idx.findValue(strings(kv.table))!;
-  ed.splice(span.start + 1, span.end - 1, "");
 }
 
 /** Removes one element of a static array: its whole line when it has one, else with its comma. */

@@ -189,6 +189,21 @@ const cases: Record<string, Edit[]> = {
     ["delete", ["job", "0", "cron"]],
     ["set", ["job", "0", "retries"], 2],
   ],
+  inline_multiline: [
+    ["set", ["service", "limits", "cpu"], 4],
+    ["set", ["service", "limits", "memory"], "2Gi"],
+    ["delete", ["service", "limits", "disk"]],
+    ["set", ["service", "limits", "gpu"], 1],
+    ["set", ["service", "probe", "timeout"], 3],
+    ["delete", ["service", "probe", "path"]],
+    ["set", ["service", "labels", "owner"], "sre"],
+    ["delete", ["service", "labels", "tier"]],
+    ["delete", ["service", "ports", "http"]],
+    ["set", ["service", "ports", "admin"], 9000],
+    ["set", ["service", "mounts", "0", "volume", "size"], "4Gi"],
+    ["set", ["service", "mounts", "0", "volume", "medium"], "Memory"],
+    ["set", ["service", "mounts", "0", "volume", "name"], "scratch"],
+  ],
 };
 
 /** A deep copy of plain TOML values (date-times are immutable and shared). */

@@ -10,7 +10,12 @@
 //   statements on the edited path, and header blocks under it);
 // - every comment is still there, in order, unless what it belonged to was
 //   removed at some point;
-// - the file's line ending is the only one in the text.
+// - the file's line ending is the only one in the text;
+// - from a TOML 1.0 document, the text still reads in strict 1.0 mode: the
+//   editor never writes syntax TOML 1.1 added.
+// A second series generates TOML 1.1 documents (inline tables over several
+// lines, with comments and trailing commas) under the same checks, but for
+// the last one.
 // A seeded PRNG makes every run the same; a failure prints the seed.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -124,7 +129,7 @@ interface Comment {
 }
 
 /** Generates a document as lines, and the comments in it with their owners. */
-function generate(rng: Rng): { text: string; comments: Comment[] } {
+function generate(rng: Rng, v11: boolean): { text: string; comments: Comment[] } {
   const lines: string[] = [];
   const comments: Comment[] = [];
   let n = 0;
@@ -155,6 +160,8 @@ function generate(rng: Rng): { text: string; comments: Comment[] } {
             rng.chance(0.3) ? eolComment([...table, key, "two", "x"]) : ""
           }`,
         );
+      } else if (v11 && (kind === 1 || kind === 5 || kind === 6)) {
+        multiLineInline([...table, key], `${indent}${fmtKey(key)} = `, indent);
       } else if (kind === 1) {
         lines.push(`${indent}${fmtKey(key)} = ${fmtScalar(smallTable(rng))}`);
       } else if (kind === 3) {
@@ -182,6 +189,31 @@ function generate(rng: Rng): { text: string; comments: Comment[] } {
       }
       if (rng.chance(0.15)) lines.push("");
     }
+  };
+  /** TOML 1.1: an inline table over several lines, with comments and maybe a trailing comma. */
+  const multiLineInline = (path: Path, head: string, indent: string) => {
+    const entries = Object.entries(smallTable(rng)).map(([k, v]) =>
+      [`${fmtKey(k)} = ${fmtScalar(v)}`, k] as const
+    );
+    const trailing = rng.chance(0.5);
+    if (rng.chance(0.3)) {
+      // Entries share lines with the braces: `{ a = 1,` ... `b = 2 }`.
+      const texts = entries.map(([e]) => e);
+      for (let z = 0; texts.length < 2; z++) texts.push(`z${z} = ${z}`);
+      const parts = texts.map((e, i) => e + (i < texts.length - 1 || trailing ? "," : ""));
+      lines.push(`${head}{ ${parts[0]}${rng.chance(0.5) ? ` # m${n++}` : ""}`);
+      for (const part of parts.slice(1, -1)) lines.push(`${indent}  ${part}`);
+      lines.push(`${indent}  ${parts[parts.length - 1]} }`);
+      return;
+    }
+    lines.push(`${head}{`);
+    entries.forEach(([e, k], i) => {
+      if (rng.chance(0.3)) lines.push(`${indent}  ${comment(path)}`);
+      const comma = i < entries.length - 1 || trailing ? "," : "";
+      lines.push(`${indent}  ${e}${comma}${rng.chance(0.3) ? eolComment([...path, k]) : ""}`);
+    });
+    if (rng.chance(0.3)) lines.push(`${indent}  ${comment(path)}`);
+    lines.push(`${indent}}`);
   };
   if (rng.chance(0.5)) lines.push(comment(), comment(), "");
   body([], "");
@@ -465,15 +497,19 @@ function isSubsequence(needles: string[], hay: string[]): boolean {
   return true;
 }
 
-function runSequence(seed: number): void {
+/** Runs one generated sequence; returns how many edits touched a multi-line inline table. */
+function runSequence(seed: number, v11: boolean): number {
   const rng = prng(seed);
-  const { text, comments } = generate(rng);
+  const { text, comments } = generate(rng, v11);
+  // The generator writes TOML 1.0 unless asked for 1.1.
+  if (!v11) assert.doesNotThrow(() => parse(text, { toml: "1.0" }), text);
   const doc = TomlDocument.parse(text);
   assert.equal(doc.toString(), text);
   const model = clone(parse(text)) as Table;
   assert.deepEqual(norm(doc.toValue()), norm(model));
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   const mayVanish = new Set<string>();
+  let inMultiLine = 0;
   for (let step = 0; step < 12; step++) {
     const edit = pickEdit(rng, model);
     const before = doc.toString();
@@ -487,6 +523,7 @@ function runSequence(seed: number): void {
       );
     }
     const existing = at(model, edit.path);
+    if (insideMultiLineInline(before, edit.path)) inMultiLine++;
     if (edit.op === "set") {
       if (edit.refused) {
         assert.throws(
@@ -516,6 +553,13 @@ function runSequence(seed: number): void {
     const whereAfter = `${where}\n--- after ---\n${after}`;
     assert.deepEqual(norm(doc.toValue()), norm(model), whereAfter);
     assert.deepEqual(norm(parse(after)), norm(model), whereAfter);
+    if (!v11) {
+      assert.deepEqual(
+        norm(parse(after, { toml: "1.0" })),
+        norm(model),
+        `1.1 syntax written\n${whereAfter}`,
+      );
+    }
     // Untouched lines stay, in order.
     const involved = involvedLines(before, edit.path);
     const kept = linesOf(before).filter((l, i) => !involved.has(i) && l.trim() !== "");
@@ -542,23 +586,49 @@ function runSequence(seed: number): void {
     const present = linesOf(after).flatMap((l) => l.match(/# [ce][0-9]+/g) ?? []);
     assert.ok(isSubsequence(mustStay, present), `comments lost\n${whereAfter}`);
   }
+  return inMultiLine;
 }
 
-function runSeeds(from: number, count: number): void {
+/** True when `path` is inside an inline table whose text spans lines. */
+function insideMultiLineInline(text: string, path: Path): boolean {
+  let found = false;
+  parseToml(text, {
+    events: {
+      value(e) {
+        const p = e.path.map(String);
+        const spans = /\n/.test(text.slice(e.start, e.end));
+        if (e.kind === "table" && spans && p.length < path.length && startsWith(path, p)) {
+          found = true;
+        }
+      },
+    },
+  });
+  return found;
+}
+
+function runSeeds(from: number, count: number, v11 = false): void {
+  let inMultiLine = 0;
   for (let seed = from; seed < from + count; seed++) {
     if (process.env.PROP_DEBUG) console.error("seed", seed);
     try {
-      runSequence(seed);
+      inMultiLine += runSequence(seed, v11);
     } catch (e) {
-      console.error(`document property test failed with seed ${seed} (rerun: PROP_SEED=${seed})`);
+      console.error(
+        `document property test failed with seed ${seed} (rerun: PROP_SEED=${seed}${
+          v11 ? " PROP_V11=1" : ""
+        })`,
+      );
       throw e;
     }
   }
+  // The 1.1 series must actually edit inside multi-line inline tables.
+  if (v11 && count > 1) assert.ok(inMultiLine >= count, `only ${inMultiLine} edits in them`);
 }
 
 const only = Number(process.env.PROP_SEED ?? NaN);
 if (!Number.isNaN(only)) {
-  test(`generated edit sequence, seed ${only}`, () => runSeeds(only, 1));
+  const v11 = process.env.PROP_V11 === "1";
+  test(`generated edit sequence, seed ${only}`, () => runSeeds(only, 1, v11));
 } else {
   // 300 sequences in chunks, so each test stays far below any runner's timeout.
   const base = 20260101;
@@ -566,5 +636,11 @@ if (!Number.isNaN(only)) {
     const from = base + chunk * 30;
     test(`generated edit sequences ${from}..${from + 29} keep every untouched line and comment, and match the model`, () =>
       runSeeds(from, 30));
+  }
+  const base11 = 20261101;
+  for (let chunk = 0; chunk < 5; chunk++) {
+    const from = base11 + chunk * 30;
+    test(`TOML 1.1 documents: generated edit sequences ${from}..${from + 29} keep every untouched line and comment`, () =>
+      runSeeds(from, 30, true));
   }
 }

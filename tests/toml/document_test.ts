@@ -644,3 +644,55 @@ test("many lookups on one version of a big document give the same answers as a s
   assert.equal(doc.kindOf(["t", "k199"]), "integer");
   assert.equal(doc.lineOf(["t", "new"]), undefined);
 });
+
+test("TOML 1.1 inline tables over several lines: an edit changes only its entry's text", () => {
+  const text = [
+    "limits = {",
+    "  cpu = 2,      # cores",
+    "  # memory in bytes",
+    '  memory = "1Gi",',
+    "}",
+    "other = { x = 1, # first",
+    "  y = 2 }",
+    "tail = {",
+    "  only = 1 # no comma",
+    "}",
+    "empty = {",
+    "  # nothing yet",
+    "}",
+    "",
+  ].join("\n");
+  const edited = (edit: (d: TomlDocument) => void): string => {
+    const doc = TomlDocument.parse(text);
+    edit(doc);
+    return doc.toString();
+  };
+  const lines = text.split("\n");
+  const replaced = (from: number, to: number, ...insert: string[]): string =>
+    [...lines.slice(0, from), ...insert, ...lines.slice(to)].join("\n");
+  assert.equal(
+    edited((d) => d.set(["limits", "cpu"], 4)),
+    replaced(1, 2, "  cpu = 4,      # cores"),
+  );
+  // Deleting an entry takes its line (and its comment), not the comment line below it.
+  assert.equal(edited((d) => d.delete(["limits", "cpu"])), replaced(1, 2));
+  assert.equal(edited((d) => d.delete(["limits", "memory"])), replaced(3, 4));
+  // A new entry gets a line of its own, with a comma like its neighbours.
+  assert.equal(edited((d) => d.set(["limits", "disk"], 20)), replaced(4, 4, "  disk = 20,"));
+  assert.equal(
+    edited((d) => d.set(["tail", "more"], "x")),
+    replaced(8, 9, "  only = 1, # no comma", '  more = "x"'),
+  );
+  assert.equal(edited((d) => d.delete(["tail", "only"])), replaced(8, 9));
+  assert.equal(edited((d) => d.set(["empty", "a"], true)), replaced(12, 12, "  a = true"));
+  // Entries sharing a line with a brace: the comment stays.
+  assert.equal(edited((d) => d.delete(["other", "x"])), replaced(5, 6, "other = { # first"));
+  assert.equal(edited((d) => d.delete(["other", "y"])), replaced(6, 7, "}"));
+  assert.equal(edited((d) => d.set(["other", "z"], 3)), replaced(6, 7, "  y = 2, z = 3 }"));
+  // On one line, trailing comma or not, the layout stays one line.
+  const one = TomlDocument.parse("t = { a = 1, b = 2, }\n");
+  one.set(["t", "c"], 3);
+  assert.equal(one.toString(), "t = { a = 1, b = 2, c = 3, }\n");
+  one.delete(["t", "a"]);
+  assert.equal(one.toString(), "t = { b = 2, c = 3, }\n");
+});
