@@ -25,7 +25,7 @@ import { parseValue } from "./_parse_values.ts";
 import type { TomlPath, TomlTable, TomlValue } from "./types.ts";
 
 /** Reads one key segment (bare, "basic" or 'literal'). */
-export function parseKeySegment(s: ParserState): string {
+function parseKeySegment(s: ParserState): string {
   const src = s.src;
   const start = s.pos;
   const c = src.charCodeAt(start);
@@ -71,6 +71,11 @@ export function parseKeyPath(s: ParserState): string[] {
   return keys;
 }
 
+/**
+ * A `key = value` statement into `table` (whose path is `tablePath`):
+ * creates the tables a dotted key names, refuses a key defined before, and
+ * reports the statement to the events.
+ */
 export function parseKeyValue(
   s: ParserState,
   table: TomlTable,
@@ -165,7 +170,8 @@ export function parseKeyValue(
   }
 }
 
-export function dottedConflict(
+/** A dotted key runs into something that is not a table it may extend. */
+function dottedConflict(
   s: ParserState,
   child: TomlValue,
   m: number | undefined,

@@ -114,7 +114,8 @@ export function parseNumberOrDate(s: ParserState): TomlValue {
   return integerResult(s, big, start);
 }
 
-export function integerResult(s: ParserState, big: bigint, start: number): number | bigint {
+/** A 64-bit integer as `number` when exact (and not in bigint mode), else `bigint`. */
+function integerResult(s: ParserState, big: bigint, start: number): number | bigint {
   if (big > I64_MAX || big < I64_MIN) {
     s.fail(
       "integer out of range: TOML integers are 64-bit (-9223372036854775808 to 9223372036854775807)",
@@ -127,7 +128,7 @@ export function integerResult(s: ParserState, big: bigint, start: number): numbe
 }
 
 /** Digits with single underscores between them, from `p`; returns the end. */
-export function skipDigits(s: ParserState, p: number): number {
+function skipDigits(s: ParserState, p: number): number {
   const src = s.src;
   for (;;) {
     const c = src.charCodeAt(p);
@@ -139,13 +140,15 @@ export function skipDigits(s: ParserState, p: number): number {
   }
 }
 
-export function checkUnderscore(s: ParserState, p: number): void {
+/** An underscore in a number must sit between two digits. */
+function checkUnderscore(s: ParserState, p: number): void {
   if (!isDigit(s.src.charCodeAt(p - 1)) || !isDigit(s.src.charCodeAt(p + 1))) {
     s.fail("invalid number: an underscore must be between two digits", p);
   }
 }
 
-export function parseRadix(
+/** `0x`, `0o` or `0b` integers: digits of `base`, single underscores between them. */
+function parseRadix(
   s: ParserState,
   start: number,
   base: number,
@@ -188,7 +191,7 @@ export function parseRadix(
 }
 
 /** A number, boolean or date-time must be followed by a separator. */
-export function checkEnd(s: ParserState, start: number, what: string): void {
+function checkEnd(s: ParserState, start: number, what: string): void {
   const src = s.src;
   const c = src.charCodeAt(s.pos);
   if (endsValue(c)) return;

@@ -7,11 +7,13 @@
 
 import { codePointName, hexValue, type ParserState } from "./_parser_state.ts";
 
-export function unterminated(s: ParserState, open: number, quote: string): never {
+/** The string opened at `open` with `quote` is not closed. */
+function unterminated(s: ParserState, open: number, quote: string): never {
   return s.fail(`unterminated string: add the closing ${quote}`, open);
 }
 
-export function controlInString(s: ParserState, c: number, at: number, literal: boolean): never {
+/** A control character inside a string, with the escape to write instead. */
+function controlInString(s: ParserState, c: number, at: number, literal: boolean): never {
   return s.fail(
     literal
       ? `control character ${
@@ -61,7 +63,7 @@ const VALID_ESCAPES_10 = '\\b \\t \\n \\f \\r \\" \\\\ \\uXXXX \\UXXXXXXXX';
 const VALID_ESCAPES_11 = '\\b \\t \\n \\f \\r \\e \\" \\\\ \\xHH \\uXXXX \\UXXXXXXXX';
 
 /** At a backslash: returns the escaped text and sets `pos` after the escape. */
-export function readEscape(s: ParserState, p: number, open: number): string {
+function readEscape(s: ParserState, p: number, open: number): string {
   const src = s.src;
   const c = src.charCodeAt(p + 1);
   s.pos = p + 2;
@@ -102,7 +104,7 @@ export function readEscape(s: ParserState, p: number, open: number): string {
 }
 
 /** `\\xHH`, `\\uXXXX` or `\\UXXXXXXXX` at `p`: `count` hexadecimal digits naming a code point. */
-export function unicodeEscape(s: ParserState, p: number, count: number): string {
+function unicodeEscape(s: ParserState, p: number, count: number): string {
   const src = s.src;
   let cp = 0;
   for (let i = 0; i < count; i++) {

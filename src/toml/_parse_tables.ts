@@ -20,6 +20,10 @@ import { parseKeyPath } from "./_parse_keys.ts";
 import { skipWs } from "./_parse_trivia.ts";
 import type { TomlPath, TomlTable } from "./types.ts";
 
+/**
+ * At `[`: a `[table]` or `[[array]]` header. Opens (or, for `[[x]]`,
+ * appends) the table that the following statements go to.
+ */
 export function parseHeader(s: ParserState, root: TomlTable): void {
   const src = s.src;
   const start = s.pos;

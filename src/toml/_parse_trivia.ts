@@ -6,6 +6,7 @@
 
 import { codePointName, type ParserState } from "./_parser_state.ts";
 
+/** Skips spaces and tabs. */
 export function skipWs(s: ParserState): void {
   const src = s.src;
   let p = s.pos;

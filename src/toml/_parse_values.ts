@@ -18,6 +18,7 @@ import {
 import { skipWs, skipWsNl } from "./_parse_trivia.ts";
 import type { TomlPath, TomlTable, TomlValue, TomlValueKind } from "./types.ts";
 
+/** Any value, read by what its first character says it is; reports it to the events. */
 export function parseValue(s: ParserState, path: TomlPath | undefined): TomlValue {
   const src = s.src;
   const start = s.pos;
@@ -69,6 +70,7 @@ export function parseValue(s: ParserState, path: TomlPath | undefined): TomlValu
   return value;
 }
 
+/** Explains why the text at `start` is not a value (a bare word, `True`, nothing). */
 export function badValue(s: ParserState, start: number): never {
   const src = s.src;
   const c = src.charCodeAt(start);
@@ -87,7 +89,8 @@ export function badValue(s: ParserState, start: number): never {
   return s.fail(`expected a value, found ${s.found(start)}`, start);
 }
 
-export function parseArray(s: ParserState, path: TomlPath | undefined): TomlValue[] {
+/** At `[`: an array, over as many lines as it likes, with comments and a trailing comma. */
+function parseArray(s: ParserState, path: TomlPath | undefined): TomlValue[] {
   const src = s.src;
   const open = s.pos;
   if (++s.depth > MAX_DEPTH) s.fail(`nesting deeper than ${MAX_DEPTH} levels`);
@@ -119,7 +122,8 @@ export function parseArray(s: ParserState, path: TomlPath | undefined): TomlValu
   return arr;
 }
 
-export function unterminatedArray(s: ParserState, open: number): never {
+/** The array opened at `open` has no `]`. */
+function unterminatedArray(s: ParserState, open: number): never {
   return s.fail(
     `unterminated array: add the closing "]" (the array opens on line ${
       positionOf(s.src, open).line
@@ -127,7 +131,8 @@ export function unterminatedArray(s: ParserState, open: number): never {
   );
 }
 
-export function parseInlineTable(s: ParserState, path: TomlPath | undefined): TomlTable {
+/** At `{`: an inline table, on one line (TOML 1.0) or over several (1.1). */
+function parseInlineTable(s: ParserState, path: TomlPath | undefined): TomlTable {
   const src = s.src;
   const open = s.pos;
   if (++s.depth > MAX_DEPTH) s.fail(`nesting deeper than ${MAX_DEPTH} levels`);
@@ -213,7 +218,7 @@ function unterminatedInlineTable(s: ParserState, open: number): never {
 }
 
 /** TOML 1.0: refuses what cannot appear between the parts of an inline table. */
-export function inlineTableGap(s: ParserState, open: number): void {
+function inlineTableGap(s: ParserState, open: number): void {
   const c = s.src.charCodeAt(s.pos);
   if (s.pos >= s.len) unterminatedInlineTable(s, open);
   if (c === 10 || c === 13) {

@@ -33,7 +33,7 @@ export const hasOwn = Object.prototype.hasOwnProperty;
 export class NeedsDiagnosis {}
 
 /** Renders one key segment as TOML would need it written (bare when possible). */
-export function quoteKey(key: string): string {
+function quoteKey(key: string): string {
   if (key.length > 0 && /^[A-Za-z0-9_-]+$/.test(key)) return key;
   return JSON.stringify(key);
 }
@@ -89,7 +89,7 @@ export function setKey(table: TomlTable, key: string, value: TomlValue): void {
 }
 
 /** "an integer", "a float", ... for a TOML kind, in conflict messages. */
-export function kindName(kind: TomlValueKind): string {
+function kindName(kind: TomlValueKind): string {
   switch (kind) {
     case "integer":
       return "an integer";
@@ -105,7 +105,7 @@ export function kindName(kind: TomlValueKind): string {
 }
 
 /** Best guess from the value alone (the first pass does not keep kinds). */
-export function typeName(value: unknown): string {
+function typeName(value: unknown): string {
   if (typeof value === "string") return "a string";
   if (typeof value === "number") return Number.isInteger(value) ? "an integer" : "a float";
   if (typeof value === "bigint") return "an integer";
