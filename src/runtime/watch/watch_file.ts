@@ -180,11 +180,9 @@ class FileWatcher implements FileWatch {
   #onName(name: string | null): void {
     const target = this.#target;
     if (this.#closed || target === undefined) return;
-    if (name === target.childName) {
-      // Watching an ancestor: the next folder on the way appeared (or went).
-      if (target.folder !== this.#paths.dirname(this.path)) this.#rearm("event");
-      else this.#trigger("event");
-    } else if (name === null) {
+    if (name === target.childName || name === null) {
+      // The check re-arms first when the watched folder is an ancestor and
+      // the next folder on the way appeared.
       this.#trigger("event");
     } else if (name === this.#paths.basename(target.folder)) {
       // The watched folder itself was renamed or deleted.

@@ -40,7 +40,7 @@ if (mode === "burst") {
     const s = change.state;
     console.log(s.kind === "content" ? new TextDecoder().decode(s.bytes).trim() : s.kind);
     watch.close();
-  }, { pollMs: 100 });
+  }, { pollMs: 600_000 });
   console.log("ready");
 } else {
   console.error(`unknown mode ${mode}`);

@@ -132,6 +132,25 @@ test("an editor's save (old file renamed away, new one written) is one change, n
   });
 });
 
+test("an absence shorter than one more debounce is not reported", async () => {
+  await inSandbox(async (dir) => {
+    const file = path.join(dir, "config.toml");
+    fs.writeFileSync(file, "a = 1\n");
+    // The absence outlasts the first read (150 ms), not the confirming one (300 ms).
+    const seen = observe(file, { ...eventsOnly, debounceMs: 150 });
+    try {
+      fs.renameSync(file, `${file}~`);
+      await sleep(210);
+      fs.writeFileSync(file, "a = 2\n");
+      await seen.next("a = 2\n");
+      await sleep(200);
+      assert.deepEqual(seen.texts(), ["a = 2\n"]);
+    } finally {
+      seen.watch.close();
+    }
+  });
+});
+
 test("deleted, then re-created", async () => {
   await inSandbox(async (dir) => {
     const file = path.join(dir, "config.toml");
