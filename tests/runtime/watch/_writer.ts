@@ -1,7 +1,8 @@
 /**
  * Another process for the watcher tests. Usage:
- * - `burst FILE N atomic|inplace`: writes `n = 1` ... `n = N` as fast as it can,
- *   each by temp file + rename (atomic) or by rewriting the file in place.
+ * - `burst FILE N atomic|inplace [PAUSE]`: writes `n = 1` ... `n = N`, as fast as
+ *   it can or `PAUSE` ms apart, each by temp file + rename (atomic) or by
+ *   rewriting the file in place.
  * - `slow FILE PAUSE CHUNK...`: writes the chunks one by one into the file,
  *   truncated first, with `PAUSE` ms between them (a non-atomic writer).
  * - `watch FILE`: watches FILE, prints `ready`, prints the first change's text
@@ -17,8 +18,9 @@ const [mode, file, ...rest] = process.argv.slice(2);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 if (mode === "burst") {
-  const [count, style] = rest;
+  const [count, style, pause] = rest;
   for (let i = 1; i <= Number(count); i++) {
+    if (pause && i > 1) await sleep(Number(pause));
     const text = `n = ${i}\n`;
     if (style === "atomic") {
       fs.writeFileSync(`${file}.tmp-${process.pid}`, text);

@@ -221,6 +221,58 @@ for (const style of ["atomic", "inplace"]) {
   });
 }
 
+test("a burst that never goes quiet is reported while it lasts, and its last state at the end", async () => {
+  await inSandbox(async (dir) => {
+    const file = path.join(dir, "config.toml");
+    fs.writeFileSync(file, "n = 0\n");
+    // Writes every 5 ms for about a second: never 25 ms of quiet.
+    const seen = observe(file, eventsOnly);
+    try {
+      await run(["burst", file, "200", "atomic", "5"]);
+      await seen.next("n = 200\n");
+      const texts = seen.texts();
+      assert.ok(texts.length >= 3, `only ${texts.length} reports: ${JSON.stringify(texts)}`);
+      const numbers = texts.map((t) => Number(/^n = (\d+)\n$/.exec(t)![1]));
+      assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b));
+    } finally {
+      seen.watch.close();
+    }
+  });
+});
+
+test("two watches on one folder: closing one leaves the other working", async () => {
+  await inSandbox(async (dir) => {
+    const file = path.join(dir, "config.toml");
+    const other = path.join(dir, "other.toml");
+    fs.writeFileSync(file, "a = 1\n");
+    const first = observe(file, eventsOnly);
+    const second = observe(file, eventsOnly);
+    const third = observe(other, eventsOnly);
+    try {
+      writeAtomic(file, "a = 2\n");
+      await first.next("a = 2\n");
+      await second.next("a = 2\n");
+      first.watch.close();
+      writeAtomic(file, "a = 3\n");
+      await second.next("a = 3\n");
+      fs.renameSync(dir, `${dir}.old`);
+      fs.mkdirSync(dir);
+      fs.writeFileSync(file, "a = 4\n");
+      fs.writeFileSync(other, "b = 1\n");
+      await second.next("a = 4\n");
+      await third.next("b = 1\n");
+      writeAtomic(file, "a = 5\n");
+      await second.next("a = 5\n");
+      assert.deepEqual(first.texts(), ["a = 2\n"]);
+      assert.deepEqual(third.texts(), ["b = 1\n"]);
+    } finally {
+      first.watch.close();
+      second.watch.close();
+      third.watch.close();
+    }
+  });
+});
+
 test("a slow non-atomic writer: its half-written file is reported as it stands, then the whole", async () => {
   await inSandbox(async (dir) => {
     const file = path.join(dir, "config.toml");
