@@ -169,12 +169,15 @@ class FileWatcher implements FileWatch {
   #arm(): void {
     this.#target = findFolder(this.#fs, this.#paths, this.path);
     if (this.#target === undefined) return;
-    this.#watcher = openFolderWatch(
+    // A closed watch may still deliver a late event or error (Bun shares one
+    // native watch between handles): only the current one is listened to.
+    const watcher: NodeFs.FSWatcher | undefined = openFolderWatch(
       this.#fs,
       this.#target.folder,
-      (name) => this.#onName(name),
-      () => this.#rearm("event"),
+      (name) => this.#watcher === watcher && this.#onName(name),
+      () => this.#watcher === watcher && this.#rearm("event"),
     );
+    this.#watcher = watcher;
   }
 
   #onName(name: string | null): void {
