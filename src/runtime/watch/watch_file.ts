@@ -175,9 +175,19 @@ class FileWatcher implements FileWatch {
       this.#fs,
       this.#target.folder,
       (name) => this.#watcher === watcher && this.#onName(name),
-      () => this.#watcher === watcher && this.#rearm("event"),
+      () => this.#watcher === watcher && this.#onFailure(),
     );
     this.#watcher = watcher;
+  }
+
+  /**
+   * A failed watch is re-armed at once only when its folder changed; otherwise
+   * by the poll (a watch that fails again at once must not spin).
+   */
+  #onFailure(): void {
+    this.#watcher?.close();
+    this.#watcher = undefined;
+    if (this.#verifyFolder("event")) this.#trigger("event");
   }
 
   #onName(name: string | null): void {

@@ -136,11 +136,11 @@ test("an absence shorter than one more debounce is not reported", async () => {
   await inSandbox(async (dir) => {
     const file = path.join(dir, "config.toml");
     fs.writeFileSync(file, "a = 1\n");
-    // The absence outlasts the first read (150 ms), not the confirming one (300 ms).
-    const seen = observe(file, { ...eventsOnly, debounceMs: 150 });
+    // The absence outlasts the first read (400 ms), not the confirming one (800 ms).
+    const seen = observe(file, { ...eventsOnly, debounceMs: 400 });
     try {
       fs.renameSync(file, `${file}~`);
-      await sleep(210);
+      await sleep(500);
       fs.writeFileSync(file, "a = 2\n");
       await seen.next("a = 2\n");
       await sleep(200);
