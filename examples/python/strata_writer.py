@@ -996,8 +996,13 @@ def derive_value_key(hkdf_parts, shared, ephemeral_public, recipient_public):
     return okm[:32], okm[32:]
 
 
-def seal_value(value, recipient, app, layer, segments, ephemeral=None):
-    """`enc:v1:...` of `value` sealed for the recipient text, bound to app, layer and key.
+def seal_value(value, recipient, app, layer, segments):
+    """`enc:v1:...` of `value` sealed for the recipient text, bound to app, layer and key."""
+    return seal_plaintext(toml_inline(value), recipient, app, layer, segments)
+
+
+def seal_plaintext(plaintext, recipient, app, layer, segments, ephemeral=None):
+    """Seals a plaintext (one TOML value in inline form, as toml_inline writes it).
 
     `ephemeral` (32 bytes) is for test vectors only: every value MUST get fresh random bytes.
     """
@@ -1012,8 +1017,8 @@ def seal_value(value, recipient, app, layer, segments, ephemeral=None):
         raise Failure("the recipient is not a usable X25519 public key (a low-order point); "
                       "copy it whole from `strata key show`.", 2)
     aes_key, nonce = derive_value_key((hashes, HKDF), shared, ephemeral_public, recipient_public)
-    plaintext = toml_inline(value).encode("utf-8")
-    sealed = AESGCM(aes_key).encrypt(nonce, plaintext, sealed_context(app, layer, segments))
+    sealed = AESGCM(aes_key).encrypt(nonce, plaintext.encode("utf-8"),
+                                     sealed_context(app, layer, segments))
     return SEALED_PREFIX + b64url(ephemeral_public + nonce + sealed)
 
 
