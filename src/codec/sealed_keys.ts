@@ -42,6 +42,14 @@ export interface NewIdentity {
 
 const KEY_CHARS = 43; // base64url of 32 bytes, no padding
 
+/** What is wrong with the key part of a text that has the right prefix. */
+function damage(part: string, prefix: string): string {
+  return part.length !== KEY_CHARS
+    ? `the part after "${prefix}" is not ${KEY_CHARS} base64url characters ` +
+      `(it has ${part.length}): it was cut short or altered`
+    : `the part after "${prefix}" is not the base64url of 32 bytes: it was altered`;
+}
+
 function keyBytes(text: string, prefix: string): Uint8Array | undefined {
   const t = text.trim();
   if (!t.startsWith(prefix)) return undefined;
@@ -69,8 +77,7 @@ export function parseRecipient(text: string, source = "the recipient"): Uint8Arr
   const why = t.startsWith(IDENTITY_PREFIX)
     ? "it is an identity (a private key: keep it secret), not a recipient"
     : t.startsWith(RECIPIENT_PREFIX)
-    ? `the part after "${RECIPIENT_PREFIX}" is not ${KEY_CHARS} base64url characters ` +
-      `(it has ${t.length - RECIPIENT_PREFIX.length}): it was cut short or altered`
+    ? damage(t.slice(RECIPIENT_PREFIX.length), RECIPIENT_PREFIX)
     : `it does not start with "${RECIPIENT_PREFIX}"`;
   throw new SealedError(
     "recipient-text",
@@ -99,8 +106,7 @@ export function parseIdentity(text: string, source = "the identity"): Uint8Array
   const why = t.startsWith(RECIPIENT_PREFIX)
     ? "it is a recipient (a public key: it seals values but cannot open them)"
     : t.startsWith(IDENTITY_PREFIX)
-    ? `the part after "${IDENTITY_PREFIX}" is not ${KEY_CHARS} base64url characters ` +
-      `(it has ${t.length - IDENTITY_PREFIX.length}): it was cut short or altered`
+    ? damage(t.slice(IDENTITY_PREFIX.length), IDENTITY_PREFIX)
     : `it does not start with "${IDENTITY_PREFIX}"`;
   throw new SealedError(
     "identity-text",
