@@ -83,6 +83,15 @@ function shellWord(text: string): string {
   return /^[A-Za-z0-9_.-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
+/** The command that seals the key again in its place (the advice of most messages). */
+function resealCommand(context: SealedContext): string {
+  const where = context.app === "_file" ? "--file FILE" : `--app ${shellWord(context.app)}`;
+  const layer = context.layer === "project" || context.layer === "system"
+    ? ` --${context.layer}`
+    : "";
+  return `strata ${where} set --secret${layer} ${shellWord(formatKey(context.key))}`;
+}
+
 function fail(
   reason: "malformed" | "version" | "not-sealed" | "plaintext",
   what: string,
@@ -91,7 +100,7 @@ function fail(
   const fix = reason === "version"
     ? "upgrade strata to a version that reads it"
     : `restore an earlier version of the file (strata restore), or set the secret again: ` +
-      `strata set --secret ${shellWord(formatKey(context.key))}`;
+      resealCommand(context);
   throw new SealedError(reason, `the sealed value of ${describeContext(context)} ${what}; ${fix}`, {
     context,
   });
@@ -165,7 +174,7 @@ export async function openValue(
     ? await importIdentity(identity, options.identitySource)
     : identity;
   const where = describeContext(context);
-  const key = shellWord(formatKey(context.key));
+  const reseal = resealCommand(context);
   const unlocked = await unlockPayload(payload, id.privateKey, id.publicKey);
   if (unlocked === "ephemeral") {
     fail("malformed", "is damaged: its key part is not an X25519 public key", context);
@@ -176,7 +185,7 @@ export async function openValue(
       `cannot open the sealed value of ${where}: it was sealed for another identity, not for ` +
         `${id.recipient}${options.identitySource ? ` (${options.identitySource})` : ""}; open it ` +
         `with the identity it was sealed for (STRATA_IDENTITY or STRATA_IDENTITY_FILE), or set ` +
-        `it again: strata set --secret ${key}`,
+        `it again: ${reseal}`,
       { context },
     );
   }
@@ -195,7 +204,7 @@ export async function openValue(
     throw new SealedError(
       "moved",
       `cannot open the sealed value of ${where}: ${origin}; a sealed value opens only where it ` +
-        `was sealed: set it again here with strata set --secret ${key}`,
+        `was sealed: set it again here: ${reseal}`,
       sealedFor === undefined ? { context } : { context, sealedFor },
     );
   }

@@ -113,7 +113,7 @@ test("another identity cannot open it, and the error says so", async () => {
     "identity",
     `cannot open the sealed value of ${WHERE}: it was sealed for another identity, not for ` +
       `${other.recipient}; open it with the identity it was sealed for (STRATA_IDENTITY or ` +
-      `STRATA_IDENTITY_FILE), or set it again: strata set --secret db.password`,
+      `STRATA_IDENTITY_FILE), or set it again: strata --app pipeline set --secret db.password`,
   );
   await rejectsWith(
     openValue(sealed, other.identity, HERE, { identitySource: "STRATA_IDENTITY_FILE /run/k" }),
@@ -121,35 +121,62 @@ test("another identity cannot open it, and the error says so", async () => {
     `cannot open the sealed value of ${WHERE}: it was sealed for another identity, not for ` +
       `${other.recipient} (STRATA_IDENTITY_FILE /run/k); open it with the identity it was ` +
       `sealed for (STRATA_IDENTITY or STRATA_IDENTITY_FILE), or set it again: ` +
-      `strata set --secret db.password`,
+      `strata --app pipeline set --secret db.password`,
   );
 });
 
 test("a value moved to another key, layer or app does not open", async () => {
   const sealed = await sealValue("hunter2", RECIPIENT, HERE);
+  // [where it is read, how messages name it, the command that seals it again there]
   const places: [SealedContext, string, string][] = [
-    [{ ...HERE, key: ["db", "user"] }, "key db.user (app pipeline, layer user)", "db.user"],
-    [{ ...HERE, key: ["db"] }, "key db (app pipeline, layer user)", "db"],
+    [
+      { ...HERE, key: ["db", "user"] },
+      "key db.user (app pipeline, layer user)",
+      "strata --app pipeline set --secret db.user",
+    ],
+    [
+      { ...HERE, key: ["db"] },
+      "key db (app pipeline, layer user)",
+      "strata --app pipeline set --secret db",
+    ],
     [
       { ...HERE, key: ["db", "password", "x"] },
       "key db.password.x (app pipeline, layer user)",
-      "db.password.x",
+      "strata --app pipeline set --secret db.password.x",
     ],
     [
       { ...HERE, key: ["db.password"] },
       'key "db.password" (app pipeline, layer user)',
-      `'"db.password"'`,
+      `strata --app pipeline set --secret '"db.password"'`,
     ],
-    [{ ...HERE, layer: "project" }, "key db.password (app pipeline, layer project)", "db.password"],
-    [{ ...HERE, app: "other" }, "key db.password (app other, layer user)", "db.password"],
+    [
+      { ...HERE, layer: "project" },
+      "key db.password (app pipeline, layer project)",
+      "strata --app pipeline set --secret --project db.password",
+    ],
+    [
+      { ...HERE, layer: "system" },
+      "key db.password (app pipeline, layer system)",
+      "strata --app pipeline set --secret --system db.password",
+    ],
+    [
+      { ...HERE, app: "it's" },
+      "key db.password (app it's, layer user)",
+      `strata --app 'it'\\''s' set --secret db.password`,
+    ],
+    [
+      { app: "_file", layer: "file", key: ["pw"] },
+      "key pw (app _file, layer file)",
+      "strata --file FILE set --secret pw",
+    ],
   ];
-  for (const [context, where, shellKey] of places) {
+  for (const [context, where, command] of places) {
     const e = await rejectsWith(
       openValue(sealed, IDENTITY, context),
       "moved",
       `cannot open the sealed value of ${where}: it was sealed for another key, layer or app ` +
         `and copied here, or its text was altered; a sealed value opens only where it was ` +
-        `sealed: set it again here with strata set --secret ${shellKey}`,
+        `sealed: set it again here: ${command}`,
     );
     assert.deepEqual(e.context, context);
     assert.equal(e.sealedFor, undefined);
@@ -166,7 +193,7 @@ test("with candidates, the error names the place a moved value was sealed for", 
     "moved",
     `cannot open the sealed value of ${WHERE}: it was sealed for key db.old_password ` +
       `(app pipeline, layer user) and copied here; a sealed value opens only where it was ` +
-      `sealed: set it again here with strata set --secret db.password`,
+      `sealed: set it again here: strata --app pipeline set --secret db.password`,
   );
   assert.deepEqual(e.sealedFor, old);
 });
@@ -177,13 +204,13 @@ test("an altered tag or ciphertext is refused; an altered nonce or key part too"
   const moved =
     `cannot open the sealed value of ${WHERE}: it was sealed for another key, layer or ` +
     `app and copied here, or its text was altered; a sealed value opens only where it was ` +
-    `sealed: set it again here with strata set --secret db.password`;
+    `sealed: set it again here: strata --app pipeline set --secret db.password`;
   await rejectsWith(openValue(alter(sealed, sealed.length - 10), IDENTITY, HERE), "moved", moved);
   await rejectsWith(openValue(alter(sealed, 7 + 60), IDENTITY, HERE), "moved", moved);
   const identity =
     `cannot open the sealed value of ${WHERE}: it was sealed for another identity, ` +
     `not for ${RECIPIENT}; open it with the identity it was sealed for (STRATA_IDENTITY or ` +
-    `STRATA_IDENTITY_FILE), or set it again: strata set --secret db.password`;
+    `STRATA_IDENTITY_FILE), or set it again: strata --app pipeline set --secret db.password`;
   await rejectsWith(openValue(alter(sealed, 7 + 45), IDENTITY, HERE), "identity", identity);
   await rejectsWith(openValue(alter(sealed, 7 + 3), IDENTITY, HERE), "identity", identity);
 });
@@ -193,7 +220,7 @@ test("damaged text says what and where", async () => {
   const sealed = await sealValue("hunter", RECIPIENT, HERE);
   assert.equal(sealed.length, 7 + 91);
   const fix = "restore an earlier version of the file (strata restore), or set the secret " +
-    "again: strata set --secret db.password";
+    "again: strata --app pipeline set --secret db.password";
   const damaged = (what: string) => `the sealed value of ${WHERE} is damaged: ${what}; ${fix}`;
   await rejectsWith(
     openValue(sealed.slice(0, 20) + "!" + sealed.slice(21), IDENTITY, HERE),
@@ -240,7 +267,7 @@ test("damaged text says what and where", async () => {
     "moved",
     `cannot open the sealed value of ${WHERE}: it was sealed for another key, layer or app ` +
       `and copied here, or its text was altered; a sealed value opens only where it was ` +
-      `sealed: set it again here with strata set --secret db.password`,
+      `sealed: set it again here: strata --app pipeline set --secret db.password`,
   );
 });
 
@@ -258,7 +285,7 @@ test("other versions and other texts are refused as such", async () => {
       "not-sealed",
       `the sealed value of ${WHERE} is not a sealed value (no enc:v1: in front); ` +
         "restore an earlier version of the file (strata restore), or set the secret again: " +
-        "strata set --secret db.password",
+        "strata --app pipeline set --secret db.password",
     );
   }
 });
@@ -290,7 +317,7 @@ test("what opened must be one TOML value in UTF-8", async () => {
       openValue("enc:v1:" + encodeBase64url(payload!), identity, HERE),
       "plaintext",
       `the sealed value of ${WHERE} ${what}; restore an earlier version of the file ` +
-        "(strata restore), or set the secret again: strata set --secret db.password",
+        "(strata restore), or set the secret again: strata --app pipeline set --secret db.password",
     );
   }
 });
@@ -317,7 +344,7 @@ test("a damaged key part of the value (a low-order ephemeral key) is damage", as
     "malformed",
     `the sealed value of ${WHERE} is damaged: its key part is not an X25519 public key; ` +
       "restore an earlier version of the file (strata restore), or set the secret again: " +
-      "strata set --secret db.password",
+      "strata --app pipeline set --secret db.password",
   );
 });
 
