@@ -1038,11 +1038,19 @@ def open_value(text, identity, app, layer, segments):
     aes_key, nonce = derive_value_key((hashes, HKDF), shared, payload[:32], recipient_public)
     if nonce != payload[32:44]:
         raise Failure("sealed for another identity", 3)
+    from cryptography.exceptions import InvalidTag
     try:
         plaintext = AESGCM(aes_key).decrypt(nonce, payload[44:], sealed_context(app, layer, segments))
-    except Exception:
+    except InvalidTag:
         raise Failure("sealed for another key, layer or app (copied), or altered", 3)
-    return tomllib.loads("v = " + plaintext.decode("utf-8") + "\n")["v"]
+    try:
+        text = plaintext.decode("utf-8")
+        doc = None if "\n" in text or "\r" in text else tomllib.loads("v = " + text + "\n")
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        doc = None
+    if doc is None or list(doc) != ["v"]:
+        raise Failure("a sealed value that holds no single TOML value (its writer is faulty)", 3)
+    return doc["v"]
 
 
 def read_secret_value():

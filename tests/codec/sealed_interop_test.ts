@@ -168,47 +168,50 @@ test("Python seals through the write protocol; TypeScript opens; no plaintext on
   }
 });
 
-test(
-  "Python opens what TypeScript seals, and refuses it elsewhere",
-  { skip, timeout: 60_000 },
-  async () => {
-    const { identity, recipient } = await generateIdentity();
-    const cases: [unknown, SealedContext, string][] = [
-      ["hunter2", { app: "pipeline", layer: "user", key: ["db", "password"] }, '"hunter2"'],
-      [5432n, { app: "my-app", layer: "system", key: ["créds", "a b"] }, "5432"],
-      [{ user: "ana", ids: [1, 2.5, true] }, { app: "x", layer: "file", key: ["t"] }, ""],
-    ];
-    const sealed = await Promise.all(
-      cases.map(([value, context]) => sealValue(value as never, recipient, context)),
-    );
-    const results = await pythonJson(
-      `out = []
-for item in request["items"]:
-    args = (request["identity"], item["app"], item["layer"], item["key"])
-    opened = json.dumps(w.open_value(item["sealed"], *args), sort_keys=True)
+test("Python opens what TypeScript seals, and refuses it elsewhere", {
+  skip,
+  timeout: 60_000,
+}, async () => {
+  const { identity, recipient } = await generateIdentity();
+  const cases: [unknown, SealedContext][] = [
+    ["hunter2", { app: "pipeline", layer: "user", key: ["db", "password"] }],
+    [5432n, { app: "my-app", layer: "system", key: ["créds", "a b"] }],
+    [{ user: "ana", ids: [1, 2.5, true] }, { app: "x", layer: "file", key: ["t"] }],
+  ];
+  const sealed = await Promise.all(
+    cases.map(([value, context]) => sealValue(value as never, recipient, context)),
+  );
+  // For each value: what it opens to, then what opening it in another app and with another
+  // identity says.
+  const results = await pythonJson(
+    `def attempt(*args):
     try:
-        w.open_value(item["sealed"], request["identity"], item["app"] + "x", item["layer"],
-                     item["key"])
-        moved = "opened"
+        w.open_value(*args)
+        return "opened"
     except w.Failure as failure:
-        moved = str(failure)
-    out.append([opened, moved])
+        return str(failure)
+out = []
+for item in request["items"]:
+    where = (item["app"], item["layer"], item["key"])
+    opened = json.dumps(w.open_value(item["sealed"], request["identity"], *where), sort_keys=True)
+    moved = attempt(item["sealed"], request["identity"], item["app"] + "x", *where[1:])
+    other = attempt(item["sealed"], request["other"], *where)
+    out.append([opened, moved, other])
 print(json.dumps(out))`,
-      {
-        identity,
-        items: cases.map(([, context], i) => ({ ...context, sealed: sealed[i] })),
-      },
-    );
-    assert.deepEqual(results, [
-      ['"hunter2"', "sealed for another key, layer or app (copied), or altered"],
-      ["5432", "sealed for another key, layer or app (copied), or altered"],
-      [
-        '{"ids": [1, 2.5, true], "user": "ana"}',
-        "sealed for another key, layer or app (copied), or altered",
-      ],
-    ]);
-  },
-);
+    {
+      identity,
+      other: (await generateIdentity()).identity,
+      items: cases.map(([, context], i) => ({ ...context, sealed: sealed[i] })),
+    },
+  );
+  const moved = "sealed for another key, layer or app (copied), or altered";
+  const other = "sealed for another identity";
+  assert.deepEqual(results, [
+    ['"hunter2"', moved, other],
+    ["5432", moved, other],
+    ['{"ids": [1, 2.5, true], "user": "ana"}', moved, other],
+  ]);
+});
 
 test("without the cryptography package, sealing fails clearly and writes nothing", {
   skip: hasPython ? false : "python3 is not installed",
