@@ -11,6 +11,16 @@ any other conforming writer, and nothing is lost or half-written.
 
 Values are strings unless --type says int, float, bool or json.
 
+Sealing a secret (PROTOCOL.md, "Sealed values"): with --seal RECIPIENT (the
+`strata-recipient-v1:...` text `strata key show` prints), the value is stored
+as `enc:v1:...`, readable only with the matching identity; --app and --layer
+name the place it is bound to, and VALUE `-` reads it from stdin so it never
+shows in `ps`. Sealing needs the `cryptography` package (pip install
+cryptography); everything else needs only the standard library.
+
+    printf %s "$PASSWORD" | python3 strata_writer.py --file config.toml \
+        --state-dir STATE --app demo --layer user set db.password - --seal "$RECIPIENT"
+
 Limits (see README in this folder):
 - JSON: the file is re-serialised with its own indentation; numbers are kept
   exactly as written, key order is kept, string escapes may be normalised.
@@ -26,6 +36,7 @@ Exit codes as strata's: 0 ok, 2 usage, 3 does not parse / wrong type,
 """
 
 import argparse
+import base64
 import datetime
 import errno
 import getpass
@@ -890,6 +901,164 @@ def toml_valid(raw):
         return False
 
 
+# --- Sealed values (PROTOCOL.md, "Sealed values") ---------------------------------
+
+SEALED_PREFIX = "enc:v1:"
+RECIPIENT_PREFIX = "strata-recipient-v1:"
+IDENTITY_PREFIX = "strata-identity-v1:"
+HKDF_INFO = b"strata sealed v1"
+BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+
+
+def load_cryptography():
+    """The `cryptography` package, needed only to seal; a clear error when it is absent."""
+    try:
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import x25519
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+    except ImportError:
+        raise Failure("sealing a value needs the Python package `cryptography` "
+                      "(pip install cryptography); nothing was written.", 2)
+    return hashes, serialization, x25519, AESGCM, HKDF
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def unb64url(text):
+    """Strict base64url without padding: None unless `text` is the canonical encoding of bytes."""
+    if not BASE64URL.fullmatch(text) or len(text) % 4 == 1:
+        return None
+    try:
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except ValueError:
+        return None
+    return data if b64url(data) == text else None
+
+
+def key_text(text, prefix, what):
+    """The 32 raw key bytes of `strata-recipient-v1:...` / `strata-identity-v1:...`."""
+    text = text.strip()
+    raw = unb64url(text[len(prefix):]) if text.startswith(prefix) else None
+    if raw is None or len(raw) != 32:
+        raise Failure(f"the {what} is not a strata {what} key: it must be {prefix} followed by "
+                      "43 base64url characters; copy it whole from `strata key show`.", 2)
+    return raw
+
+
+def sealed_context(app, layer, segments):
+    """The associated data: u32be length + UTF-8 of app, of layer; u32be count; each segment so."""
+    def field(text):
+        data = text.encode("utf-8")
+        return len(data).to_bytes(4, "big") + data
+    if not app or not layer or not segments:
+        raise Failure("sealing needs --app and --layer (the value is bound to app, layer and key)", 2)
+    return (field(app) + field(layer) + len(segments).to_bytes(4, "big")
+            + b"".join(field(s) for s in segments))
+
+
+def toml_inline(value):
+    """One TOML value in inline form on one line: the plaintext of a sealed value."""
+    if isinstance(value, str):
+        out = '"'
+        for ch in value:
+            cp = ord(ch)
+            if ch in '"\\':
+                out += "\\" + ch
+            elif cp < 0x20 or cp == 0x7F:
+                out += {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(ch, f"\\u{cp:04X}")
+            else:
+                out += ch
+        return out + '"'
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not -2**63 <= value < 2**63:
+            raise Failure(f"{value} is outside TOML's 64-bit integer range; nothing was written.", 3)
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_inline(v) for v in value) + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = (f"{k if BARE.fullmatch(k) else toml_inline(k)} = {toml_inline(v)}"
+                 for k, v in value.items())
+        return "{ " + ", ".join(items) + " }"
+    if value is None:
+        raise Failure("null has no TOML form; nothing was written.", 3)
+    return toml_value(value)
+
+
+def derive_value_key(hkdf_parts, shared, ephemeral_public, recipient_public):
+    hashes, HKDF = hkdf_parts
+    okm = HKDF(algorithm=hashes.SHA256(), length=44, salt=ephemeral_public + recipient_public,
+               info=HKDF_INFO).derive(shared)
+    return okm[:32], okm[32:]
+
+
+def seal_value(value, recipient, app, layer, segments):
+    """`enc:v1:...` of `value` sealed for the recipient text, bound to app, layer and key."""
+    return seal_plaintext(toml_inline(value), recipient, app, layer, segments)
+
+
+def seal_plaintext(plaintext, recipient, app, layer, segments, ephemeral=None):
+    """Seals a plaintext (one TOML value in inline form, as toml_inline writes it).
+
+    `ephemeral` (32 bytes) is for test vectors only: every value MUST get fresh random bytes.
+    """
+    hashes, serialization, x25519, AESGCM, HKDF = load_cryptography()
+    recipient_public = key_text(recipient, RECIPIENT_PREFIX, "recipient")
+    key = x25519.X25519PrivateKey.from_private_bytes(ephemeral or secrets.token_bytes(32))
+    raw = serialization.Encoding.Raw
+    ephemeral_public = key.public_key().public_bytes(raw, serialization.PublicFormat.Raw)
+    try:
+        shared = key.exchange(x25519.X25519PublicKey.from_public_bytes(recipient_public))
+    except ValueError:
+        raise Failure("the recipient is not a usable X25519 public key (a low-order point); "
+                      "copy it whole from `strata key show`.", 2)
+    aes_key, nonce = derive_value_key((hashes, HKDF), shared, ephemeral_public, recipient_public)
+    sealed = AESGCM(aes_key).encrypt(nonce, plaintext.encode("utf-8"),
+                                     sealed_context(app, layer, segments))
+    return SEALED_PREFIX + b64url(ephemeral_public + nonce + sealed)
+
+
+def open_value(text, identity, app, layer, segments):
+    """The value of a sealed text (the reverse of seal_value; strata itself opens values)."""
+    hashes, serialization, x25519, AESGCM, HKDF = load_cryptography()
+    payload = unb64url(text[len(SEALED_PREFIX):]) if text.startswith(SEALED_PREFIX) else None
+    if payload is None or len(payload) < 61:
+        raise Failure("not a sealed value, or a damaged one", 3)
+    key = x25519.X25519PrivateKey.from_private_bytes(key_text(identity, IDENTITY_PREFIX, "identity"))
+    recipient_public = key.public_key().public_bytes(serialization.Encoding.Raw,
+                                                     serialization.PublicFormat.Raw)
+    try:
+        shared = key.exchange(x25519.X25519PublicKey.from_public_bytes(payload[:32]))
+    except ValueError:
+        raise Failure("a damaged sealed value (its key part is not an X25519 public key)", 3)
+    aes_key, nonce = derive_value_key((hashes, HKDF), shared, payload[:32], recipient_public)
+    if nonce != payload[32:44]:
+        raise Failure("sealed for another identity", 3)
+    from cryptography.exceptions import InvalidTag
+    try:
+        plaintext = AESGCM(aes_key).decrypt(nonce, payload[44:], sealed_context(app, layer, segments))
+    except InvalidTag:
+        raise Failure("sealed for another key, layer or app (copied), or altered", 3)
+    try:
+        text = plaintext.decode("utf-8")
+        doc = None if "\n" in text or "\r" in text else tomllib.loads("v = " + text + "\n")
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        doc = None
+    if doc is None or list(doc) != ["v"]:
+        raise Failure("a sealed value that holds no single TOML value (its writer is faulty)", 3)
+    return doc["v"]
+
+
+def read_secret_value():
+    """VALUE `-` with --seal: the value from stdin (one trailing newline dropped), not from argv."""
+    data = sys.stdin.read()
+    return data[:-1] if data.endswith("\n") else data
+
+
 # --- Command line ----------------------------------------------------------------
 
 def main(argv):
@@ -898,19 +1067,30 @@ def main(argv):
     parser.add_argument("--file", required=True, help="the configuration file (.json or .toml)")
     parser.add_argument("--state-dir", required=True, help="the application's state dir")
     parser.add_argument("--program", default="strata_writer.py", help="name in lock and journal")
-    parser.add_argument("--layer", default=None, help="layer name for the journal")
+    parser.add_argument("--layer", default=None, help="layer name for the journal (and, with "
+                        "--seal, the layer the sealed value is bound to)")
+    parser.add_argument("--app", default=None, help="application name (needed by --seal)")
     parser.add_argument("--timeout", type=float, default=10.0, help="lock timeout, seconds")
     sub = parser.add_subparsers(dest="command", required=True)
     set_cmd = sub.add_parser("set", help="set KEY to VALUE")
     set_cmd.add_argument("key")
     set_cmd.add_argument("value")
     set_cmd.add_argument("--type", default="string", choices=["string", "int", "float", "bool", "json"])
+    set_cmd.add_argument("--seal", metavar="RECIPIENT", default=None,
+                         help="store the value sealed for this strata-recipient-v1:... key "
+                         "(needs --app, --layer and the `cryptography` package); "
+                         "VALUE - reads it from stdin, so it never shows in ps")
     unset_cmd = sub.add_parser("unset", help="remove KEY")
     unset_cmd.add_argument("key")
     args = parser.parse_args(argv)
     try:
         segments = parse_key(args.key)
-        value = convert(args.value, args.type) if args.command == "set" else None
+        sealing = args.command == "set" and args.seal is not None
+        raw_value = read_secret_value() if sealing and args.value == "-" else \
+            getattr(args, "value", None)
+        value = convert(raw_value, args.type) if args.command == "set" else None
+        if sealing:
+            value = seal_value(value, args.seal, args.app, args.layer, segments)
         unset = args.command == "unset"
         if args.file.endswith(".toml"):
             edit, is_valid = edit_toml(segments, value, unset), toml_valid
