@@ -23,10 +23,12 @@ import { StrataError } from "../errors.ts";
 export const GLOBAL_OPTIONS = {
   app: { type: "string" },
   file: { type: "string" },
+  format: { type: "string" },
   defaults: { type: "string" },
   schema: { type: "string" },
   set: { type: "string", multiple: true },
   "lock-timeout": { type: "string" },
+  strict: { type: "boolean" },
   debug: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
@@ -38,6 +40,8 @@ export interface GlobalOptions {
   app?: string;
   /** `--file PATH`: one explicit file, no layers. */
   file?: string;
+  /** `--format toml|json`: the format of `--file` when its name does not say. */
+  format?: string;
   /** `--defaults PATH`: the application's read-only defaults. */
   defaults?: string;
   /** `--schema PATH`: the application's JSON Schema. */
@@ -46,6 +50,8 @@ export interface GlobalOptions {
   set: string[];
   /** `--lock-timeout SECONDS`: how long a write waits for the lock. */
   lockTimeout?: string;
+  /** `--strict`: a file that does not parse fails the read instead of falling back to a backup. */
+  strict: boolean;
   /** `--debug`: show stacks of errors. */
   debug: boolean;
   /** `--help` / `-h`. */
@@ -161,10 +167,12 @@ export function parseCall(
     global: {
       app: values.app as string | undefined,
       file: values.file as string | undefined,
+      format: values.format as string | undefined,
       defaults: values.defaults as string | undefined,
       schema: values.schema as string | undefined,
       set: (values.set as string[] | undefined) ?? [],
       lockTimeout: values["lock-timeout"] as string | undefined,
+      strict: values.strict === true,
       debug: values.debug === true,
       help: values.help === true,
       version: values.version === true,

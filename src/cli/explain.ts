@@ -99,5 +99,7 @@ function describe(explanation: Explanation): string {
 /** No winner, yet a layer holds the key in a form that cannot be used. */
 function hasProblem(explanation: Explanation): boolean {
   return !explanation.winner &&
-    explanation.walk.some((step) => step.detail && step.status !== "absent");
+    explanation.walk.some((step) =>
+      step.detail && step.status !== "absent" && step.status !== "no-file"
+    );
 }

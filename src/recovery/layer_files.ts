@@ -107,7 +107,7 @@ function describe(info: LayerInfo, config: RecoveryConfig): LayerFile {
     file: info.file!,
     real,
     exists: info.exists,
-    format: formatOf(info.file!),
+    format: info.format ?? formatOf(info.file!),
     backupDir,
     journal,
     cli: cliOf(config),
