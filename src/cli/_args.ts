@@ -18,6 +18,7 @@
 
 import type { ParseArgsOptionsConfig } from "node:util";
 import { StrataError } from "../errors.ts";
+import { nearest } from "./_suggest.ts";
 
 /** Options every command accepts, before or after the command word. */
 export const GLOBAL_OPTIONS = {
@@ -132,7 +133,7 @@ export function parseCall(
       positionals.push(arg);
       continue;
     }
-    const [name, inline] = splitOption(arg, specs, command);
+    const [name, inline] = splitOption(arg, specs, command, positionals);
     const spec = specs[name];
     if (spec.type === "boolean") {
       if (inline !== undefined) {
@@ -187,17 +188,33 @@ function splitOption(
   arg: string,
   specs: ParseArgsOptionsConfig,
   command: string,
+  positionals: readonly string[],
 ): [string, string | undefined] {
   if (arg.startsWith("--")) {
     const eq = arg.indexOf("=");
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    if (!Object.hasOwn(specs, name)) throw usage(command, `unknown option '--${name}'`);
+    if (!Object.hasOwn(specs, name)) {
+      const near = nearest(name, Object.keys(specs));
+      const hint = near === undefined
+        ? valueHint(command, arg, positionals)
+        : `; did you mean '--${near}'?`;
+      throw usage(command, `unknown option '--${name}'${hint}`);
+    }
     return [name, eq === -1 ? undefined : arg.slice(eq + 1)];
   }
   const short = arg.slice(1);
   const name = Object.keys(specs).find((key) => specs[key].short === short);
-  if (name === undefined) throw usage(command, `unknown option '${arg}'`);
+  if (name === undefined) {
+    throw usage(command, `unknown option '${arg}'${valueHint(command, arg, positionals)}`);
+  }
   return [name, undefined];
+}
+
+/** For `set KEY -v`: a value that starts with "-" goes after "--". */
+function valueHint(command: string, arg: string, positionals: readonly string[]): string {
+  if (command !== "set" || positionals.length !== 1) return "";
+  return `; to set a VALUE that starts with "-", put it after "--": ` +
+    `strata set ${positionals[0]} -- ${arg}`;
 }
 
 /**

@@ -7,6 +7,7 @@
 
 import { expectPositionals } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
+import { keyHint } from "./_key_hint.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
 import { columns, describeOrigin, formatLiteral, toJson, where } from "./_output.ts";
 import type { Explanation } from "../config.ts";
@@ -54,7 +55,10 @@ export function run(context: CommandContext): number {
   const warnings = [...config.warnings(), ...explanation.warnings];
   printWarnings(context, warnings.filter((w) => context.flags.json || !details.has(w)));
   // Like get: 0 when a layer decides the key, 3 when a value is unusable, else 1.
-  return explanation.winner ? 0 : hasProblem(explanation) ? 3 : 1;
+  if (explanation.winner) return 0;
+  if (hasProblem(explanation)) return 3;
+  context.err(keyHint(config, key));
+  return 1;
 }
 
 function describe(explanation: Explanation): string {

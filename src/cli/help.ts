@@ -6,6 +6,7 @@
 
 import { expectPositionals, usage } from "./_args.ts";
 import { type CommandContext, COMMANDS } from "./_commands.ts";
+import { unknownCommand } from "./_suggest.ts";
 
 /** `strata help --help`. */
 export const help = `Usage: strata help [COMMAND]
@@ -79,7 +80,7 @@ export async function run(context: CommandContext): Promise<number> {
     return 0;
   }
   if (!Object.hasOwn(COMMANDS, name)) {
-    throw usage("", `unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(", ")}`);
+    throw usage("", unknownCommand(name, Object.keys(COMMANDS)));
   }
   context.out((await COMMANDS[name].load()).help);
   return 0;
