@@ -32,7 +32,7 @@ export class HomeMissingError extends StrataError {
   }
 }
 
-/** Where the password database is asked (tests pass their own). */
+/** Where the password database is asked (tests pass their own); throws when it cannot be asked. */
 export type HomeLookup = () => string | null | undefined;
 
 /**
@@ -47,15 +47,19 @@ function systemHome(): string | undefined {
     () => os.userInfo().homedir,
     () => passwdHome(),
   ];
+  let refused: unknown;
   for (const candidate of candidates) {
     try {
       const found = candidate();
       // Absolute (POSIX or Windows): a relative $HOME echoed back is skipped.
       if (found && /^(?:\/|[A-Za-z]:[\\/]|\\\\)/.test(found)) return found;
-    } catch {
-      // No entry for this user (ENOENT), or no permission to ask: try the next.
+    } catch (e) {
+      // No entry for this user (ENOENT): try the next. Anything else (Deno
+      // without --allow-sys) is worth telling, if no candidate answers.
+      if ((e as { code?: string }).code !== "ENOENT") refused ??= e;
     }
   }
+  if (refused !== undefined) throw refused;
   return undefined;
 }
 
@@ -93,14 +97,18 @@ export function findHome(
   const name = homeVariable(platform);
   const given = env[name];
   if (given && path.isAbsolute(given)) return given;
-  const found = lookup();
+  let found: string | null | undefined;
+  let database = "this user has no home folder in the password database";
+  try {
+    found = lookup();
+  } catch (e) {
+    database = `the password database could not be asked (${(e as Error).message})`;
+  }
   if (found && path.isAbsolute(found)) return found;
   const variable = given === undefined
     ? `${name} is not set`
     : `${name} is ${given === "" ? "empty" : `${JSON.stringify(given)}, not an absolute path`}`;
-  return new HomeMissingError(
-    `${variable} and this user has no home folder in the password database`,
-  );
+  return new HomeMissingError(`${variable} and ${database}`);
 }
 
 /**

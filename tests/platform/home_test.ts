@@ -89,3 +89,14 @@ test("paths under the home ask for it only when no variable names their folder",
 test("a home given by the caller is used as it is, and never looked up", () => {
   assert.equal(lazyHome("linux", {}, "/given").get(), "/given");
 });
+
+test("a password database that cannot be asked is named, not called empty", () => {
+  const refused = findHome("linux", {}, () => {
+    throw new Error('Requires sys access to "homedir"');
+  });
+  assert.ok(refused instanceof HomeMissingError);
+  assert.equal(
+    refused.why,
+    'HOME is not set and the password database could not be asked (Requires sys access to "homedir")',
+  );
+});
