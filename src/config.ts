@@ -459,7 +459,11 @@ export class Config {
   }
 
   #mend(layer: LayerName): Mend {
-    const who = this.file !== undefined ? `--file ${this.file}` : `--app ${this.app}`;
+    // A file whose name does not say its format is written only with --format.
+    const format = this.file !== undefined && knownFormat(this.file) === undefined
+      ? ` --format ${this.#formatOf(this.file)}`
+      : "";
+    const who = this.file !== undefined ? `--file ${this.file}${format}` : `--app ${this.app}`;
     const flag = layer === "project" || layer === "system" ? ` --${layer}` : "";
     return { edit: `strata ${who} edit${flag}`, restore: `strata ${who} restore latest${flag}` };
   }

@@ -53,6 +53,22 @@ test("--file with a name strata does not read is refused for writes unless --for
       stdout: "1\n",
       stderr: "",
     });
+    // Advice for such a file names the format, so it works as printed.
+    const broken = box.run(["--file", yaml, "get", "port"]);
+    assert.equal(broken.code, 3);
+    assert.match(
+      broken.stderr,
+      new RegExp(`To mend it: strata --file ${yaml} --format toml edit `),
+    );
+    const edit = box.run(["--file", yaml, "--format", "toml", "edit"], {
+      env: { EDITOR: "sed -i s/:/=/" },
+    });
+    assert.equal(edit.code, 0, edit.stderr);
+    assert.match(edit.stdout, new RegExp(`undo with: strata --file ${yaml} --format toml undo\\)`));
+    assert.equal(box.read(yaml), "port= 1\n");
+    // The file now parses: the mended value is read, with the format named or not.
+    assert.equal(box.run(["--file", yaml, "--format", "toml", "get", "port"]).stdout, "1\n");
+    box.write(yaml, "port: 1\n");
     const rc = `${box.root}/apprc`;
     assert.equal(box.run(["--file", rc, "--format", "toml", "set", "a.b", "x"]).code, 0);
     assert.equal(box.read(rc), '[a]\nb = "x"\n');
