@@ -496,12 +496,7 @@ export class Config {
     const given = this.#defaults;
     if (typeof given === "string") {
       const file = pathFor(this.#ctx.platform).resolve(this.#ctx.cwd, given);
-      const located: LocatedFile = {
-        file,
-        exists: true,
-        format: this.#formatOf(file),
-        warnings: [],
-      };
+      const located: LocatedFile = { file, exists: true, format: formatOf(file), warnings: [] };
       const layer = this.#fileLayer("defaults", located, false);
       if (layer.status === "no-file") {
         layer.status = "unreadable";

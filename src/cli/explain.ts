@@ -24,7 +24,10 @@ Exit 1 when no layer sets KEY, 3 when a layer holds a value that cannot be
 used (a wrong type in an environment variable, a file that does not parse);
 the walk is printed either way.
 
-Warns on stderr about APP_ environment variables that match no known key.
+Warns on stderr about APP_ environment variables that match no known key,
+and, when no layer sets KEY, names a key that differs only in case or by a
+typo ("DB.PORT is not set; did you mean db.port?"). A layer with no place on
+this machine (no home folder) shows "no file" and the variable to set.
 
 Options:
   --json   print the explanation as JSON
