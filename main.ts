@@ -16,7 +16,10 @@ async function main(argv: string[]): Promise<number> {
   const rest = at === -1 ? argv : [...argv.slice(0, at), ...argv.slice(at + 1)];
   const entry = name ? COMMANDS[name] : undefined;
   if (name && (!entry || !Object.hasOwn(COMMANDS, name))) {
-    throw usage("", `unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(", ")}`);
+    // "--shema x get": a mistyped option before the command, not a command "x".
+    parseCall(argv.slice(0, at), {}, "");
+    const { unknownCommand } = await import("./src/cli/_suggest.ts");
+    throw usage("", unknownCommand(name, Object.keys(COMMANDS)));
   }
   const command: Command | undefined = await entry?.load();
   const call = parseCall(rest, command?.options ?? {}, name);

@@ -74,6 +74,11 @@ export function compileArgs(o: CompileOptions): string[] {
     // strata does: a .env line PIPELINE_DB__HOST=x would become a config layer.
     "--no-compile-autoload-dotenv",
     "--no-compile-autoload-bunfig",
+    // With baked exec-argv, Bun's start-up takes the path that survives a
+    // working folder that was deleted (Bun 1.4 otherwise exits 1, "not found"
+    // to a script, before strata runs); strata then reports it, exit 5.
+    // --no-env-file is harmless here: the line above already skips .env.
+    "--compile-exec-argv=--no-env-file",
     ...flagArgs(o.flags),
     ...defineArgs(o.defines),
     o.entry,

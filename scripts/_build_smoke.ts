@@ -117,6 +117,15 @@ export function smokeTest(
         writeFileSync(join(dirs.cwd, ".env"), `${SMOKE_ENV}=from-dotenv\n`);
         return expect(run(get), 0, `${SMOKE_VALUE}\n`, "get beside a .env file");
       },
+      // From a working folder that was deleted, strata itself answers (exit 5,
+      // an I/O failure), not Bun's start-up refusal (exit 1, "not found").
+      () =>
+        process.platform === "win32" || runner.env.WINEPREFIX !== undefined ? null : expect(
+          goneFolder(runner.argv(lonely, get), env, root),
+          5,
+          "",
+          "get from a deleted folder",
+        ),
     ];
     for (const step of steps) {
       const problem = step();
@@ -125,7 +134,7 @@ export function smokeTest(
     return {
       ok: true,
       detail: "--version, set/get round trip, unset key exits 1, built-in defaults, " +
-        "env layer read, .env ignored",
+        "env layer read, .env ignored, deleted working folder exits 5",
     };
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -153,6 +162,14 @@ function runOnce(argv: string[], env: Record<string, string>, cwd: string): Outc
     stderr: r.stderr ?? "",
     error: r.error?.message,
   };
+}
+
+/** Runs `argv` with a working folder that is removed just before (POSIX: a shell cds, rmdirs, execs). */
+function goneFolder(argv: string[], env: Record<string, string>, root: string): Outcome {
+  const gone = join(root, "gone");
+  mkdirSync(gone);
+  const script = 'cd "$1" && rmdir "$1" && shift && exec "$@"';
+  return runOnce(["sh", "-c", script, "sh", gone, ...argv], env, root);
 }
 
 function expect(o: Outcome, status: number, stdout: string | null, what: string): string | null {

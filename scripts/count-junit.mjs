@@ -1,16 +1,33 @@
 // Totals the leaf test cases of JUnit XML reports (bun's and deno's) and prints
 // "N passed, N failed". Deno reports a describe()/parent test as a test case of
 // its own as well as its steps ("parent > child"), so parents are not counted.
-// A report that is missing counts as one failure: a runner that crashed before
-// writing it must not look green.
+//
+// Usage: node scripts/count-junit.mjs [--expect FILES.txt] REPORT.xml...
+//
+// A test file that fails while loading (a throw at the top, a missing import)
+// leaves no test case in the report: neither runtime lists it there. With
+// --expect (a list of the test files run, one a line), each listed file that
+// no test case or suite of a report names counts as one failure of that
+// runtime. A report that is missing (the runner stopped before writing it,
+// e.g. Deno on a syntax error in any file) counts every expected file as
+// failed (or one failure without --expect): nothing ran, so nothing is green.
 import { existsSync, readFileSync } from "node:fs";
+
+const args = process.argv.slice(2);
+let expected = [];
+const at = args.indexOf("--expect");
+if (at !== -1) {
+  expected = readFileSync(args[at + 1], "utf8").split("\n").map(normalize).filter(Boolean);
+  args.splice(at, 2);
+}
 
 let passed = 0;
 let failed = 0;
-for (const file of process.argv.slice(2)) {
+for (const file of args) {
   if (!existsSync(file)) {
-    console.log(`${file}: no report (the runner crashed?)`);
-    failed += 1;
+    const lost = Math.max(1, expected.length);
+    console.log(`${file}: no report (the runner stopped before writing it?): ${lost} failed`);
+    failed += lost;
     continue;
   }
   const xml = readFileSync(file, "utf8");
@@ -18,7 +35,10 @@ for (const file of process.argv.slice(2)) {
     name: decode(/\bname="([^"]*)"/.exec(m[1])?.[1] ?? ""),
     failed: /<(failure|error)\b/.test(m[3] ?? ""),
     message: decode(/<(?:failure|error)\b[^>]*\bmessage="([^"]*)"/.exec(m[3] ?? "")?.[1] ?? ""),
-    file: decode(/\bclassname="([^"]*)"/.exec(m[1])?.[1] ?? ""),
+    // Deno names the file in `classname`, Bun in `file` (and leaves classname empty).
+    file: decode(
+      /\bclassname="([^"]+)"/.exec(m[1])?.[1] ?? /\bfile="([^"]*)"/.exec(m[1])?.[1] ?? "",
+    ),
     skipped: /<skipped\b/.test(m[3] ?? ""),
   }));
   const names = new Set(cases.map((c) => c.name));
@@ -39,6 +59,15 @@ for (const file of process.argv.slice(2)) {
       );
     } else p++;
   }
+  const seen = new Set(cases.map((c) => normalize(c.file)));
+  for (const m of xml.matchAll(/<testsuite\b[^>]*?\b(?:file|name)="([^"]*)"/g)) {
+    seen.add(normalize(decode(m[1])));
+  }
+  for (const test of expected) {
+    if (seen.has(test)) continue;
+    f++;
+    console.log(`FAILED ${test}\n  not in the report: the file failed while loading (see the log)`);
+  }
   console.log(`${file}: ${p} passed, ${f} failed`);
   passed += p;
   failed += f;
@@ -46,9 +75,15 @@ for (const file of process.argv.slice(2)) {
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
 
+/** `./tests/a_test.ts` and `tests/a_test.ts` are the same file. */
+function normalize(file) {
+  return file.trim().replace(/^\.\//, "");
+}
+
 function decode(s) {
-  return s.replace(/&gt;/g, ">").replace(/&lt;/g, "<").replace(/&quot;/g, '"').replace(
-    /&amp;/g,
-    "&",
-  );
+  return s.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))).replace(/&gt;/g, ">")
+    .replace(/&lt;/g, "<").replace(/&quot;/g, '"').replace(
+      /&amp;/g,
+      "&",
+    );
 }

@@ -10,7 +10,6 @@
  * @module
  */
 
-import type * as NodeOs from "node:os";
 import { StrataError } from "./errors.ts";
 import { isTable } from "./is_table.ts";
 import { parseKey } from "./keys.ts";
@@ -31,6 +30,7 @@ import {
   builtinDefaultsLayer,
   envLayer,
   fileLayer,
+  homelessLayer,
   missingDefaultsLayer,
   overrideLayer,
   valueDefaultsLayer,
@@ -67,11 +67,14 @@ import {
 import {
   checkAppName,
   defaultsDirs,
+  type FileFormat,
   formatOf,
+  knownFormat,
   pathFor,
   type PlatformContext,
   stateDir,
 } from "./platform/paths.ts";
+import { HomeMissingError, homeNeeded, lazyHome } from "./platform/home.ts";
 import { isFilePath, statPath } from "./runtime/fs.ts";
 import { descriptionAt } from "./schema/check_value.ts";
 import {
@@ -103,6 +106,11 @@ export interface OpenOptions {
   /** Single-file mode: only this file (and `overrides`, and `defaults` when given), no layers. */
   file?: string;
   /**
+   * The format of `file` (default: from its extension). Needed to write a
+   * file whose name ends neither in `.toml` nor `.json`.
+   */
+  format?: FileFormat;
+  /**
    * The application's read-only defaults: a `.toml`/`.json` path or a value.
    * Their values give keys their types; in a value, a whole number (`1.0`
    * is `1` in JavaScript) types its key as an integer, so give float
@@ -117,8 +125,18 @@ export interface OpenOptions {
   cwd?: string;
   /** `process.platform` value to lay the paths out for (tests may force one). */
   platform?: string;
-  /** The home folder (default `$HOME`, `%USERPROFILE%`, then `os.homedir()`). */
+  /**
+   * The home folder (default: an absolute `$HOME` or `%USERPROFILE%`, else the
+   * password database's), looked up only when a path needs it. With none, the
+   * user layer is absent for reads and a write to it says what to set.
+   */
   home?: string;
+  /**
+   * Strict mode: a layer file that does not parse fails the read (a `parse`
+   * `StrataError`) instead of being replaced by its newest backup that parses.
+   * Default: on when the environment's `STRATA_STRICT` is `1` (or `true`, `yes`, `on`).
+   */
+  strict?: boolean;
   /** Who writes, for the lock and the journal (default `strata`). */
   program?: string;
   /** How long a write waits for another writer's lock, ms (default: strata's `lock.timeout_ms`, 10000). */
@@ -142,11 +160,14 @@ export class Config {
   readonly app?: string;
   /** The file of single-file mode. */
   readonly file?: string;
+  #format?: FileFormat;
   #ctx: PlatformContext;
-  #stateDir: string;
+  #home?: string;
+  #stateDir?: string | StrataError;
   #defaults?: string | Record<string, unknown>;
   #overrides: OverrideLayer;
   #program: string;
+  #strict: boolean;
   #lockTimeoutMs?: number;
   #reads = new Map<string, FileRead>();
   /**
@@ -168,15 +189,23 @@ export class Config {
     const platform = options.platform ?? process.platform;
     const path = pathFor(platform);
     const cwd = path.resolve(options.cwd ?? workingFolder());
-    // node:os only when the environment does not say: it costs start-up time.
-    const home = options.home ?? (platform === "win32" ? env.USERPROFILE : env.HOME) ??
-      (process.getBuiltinModule("node:os") as typeof NodeOs).homedir();
-    this.#ctx = { platform, env, home, cwd };
+    // Looked up when a path needs it: with explicit XDG folders or --file, never.
+    const home = lazyHome(platform, env, options.home);
+    this.#home = options.home;
+    this.#ctx = {
+      platform,
+      env,
+      cwd,
+      get home() {
+        return home.get();
+      },
+    };
     if (options.file !== undefined) {
       if (options.file === "") {
         throw new StrataError("usage", "--file needs a path, e.g. --file ./app.toml");
       }
       this.file = path.resolve(cwd, options.file);
+      this.#format = options.format;
     } else {
       if (options.app === undefined || options.app === "") {
         throw new StrataError(
@@ -187,7 +216,6 @@ export class Config {
       checkAppName(options.app);
       this.app = options.app;
     }
-    this.#stateDir = stateDir(this.#ctx, this.app ?? "_file");
     if (options.defaults !== undefined && typeof options.defaults !== "string") {
       if (!isTable(options.defaults)) {
         throw new StrataError("usage", "defaults must be a table (a plain object) or a path");
@@ -196,13 +224,35 @@ export class Config {
     this.#defaults = options.defaults;
     this.#overrides = parseOverrides(options.overrides ?? []);
     this.#program = options.program ?? "strata";
+    this.#strict = options.strict ?? strictFromEnv(env.STRATA_STRICT);
     this.#lockTimeoutMs = options.lockTimeoutMs;
     this.#schemaOption = options.schema;
   }
 
-  /** The folder of this configuration's backups and journal. */
+  /**
+   * The folder of this configuration's backups and journal. A `StrataError`
+   * (`usage`) saying what to set when it lives under a home that is missing.
+   */
   get stateDir(): string {
+    const dir = this.#state();
+    if (dir instanceof StrataError) throw dir;
+    return dir;
+  }
+
+  #state(): string | StrataError {
+    try {
+      this.#stateDir ??= stateDir(this.#ctx, this.app ?? "_file");
+    } catch (e) {
+      if (!(e instanceof HomeMissingError)) throw e;
+      this.#stateDir = homeNeeded(this.#ctx.platform, "state", e);
+    }
     return this.#stateDir;
+  }
+
+  /** The state folder for a read (backups to fall back to, the parse cache): none without a home. */
+  #readState(): string | undefined {
+    const dir = this.#state();
+    return typeof dir === "string" ? dir : undefined;
   }
 
   /**
@@ -265,7 +315,9 @@ export class Config {
       };
       if (l.file !== undefined) {
         info.file = l.file;
-        info.format = formatOf(l.file);
+        info.format = this.#formatOf(l.file);
+      } else if (l.status === "no-file" && l.error) {
+        info.note = l.error.message;
       }
       return info;
     });
@@ -372,7 +424,7 @@ export class Config {
       keyPath,
       typed.value,
       typed.type,
-      formatOf(target.file),
+      this.#formatOf(target.file),
       this.#mend(target.layer),
       seen,
       this.#schemaForWrite(snap),
@@ -380,6 +432,7 @@ export class Config {
     const result = await this.#update(target, edit);
     if (result.changed) this.#cacheWritten(target.file, seen);
     const out: SetResult = { file: target.file, new: typed.value, changed: result.changed };
+    if (typed.type !== undefined) out.type = typed.type;
     if (seen.old !== undefined) out.old = seen.old;
     return out;
   }
@@ -390,7 +443,7 @@ export class Config {
     const target = this.#target(this.#snapshot(), options.layer);
     if (!target.exists) return { file: target.file, removed: false };
     const seen: Seen = {};
-    const edit = unsetEdit(keyPath, formatOf(target.file), this.#mend(target.layer), seen);
+    const edit = unsetEdit(keyPath, this.#formatOf(target.file), this.#mend(target.layer), seen);
     const result = await this.#update(target, edit);
     if (result.changed) this.#cacheWritten(target.file, seen);
     const out: UnsetResult = { file: target.file, removed: result.changed };
@@ -400,8 +453,17 @@ export class Config {
 
   // ---- reading -------------------------------------------------------------
 
+  /** A file's format: the one given for the `file` of single-file mode, else its extension's. */
+  #formatOf(file: string): FileFormat {
+    return file === this.file && this.#format !== undefined ? this.#format : formatOf(file);
+  }
+
   #mend(layer: LayerName): Mend {
-    const who = this.file !== undefined ? `--file ${this.file}` : `--app ${this.app}`;
+    // A file whose name does not say its format is written only with --format.
+    const format = this.file !== undefined && knownFormat(this.file) === undefined
+      ? ` --format ${this.#formatOf(this.file)}`
+      : "";
+    const who = this.file !== undefined ? `--file ${this.file}${format}` : `--app ${this.app}`;
     const flag = layer === "project" || layer === "system" ? ` --${layer}` : "";
     return { edit: `strata ${who} edit${flag}`, restore: `strata ${who} restore latest${flag}` };
   }
@@ -416,12 +478,14 @@ export class Config {
   #fileLayer(name: LayerName, located: LocatedFile, writable: boolean): Layer {
     for (const w of located.warnings) this.#warn(w);
     const file = located.file;
-    const read = readFileLayer(file, formatOf(file), {
-      stateDir: writable ? this.#stateDir : undefined,
+    const state = this.#readState();
+    const read = readFileLayer(file, this.#formatOf(file), {
+      stateDir: writable ? state : undefined,
       mend: writable ? this.#mend(name) : undefined,
       previous: this.#reads.get(file),
       native: this.#native,
-      cacheDir: this.#stateDir,
+      cacheDir: state,
+      strict: this.#strict,
     });
     this.#reads.set(file, read);
     if (read.warning) this.#warn(read.warning);
@@ -453,6 +517,18 @@ export class Config {
     );
   }
 
+  /** The user layer; absent (saying what to set) when its folder is under a missing home. */
+  #userLayer(app: string, probe: FileProbe): Layer {
+    let located: LocatedFile;
+    try {
+      located = locateUser(this.#ctx, app, probe);
+    } catch (e) {
+      if (!(e instanceof HomeMissingError)) throw e;
+      return homelessLayer("user", homeNeeded(this.#ctx.platform, "user", e));
+    }
+    return this.#fileLayer("user", located, true);
+  }
+
   #snapshot(): Snapshot {
     const snap = this.#takeSnapshot();
     this.#native = false;
@@ -470,12 +546,14 @@ export class Config {
     const fileLayers: Layer[] = [];
     if (this.file !== undefined) {
       const located = { file: this.file, exists: probe(this.file), warnings: [] };
-      fileLayers.push(this.#fileLayer("file", { ...located, format: formatOf(this.file) }, true));
+      fileLayers.push(
+        this.#fileLayer("file", { ...located, format: this.#formatOf(this.file) }, true),
+      );
     } else {
       const app = this.app!;
       fileLayers.push(
         this.#fileLayer("project", locateProject(ctx, app, probe), true),
-        this.#fileLayer("user", locateUser(ctx, app, probe), true),
+        this.#userLayer(app, probe),
         this.#fileLayer("system", locateSystem(ctx, app, probe), true),
       );
     }
@@ -571,10 +649,18 @@ export class Config {
           `--${layer} does not apply with --file: the change goes to ${this.file}`,
         );
       }
+      if (this.#format === undefined && knownFormat(this.file) === undefined) {
+        throw new StrataError(
+          "usage",
+          `${this.file} is not named .toml or .json, so strata does not know which format to ` +
+            `write; nothing was written. To fix: name the format, --format toml or --format json`,
+        );
+      }
       return { file: this.file, exists: isFilePath(this.file), layer: "file" };
     }
     const name = layer ?? "user";
     const found = snap.layers.find((l) => l.name === name);
+    if (!found?.located && found?.error) throw found.error;
     if (!found?.located) throw new StrataError("usage", `the ${name} layer cannot be written`);
     return { file: found.located.file, exists: found.status !== "no-file", layer: name };
   }
@@ -591,14 +677,14 @@ export class Config {
   ): Promise<{ changed: boolean; backupId?: string }> {
     const { updateFile } = await import("./store/update_file.ts");
     const settings = this.#settings();
-    const format = formatOf(target.file);
+    const format = this.#formatOf(target.file);
     try {
       const result = await updateFile(
         target.file,
         (current, ctx) => edit(current, ctx.file, ctx.invalidUtf8 ? { invalidUtf8: true } : {}),
         {
           acceptInvalidUtf8,
-          stateDir: this.#stateDir,
+          stateDir: this.stateDir,
           layer: target.layer,
           program: this.#program,
           keepBackups: settings.keep,
@@ -630,7 +716,7 @@ export class Config {
     if (text === undefined || text.length < cacheMinLength) return;
     const doc = seen.doc!;
     const values = doc.toValue();
-    writeCachedValues(this.#stateDir, file, text, values, floatPaths(values, doc));
+    writeCachedValues(this.stateDir, file, text, values, floatPaths(values, doc));
   }
 
   /** strata's own settings (backups kept, lock timings), from app `strata`'s configuration. */
@@ -641,7 +727,7 @@ export class Config {
       env: this.#ctx.env,
       cwd: this.#ctx.cwd,
       platform: this.#ctx.platform,
-      home: this.#ctx.home,
+      home: this.#home,
     }));
     const num = (key: string): number | undefined => {
       try {
@@ -662,6 +748,17 @@ export class Config {
       stale: num("lock.stale_ms"),
     };
   }
+}
+
+/** `STRATA_STRICT`: on for `1`, `true`, `yes`, `on`; off when unset or `0`, `false`, `no`, `off`, empty. */
+function strictFromEnv(value: string | undefined): boolean {
+  const v = value?.trim().toLowerCase() ?? "";
+  if (["1", "true", "yes", "on"].includes(v)) return true;
+  if (["", "0", "false", "no", "off"].includes(v)) return false;
+  throw new StrataError(
+    "usage",
+    `STRATA_STRICT=${JSON.stringify(value)} is neither on nor off: set it to 1 (strict) or 0`,
+  );
 }
 
 /** The process's working folder; a folder removed under it is a clear error, not a crash. */

@@ -18,15 +18,18 @@
 
 import type { ParseArgsOptionsConfig } from "node:util";
 import { StrataError } from "../errors.ts";
+import { nearest } from "./_suggest.ts";
 
 /** Options every command accepts, before or after the command word. */
 export const GLOBAL_OPTIONS = {
   app: { type: "string" },
   file: { type: "string" },
+  format: { type: "string" },
   defaults: { type: "string" },
   schema: { type: "string" },
   set: { type: "string", multiple: true },
   "lock-timeout": { type: "string" },
+  strict: { type: "boolean" },
   debug: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
@@ -38,6 +41,8 @@ export interface GlobalOptions {
   app?: string;
   /** `--file PATH`: one explicit file, no layers. */
   file?: string;
+  /** `--format toml|json`: the format of `--file` when its name does not say. */
+  format?: string;
   /** `--defaults PATH`: the application's read-only defaults. */
   defaults?: string;
   /** `--schema PATH`: the application's JSON Schema. */
@@ -46,6 +51,8 @@ export interface GlobalOptions {
   set: string[];
   /** `--lock-timeout SECONDS`: how long a write waits for the lock. */
   lockTimeout?: string;
+  /** `--strict`: a file that does not parse fails the read instead of falling back to a backup. */
+  strict: boolean;
   /** `--debug`: show stacks of errors. */
   debug: boolean;
   /** `--help` / `-h`. */
@@ -126,7 +133,7 @@ export function parseCall(
       positionals.push(arg);
       continue;
     }
-    const [name, inline] = splitOption(arg, specs, command);
+    const [name, inline] = splitOption(arg, specs, command, positionals);
     const spec = specs[name];
     if (spec.type === "boolean") {
       if (inline !== undefined) {
@@ -161,10 +168,12 @@ export function parseCall(
     global: {
       app: values.app as string | undefined,
       file: values.file as string | undefined,
+      format: values.format as string | undefined,
       defaults: values.defaults as string | undefined,
       schema: values.schema as string | undefined,
       set: (values.set as string[] | undefined) ?? [],
       lockTimeout: values["lock-timeout"] as string | undefined,
+      strict: values.strict === true,
       debug: values.debug === true,
       help: values.help === true,
       version: values.version === true,
@@ -179,17 +188,33 @@ function splitOption(
   arg: string,
   specs: ParseArgsOptionsConfig,
   command: string,
+  positionals: readonly string[],
 ): [string, string | undefined] {
   if (arg.startsWith("--")) {
     const eq = arg.indexOf("=");
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    if (!Object.hasOwn(specs, name)) throw usage(command, `unknown option '--${name}'`);
+    if (!Object.hasOwn(specs, name)) {
+      const near = nearest(name, Object.keys(specs));
+      const hint = near === undefined
+        ? valueHint(command, arg, positionals)
+        : `; did you mean '--${near}'?`;
+      throw usage(command, `unknown option '--${name}'${hint}`);
+    }
     return [name, eq === -1 ? undefined : arg.slice(eq + 1)];
   }
   const short = arg.slice(1);
   const name = Object.keys(specs).find((key) => specs[key].short === short);
-  if (name === undefined) throw usage(command, `unknown option '${arg}'`);
+  if (name === undefined) {
+    throw usage(command, `unknown option '${arg}'${valueHint(command, arg, positionals)}`);
+  }
   return [name, undefined];
+}
+
+/** For `set KEY -v`: a value that starts with "-" goes after "--". */
+function valueHint(command: string, arg: string, positionals: readonly string[]): string {
+  if (command !== "set" || positionals.length !== 1) return "";
+  return `; to set a VALUE that starts with "-", put it after "--": ` +
+    `strata set ${positionals[0]} -- ${arg}`;
 }
 
 /**

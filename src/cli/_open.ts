@@ -6,6 +6,7 @@
  */
 
 import { type Config, openConfig } from "../config.ts";
+import type { FileFormat } from "../platform/paths.ts";
 import { usage } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 
@@ -20,10 +21,22 @@ import type { CommandContext } from "./_commands.ts";
  */
 export function openFromContext(context: CommandContext): Config {
   const { global, env } = context;
-  const app = global.app ?? (env.STRATA_APP?.trim() || undefined);
+  if (global.app !== undefined && global.file !== undefined) {
+    throw usage(
+      context.name,
+      `--app and --file name two different configurations: give --app ${global.app} for its ` +
+        `layers, or --file ${global.file} for that one file, not both`,
+    );
+  }
+  // $STRATA_APP names the usual application; an explicit --file replaces it.
+  const app = global.file !== undefined
+    ? undefined
+    : global.app ?? (env.STRATA_APP?.trim() || undefined);
   return openConfig({
     app,
     file: global.file,
+    format: fileFormat(context),
+    strict: global.strict || undefined,
     defaults: global.defaults,
     schema: global.schema,
     overrides: global.set,
@@ -31,6 +44,21 @@ export function openFromContext(context: CommandContext): Config {
     program: `strata ${context.name}`,
     lockTimeoutMs: lockTimeoutMs(context),
   });
+}
+
+function fileFormat(context: CommandContext): FileFormat | undefined {
+  const { format, file } = context.global;
+  if (format === undefined) return undefined;
+  if (file === undefined) {
+    throw usage(
+      context.name,
+      `--format applies to --file only (layer files are named .toml or .json)`,
+    );
+  }
+  if (format !== "toml" && format !== "json") {
+    throw usage(context.name, `--format wants toml or json, not "${format}"`);
+  }
+  return format;
 }
 
 function lockTimeoutMs(context: CommandContext): number | undefined {

@@ -7,6 +7,7 @@
 
 import { expectPositionals } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
+import { keyHint } from "./_key_hint.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
 import { columns, describeOrigin, formatLiteral, toJson, where } from "./_output.ts";
 import type { Explanation } from "../config.ts";
@@ -23,7 +24,10 @@ Exit 1 when no layer sets KEY, 3 when a layer holds a value that cannot be
 used (a wrong type in an environment variable, a file that does not parse);
 the walk is printed either way.
 
-Warns on stderr about APP_ environment variables that match no known key.
+Warns on stderr about APP_ environment variables that match no known key,
+and, when no layer sets KEY, names a key that differs only in case or by a
+typo ("DB.PORT is not set; did you mean db.port?"). A layer with no place on
+this machine (no home folder) shows "no file" and the variable to set.
 
 Options:
   --json   print the explanation as JSON
@@ -54,7 +58,10 @@ export function run(context: CommandContext): number {
   const warnings = [...config.warnings(), ...explanation.warnings];
   printWarnings(context, warnings.filter((w) => context.flags.json || !details.has(w)));
   // Like get: 0 when a layer decides the key, 3 when a value is unusable, else 1.
-  return explanation.winner ? 0 : hasProblem(explanation) ? 3 : 1;
+  if (explanation.winner) return 0;
+  if (hasProblem(explanation)) return 3;
+  context.err(keyHint(config, key));
+  return 1;
 }
 
 function describe(explanation: Explanation): string {
@@ -99,5 +106,7 @@ function describe(explanation: Explanation): string {
 /** No winner, yet a layer holds the key in a form that cannot be used. */
 function hasProblem(explanation: Explanation): boolean {
   return !explanation.winner &&
-    explanation.walk.some((step) => step.detail && step.status !== "absent");
+    explanation.walk.some((step) =>
+      step.detail && step.status !== "absent" && step.status !== "no-file"
+    );
 }

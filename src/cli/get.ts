@@ -16,8 +16,9 @@ Print the value of KEY from the highest layer that sets it
 (--set, environment, project, user, system, defaults).
 
 A string prints as is; a number, boolean or date-time as its TOML literal;
-a table or an array as TOML. Exit 1, with nothing printed, when no layer
-sets KEY.
+a table or an array as TOML. Exit 1, with nothing on stdout, when no layer
+sets KEY (on stderr, the key meant when one differs only in case or by a typo:
+"DB.PORT is not set; did you mean db.port?").
 
 Options:
   --json    print the value as JSON (64-bit integers exact, dates as text)
@@ -38,7 +39,11 @@ export async function run(context: CommandContext): Promise<number> {
   const config = openFromContext(context);
   const value = config.get(key);
   printWarnings(context, config.warnings());
-  if (value === undefined) return 1;
+  if (value === undefined) {
+    const { keyHint } = await import("./_key_hint.ts");
+    context.err(keyHint(config, key));
+    return 1;
+  }
   if (typeof value === "string" && !context.flags.json) {
     // The common case prints the text as it is: no need to load the printers
     // (the TOML writer), which costs start-up time.

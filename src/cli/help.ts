@@ -6,6 +6,7 @@
 
 import { expectPositionals, usage } from "./_args.ts";
 import { type CommandContext, COMMANDS } from "./_commands.ts";
+import { unknownCommand } from "./_suggest.ts";
 
 /** `strata help --help`. */
 export const help = `Usage: strata help [COMMAND]
@@ -29,7 +30,7 @@ export function overview(): string {
     .join("\n");
   return `strata: plaintext, layered configuration that many programs can read and write safely.
 
-Usage: strata [--app NAME] [--file PATH] [--defaults PATH] [--set KEY=VALUE]... COMMAND [ARGS]
+Usage: strata [--app NAME | --file PATH] [--defaults PATH] [--set KEY=VALUE]... COMMAND [ARGS]
 
 Commands:
 ${commands}
@@ -38,10 +39,14 @@ Global options (before or after the command):
   --app NAME              the application whose configuration this is
                           (default: $STRATA_APP)
   --file PATH             work on this one file only, with no layers (like git config -f)
+  --format toml|json      the format of --file when its name ends neither in .toml
+                          nor .json (such a file is not written without it)
   --defaults PATH         the application's read-only defaults (.toml or .json)
   --schema PATH           the application's JSON Schema (default: schema.json
                           beside the defaults file)
   --set KEY=VALUE         override KEY for this run only (repeatable, like git -c)
+  --strict                a file that does not parse fails (exit 3) instead of being
+                          read from its newest good backup (also: STRATA_STRICT=1)
   --lock-timeout SECONDS  how long set/unset wait for another writer's lock
                           (default 10; then exit 4)
   --debug                 show the stack of an error
@@ -59,7 +64,7 @@ Exit codes:
   2   usage error (unknown command or flag, missing argument)
   3   a file that does not parse, or a value of the wrong type
   4   the file's lock was not obtained in time (another writer holds it)
-  5   I/O failure (permission denied, disk full)
+  5   I/O failure (permission denied, disk full, the working folder was deleted)
   70  internal error (a bug: please report it)
 
 Examples:
@@ -79,7 +84,7 @@ export async function run(context: CommandContext): Promise<number> {
     return 0;
   }
   if (!Object.hasOwn(COMMANDS, name)) {
-    throw usage("", `unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(", ")}`);
+    throw usage("", unknownCommand(name, Object.keys(COMMANDS)));
   }
   context.out((await COMMANDS[name].load()).help);
   return 0;

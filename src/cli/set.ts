@@ -74,9 +74,8 @@ export async function run(context: CommandContext): Promise<number> {
     winner && { layer: winner.origin.layer, where: where(winner.origin) },
   );
   if (note) context.err(`strata: ${note}\n`);
-  // The stored type, when the library reports it (an integral float prints as 3.0).
-  const stored = (result as { type?: string }).type ?? type;
-  const literal = formatLiteral(result.new, stored === "float");
+  // An integral float prints as 3.0, as the file holds it.
+  const literal = formatLiteral(result.new, result.type === "float");
   if (context.flags.json) {
     const { file, old, changed } = result;
     context.out(`${toJson({ key, layer: written, file, old, new: result.new, changed })}\n`);

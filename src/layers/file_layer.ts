@@ -87,6 +87,8 @@ export interface ReadFileOptions {
   native?: boolean;
   /** The state folder whose `cache/` keeps parsed values of big files (see `parse_cache.ts`). */
   cacheDir?: string;
+  /** Strict mode: a file that does not parse is `unreadable`, never replaced by a backup. */
+  strict?: boolean;
 }
 
 /** The file's identity for change detection (see `runtime/fs.ts`), or why it cannot be read. */
@@ -238,10 +240,28 @@ export function readFileLayer(
     const mend = options.mend
       ? ` To mend it: ${options.mend.edit} (or go back to the last good version: ${options.mend.restore}).`
       : "";
+    // Only where no backup parses: "restore latest" would find nothing to restore.
+    const at = error.line !== undefined ? ` at line ${error.line}, column ${error.column}` : "";
+    const edit = options.mend
+      ? ` To mend it: ${options.mend.edit} (or open ${file}${at} in an editor).`
+      : ` To mend it: open ${file}${at} in an editor.`;
     for (const b of backupsOf(file, options.stateDir)) {
       try {
         const text = readText(b.path);
         const parsed = parseValues(text, format, b.path);
+        if (options.strict) {
+          return {
+            ...base,
+            status: "unreadable",
+            stamp,
+            racy,
+            error: new StrataError(
+              "parse",
+              `${where}; strict mode does not fall back to its backup of ${b.time}.${mend}`,
+              { cause: error },
+            ),
+          };
+        }
         docText = text;
         doc = parsed.document;
         values = parsed.values;
@@ -266,9 +286,7 @@ export function readFileLayer(
       racy,
       error: new StrataError(
         "parse",
-        `${where}; no backup of it parses either, so it cannot be read.${
-          mend || " Fix the file in an editor."
-        }`,
+        `${where}; no backup of it parses either, so it cannot be read.${edit}`,
         { cause: error },
       ),
     };

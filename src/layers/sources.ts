@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { StrataError } from "../errors.ts";
 import { formatKey } from "../keys.ts";
 import type { LocatedFile } from "../platform/locate.ts";
 import { typeOfValue } from "../values.ts";
@@ -173,6 +174,24 @@ function textualLayer(
     textual: true,
     label,
     origin,
+    kindOf: () => undefined,
+  };
+}
+
+/**
+ * A file layer with no place on this machine (its folder is under a home
+ * that is missing): absent for reads; `error` says what to set, and is what
+ * a write to it throws.
+ */
+export function homelessLayer(name: LayerName, error: StrataError): Layer {
+  return {
+    name,
+    writable: false,
+    status: "no-file",
+    error,
+    textual: false,
+    label: `${name} (no folder)`,
+    origin: () => ({ layer: name }),
     kindOf: () => undefined,
   };
 }

@@ -64,6 +64,8 @@ export interface LayerInfo {
   writable: boolean;
   /** The file's format. */
   format?: FileFormat;
+  /** Why a file layer has no file at all (e.g. no home folder is known), and what to set. */
+  note?: string;
 }
 
 /** One layer's part in `Explanation.walk`. */
@@ -112,6 +114,8 @@ export interface SetResult {
   old?: unknown;
   /** The value written. */
   new: unknown;
+  /** The type it was written as, when known (a whole `float` is written `3.0`). */
+  type?: ValueType;
   /** False when the file already held this value (nothing written). */
   changed: boolean;
 }

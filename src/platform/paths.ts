@@ -14,7 +14,9 @@
  *
  * Layer files are `config.toml` (or `config.json`); a `.toml` is preferred
  * over a `.json` in the same place. XDG variables that hold a relative path
- * are ignored, as the XDG Base Directory specification asks.
+ * are ignored, as the XDG Base Directory specification asks (and so is a
+ * relative `HOME`: see `home.ts`). A path under the home reads `ctx.home`
+ * only when no variable names its folder, so explicit XDG folders need no home.
  *
  * @module
  */
@@ -30,8 +32,11 @@ export interface PlatformContext {
   platform: string;
   /** The environment (e.g. `process.env`). */
   env: Record<string, string | undefined>;
-  /** The user's home folder. */
-  home: string;
+  /**
+   * The user's home folder. Read only by the paths that live under it (a
+   * getter may look it up then, or throw when there is none: see `home.ts`).
+   */
+  readonly home: string;
   /** The working directory (where the project file search starts). */
   cwd: string;
 }
@@ -53,6 +58,22 @@ export type FileFormat = typeof formats[number];
  */
 export function formatOf(file: string): FileFormat {
   return file.toLowerCase().endsWith(".json") ? "json" : "toml";
+}
+
+/**
+ * The format a file's extension names (`.toml` or `.json`, any case), or
+ * undefined for any other name.
+ *
+ * @example
+ * ```ts
+ * import { knownFormat } from "./paths.ts";
+ * console.assert(knownFormat("/srv/app.yaml") === undefined);
+ * console.assert(knownFormat("/srv/app.TOML") === "toml");
+ * ```
+ */
+export function knownFormat(file: string): FileFormat | undefined {
+  const lower = file.toLowerCase();
+  return lower.endsWith(".json") ? "json" : lower.endsWith(".toml") ? "toml" : undefined;
 }
 
 /**
@@ -96,9 +117,10 @@ function xdgList(ctx: PlatformContext, name: string, fallback: string[]): string
   return list.length > 0 ? list : fallback;
 }
 
-function windowsDir(ctx: PlatformContext, name: string, fallback: string): string {
+/** The folder an absolute Windows variable names, else `fallback()` (which may need the home). */
+function windowsDir(ctx: PlatformContext, name: string, fallback: () => string): string {
   const v = envValue(ctx, name);
-  return v && win32Path.isAbsolute(v) ? v : fallback;
+  return v && win32Path.isAbsolute(v) ? v : fallback();
 }
 
 /**
@@ -114,7 +136,7 @@ function windowsDir(ctx: PlatformContext, name: string, fallback: string): strin
 export function userConfigDir(ctx: PlatformContext, app: string): string {
   if (ctx.platform === "win32") {
     return win32Path.join(
-      windowsDir(ctx, "APPDATA", win32Path.join(ctx.home, "AppData", "Roaming")),
+      windowsDir(ctx, "APPDATA", () => win32Path.join(ctx.home, "AppData", "Roaming")),
       app,
     );
   }
@@ -141,7 +163,7 @@ export function userConfigDir(ctx: PlatformContext, app: string): string {
  */
 export function systemConfigDirs(ctx: PlatformContext, app: string): string[] {
   if (ctx.platform === "win32") {
-    return [win32Path.join(windowsDir(ctx, "PROGRAMDATA", "C:\\ProgramData"), app)];
+    return [win32Path.join(windowsDir(ctx, "PROGRAMDATA", () => "C:\\ProgramData"), app)];
   }
   if (ctx.platform === "darwin") return [posixPath.join("/Library/Application Support", app)];
   const dirs = xdgList(ctx, "XDG_CONFIG_DIRS", ["/etc/xdg"]).map((d) => posixPath.join(d, app));
@@ -192,7 +214,7 @@ export function defaultsDirs(ctx: PlatformContext, app: string): string[] {
 export function stateDir(ctx: PlatformContext, app: string): string {
   if (ctx.platform === "win32") {
     return win32Path.join(
-      windowsDir(ctx, "LOCALAPPDATA", win32Path.join(ctx.home, "AppData", "Local")),
+      windowsDir(ctx, "LOCALAPPDATA", () => win32Path.join(ctx.home, "AppData", "Local")),
       "strata",
       "state",
       app,

@@ -7,7 +7,7 @@
 
 import type { LayerInfo, WritableLayer } from "../config.ts";
 import { StrataError } from "../errors.ts";
-import { type FileFormat, formatOf } from "../platform/paths.ts";
+import { type FileFormat, formatOf, knownFormat } from "../platform/paths.ts";
 import { resolveTarget } from "../store/resolve_target.ts";
 import { statePaths } from "../store/state_paths.ts";
 import type { FileEdit } from "../store/update_file.ts";
@@ -75,8 +75,12 @@ export function command(target: LayerFile, words: string): string {
   return `${target.cli} ${words}${flag}`;
 }
 
-function cliOf(config: RecoveryConfig): string {
-  if (config.file !== undefined) return `strata --file ${quote(config.file)}`;
+function cliOf(config: RecoveryConfig, format?: FileFormat): string {
+  if (config.file !== undefined) {
+    // A file whose name does not say its format is written only with --format.
+    const named = knownFormat(config.file) === undefined && format ? ` --format ${format}` : "";
+    return `strata --file ${quote(config.file)}${named}`;
+  }
   return `strata --app ${quote(config.app ?? "APP")}`;
 }
 
@@ -107,10 +111,10 @@ function describe(info: LayerInfo, config: RecoveryConfig): LayerFile {
     file: info.file!,
     real,
     exists: info.exists,
-    format: formatOf(info.file!),
+    format: info.format ?? formatOf(info.file!),
     backupDir,
     journal,
-    cli: cliOf(config),
+    cli: cliOf(config, info.format),
   };
 }
 

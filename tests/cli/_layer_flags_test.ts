@@ -6,7 +6,7 @@ import type { CommandContext } from "../../src/cli/_commands.ts";
 function context(flags: Record<string, boolean>, file?: string): CommandContext {
   return {
     name: "set",
-    global: { set: [], debug: false, help: false, version: false, file },
+    global: { set: [], debug: false, strict: false, help: false, version: false, file },
     flags,
     positionals: [],
     env: {},

@@ -32,10 +32,17 @@ test("set creates the user file 0600 in folders 0700, then edits it in place", a
       file: sb.userFile,
       old: "example.org",
       new: "example.org",
+      type: "string",
       changed: false,
     });
     const r2 = await config.set("db.host", "other");
-    assert.deepEqual(r2, { file: sb.userFile, old: "example.org", new: "other", changed: true });
+    assert.deepEqual(r2, {
+      file: sb.userFile,
+      old: "example.org",
+      new: "other",
+      type: "string",
+      changed: true,
+    });
     assert.equal(config.get("db.host"), "other");
   } finally {
     sb.cleanup();

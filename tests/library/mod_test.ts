@@ -89,7 +89,7 @@ for (const [reader, writer] of [["bun", "deno"], ["deno", "bun"]]) {
       const watcher = start(reader, ["watch", "db.port"], env);
       assert.equal(await watcher.line(0), "5432");
       const set = JSON.parse(await run(writer, ["set", "db.port", "6543"], env));
-      assert.deepEqual(set, { file: userFile, old: 5432, new: 6543, changed: true });
+      assert.deepEqual(set, { file: userFile, old: 5432, new: 6543, type: "int", changed: true });
       watcher.send("go\n");
       const r = await watcher.done;
       assert.equal(r.code, 0, r.stderr);
