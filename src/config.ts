@@ -23,6 +23,7 @@ import {
   failOnUnreadable,
   findValue,
   knownType,
+  listChecked,
   listLeaves,
   resolveKey,
   snapshotEnvWarnings,
@@ -33,6 +34,7 @@ import {
   fileLayer,
   missingDefaultsLayer,
   overrideLayer,
+  schemaDefaultsLayer,
   valueDefaultsLayer,
 } from "./layers/sources.ts";
 import type {
@@ -40,6 +42,7 @@ import type {
   Layer,
   LayerInfo,
   LayerName,
+  Rejected,
   Resolved,
   SetOptions,
   SetResult,
@@ -87,6 +90,7 @@ export type {
   LayerInfo,
   LayerName,
   Origin,
+  Rejected,
   Resolved,
   SetOptions,
   SetResult,
@@ -251,6 +255,20 @@ export class Config {
     const snap = this.#snapshot();
     failOnUnreadable(snap);
     return listLeaves(snap, prefixPath);
+  }
+
+  /**
+   * The values under `prefix` (everything when absent) that would win but
+   * are not used: they break the schema, or are a person's text that does
+   * not convert to the key's type. `list` skips them (the next valid layer
+   * shows) and `get`/`resolve` of their key throw; this names each with its
+   * layer and origin.
+   */
+  rejected(prefix?: string): Rejected[] {
+    const prefixPath = prefix === undefined || prefix === "" ? [] : parseKey(prefix);
+    const snap = this.#snapshot();
+    failOnUnreadable(snap);
+    return listChecked(snap, prefixPath).rejected;
   }
 
   /** Every layer, top first, with where it lives and whether it exists. */
@@ -486,11 +504,18 @@ export class Config {
     let schema: { loaded?: LoadedSchema } | undefined;
     const native = this.#native;
     snap.schema = () => (schema ??= { loaded: this.#loadSchema(snap, false, native) }).loaded;
+    snap.editCommand = (layer) => this.#mend(layer).edit;
+    // The schema's defaults are the bottom layer, there only when a schema is.
+    const loaded = snap.schema();
+    const fromSchema = loaded && schemaDefaultsLayer(loaded);
+    if (fromSchema) below.push(fromSchema);
+    snap.layers = [...layers, ...below];
     if (this.app === undefined) return snap;
+    const known = below.flatMap((l) => (l.values ? [l.values] : []));
     const env = mapEnvironment(
       ctx.env,
       this.app,
-      below.flatMap((l) => (l.values ? [l.values] : [])),
+      fromSchema ? [...known, fromSchema.keys] : known,
       { ignoreCase: ctx.platform === "win32" },
     );
     snap.layers = [...layers, envLayer(env), ...below];
@@ -537,6 +562,7 @@ export class Config {
     try {
       if (option !== undefined && typeof option !== "string") {
         this.#schemaCache ??= { loaded: schemaFromValue(option) };
+        for (const w of this.#schemaCache.loaded?.warnings ?? []) this.#warn(w);
         return this.#schemaCache.loaded;
       }
       const file = this.#schemaFile(snap, native);
@@ -550,6 +576,7 @@ export class Config {
       }
       const loaded = loadSchemaFile(file, typeof option === "string");
       this.#schemaCache = { file, stamp, loaded };
+      for (const w of loaded?.warnings ?? []) this.#warn(w);
       return loaded;
     } catch (e) {
       if (strict || !(e instanceof StrataError)) throw e;
