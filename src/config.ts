@@ -568,6 +568,8 @@ export class Config {
       const file = this.#schemaFile(snap, native);
       if (file === undefined) return undefined;
       const info = statPath(file, { native });
+      // Most applications ship no schema: one stat says so, no read is tried.
+      if (info === undefined && typeof option !== "string") return undefined;
       // A file changed in the last seconds may change again unseen by its stamp (see file_layer.ts).
       const stamp = info && Date.now() - info.mtimeMs > 3000 ? info.stamp : undefined;
       const cached = this.#schemaCache;
