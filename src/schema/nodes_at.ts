@@ -189,8 +189,10 @@ export function leafIssues(root: SchemaNode, values: Record<string, unknown>): S
   const walk = (table: Record<string, unknown>, path: string[]) => {
     for (const k of Object.keys(table)) {
       const value = table[k];
-      if (isTable(value) && Object.keys(value).length > 0) walk(value, [...path, k]);
-      else out.push(...checkLeaf(root, [...path, k], value));
+      if (!isTable(value)) out.push(...checkLeaf(root, [...path, k], value));
+      else if (Object.keys(value).length > 0) walk(value, [...path, k]);
+      // An empty table: only whether the key may be there (its rules need its keys, from any layer).
+      else out.push(...nodesAt(root, [...path, k]).issues);
     }
   };
   walk(values, []);

@@ -289,3 +289,18 @@ test("the schema's defaults, with the JSON pointer of each", () => {
   ]);
   assert.deepEqual(Object.keys(d.keys), ["server", "self"]);
 });
+
+test("an empty table in one layer is not held to its table's rules (other layers fill it)", () => {
+  const schema: SchemaNode = {
+    additionalProperties: false,
+    properties: { server: { type: "object", required: ["port"], minProperties: 1 } },
+  };
+  assert.deepEqual(leafIssues(schema, { server: {} }), []);
+  assert.deepEqual(leafIssues(schema, { sever: {} }), [
+    {
+      path: ["sever"],
+      message: "unknown key (known here: server)",
+      pointer: "/additionalProperties",
+    },
+  ]);
+});
