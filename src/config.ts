@@ -23,8 +23,8 @@ import {
   failOnUnreadable,
   findValue,
   knownType,
-  listChecked,
   listLeaves,
+  listRejected,
   resolveKey,
   snapshotEnvWarnings,
 } from "./layers/resolve.ts";
@@ -268,7 +268,7 @@ export class Config {
     const prefixPath = prefix === undefined || prefix === "" ? [] : parseKey(prefix);
     const snap = this.#snapshot();
     failOnUnreadable(snap);
-    return listChecked(snap, prefixPath).rejected;
+    return listRejected(snap, prefixPath);
   }
 
   /** Every layer, top first, with where it lives and whether it exists. */

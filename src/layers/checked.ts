@@ -150,14 +150,18 @@ export function mergeChecked(
 ): { node?: MergedNode<Layer>; rejected: Rejected[] } {
   let root: Ranked | undefined;
   const misses: { rejected: Rejected; rank: number }[] = [];
+  // Without a schema only a person's text needs a look: the common case
+  // (files, no schema) builds the tree without a path per leaf.
+  const schema = snap.schema?.() !== undefined;
   const overlay = (
     node: Ranked | undefined,
     value: unknown,
-    path: string[],
+    path: string[] | undefined,
     layer: Layer,
     rank: number,
   ): Ranked | undefined => {
     if (!isTable(value)) {
+      if (path === undefined) return { table: false, value, layer, rank };
       const checked = checkValue(snap, layer, path, value, hooks);
       if (checked.ok) return { table: false, value: checked.value, layer, rank };
       misses.push({ rejected: checked.rejected, rank });
@@ -169,7 +173,7 @@ export function mergeChecked(
       const child = overlay(
         table.children.get(k) as Ranked | undefined,
         value[k],
-        [...path, k],
+        path && [...path, k],
         layer,
         rank,
       );
@@ -179,7 +183,8 @@ export function mergeChecked(
   };
   for (let i = sources.length - 1; i >= 0; i--) {
     const s = sources[i];
-    root = overlay(root, s.value, basePath, s.layer, s.rank);
+    const path = schema || s.layer.textual ? basePath : undefined;
+    root = overlay(root, s.value, path, s.layer, s.rank);
   }
   const rejected = misses.filter(({ rejected, rank }) => {
     let node: Ranked | undefined = root;

@@ -258,6 +258,17 @@ export function listChecked(
   return { leaves: out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), rejected };
 }
 
+/**
+ * The values under `prefixPath` that would win but cannot be used (see
+ * {@link listChecked}); at once empty when nothing is to check (no schema,
+ * no environment or `--set` text).
+ */
+export function listRejected(snap: Snapshot, prefixPath: string[]): Rejected[] {
+  const text = snap.layers.some((l) => l.textual && l.values && Object.keys(l.values).length > 0);
+  if (!text && snap.schema?.() === undefined) return [];
+  return listChecked(snap, prefixPath).rejected;
+}
+
 /** The effective leaves under `prefixPath` (see {@link listChecked}), skipping values that cannot be used. */
 export function listLeaves(snap: Snapshot, prefixPath: string[]): Resolved[] {
   return listChecked(snap, prefixPath).leaves;
