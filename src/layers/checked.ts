@@ -30,7 +30,10 @@ function holder(origin: Origin, keyPath: string[]): string {
   if (origin.env !== undefined) return origin.env;
   if (origin.layer === "command-line") return `--set ${origin.arg ?? formatKey(keyPath)}`;
   if (origin.layer === "schema-defaults") {
-    return `the schema's default ${origin.file ?? ""}#${origin.pointer ?? ""}`.replace("  ", " ");
+    const at = `#${origin.pointer ?? ""}`;
+    return `the schema's default ${
+      origin.file === undefined ? `${at} (the program's schema)` : origin.file + at
+    }`;
   }
   const place = origin.file === undefined
     ? ""
@@ -120,8 +123,8 @@ export function checkValue(
   if (!loaded) return { ok: true, value };
   const issues = checkLeaf(loaded.schema, keyPath, value);
   if (issues.length === 0) return { ok: true, value };
-  const where = loaded.file ?? "the program's schema";
-  const rule = `${where}#${issues[0].pointer ?? ""}`;
+  const rule = `${loaded.file ?? ""}#${issues[0].pointer ?? ""}`;
+  const ruleText = loaded.file === undefined ? `the program's schema at ${rule}` : `schema ${rule}`;
   const reason = issues.map((i) => `${issueKey(i) || "(the whole file)"}: ${i.message}`).join("; ");
   return reject(
     snap,
@@ -129,7 +132,7 @@ export function checkValue(
     keyPath,
     raw,
     { code: "schema", reason, rule },
-    (who) => `${who}: ${reason} (schema ${rule})`,
+    (who) => `${who}: ${reason} (${ruleText})`,
   );
 }
 

@@ -61,7 +61,7 @@ export interface Rejected {
   code: "type" | "schema";
   /** What is wrong: `99999 is greater than the maximum 65535`. */
   reason: string;
-  /** The schema's rule broken, `FILE#/properties/port/maximum` (code `schema`). */
+  /** The schema's rule broken, `FILE#/properties/port/maximum` (`#/...` for a schema given as a value; code `schema`). */
   rule?: string;
   /** The whole sentence for a person: where, what, and what to do. */
   message: string;

@@ -243,6 +243,18 @@ test("the schema's defaults: the bottom layer, typed, with the default's JSON po
       origin: { layer: "schema-defaults", pointer: "/properties/retries/default" },
     });
     assert.deepEqual(none.unknownEnvVariables(), []);
+    // A default that breaks its own schema is not used either.
+    const bad = sb.open({
+      schema: { properties: { p: { type: "integer", maximum: 3, default: 9 } } },
+    });
+    const message =
+      `the schema's default #/properties/p/default (the program's schema): p: 9 is greater than the maximum 3 ` +
+      `(the program's schema at #/properties/p/maximum); fix the default in the schema`;
+    assert.throws(() => bad.get("p"), { code: "schema", message });
+    assert.deepEqual(bad.list(), []);
+    assert.deepEqual(bad.rejected().map((r) => [r.origin, r.rule]), [
+      [{ layer: "schema-defaults", pointer: "/properties/p/default" }, "#/properties/p/maximum"],
+    ]);
   } finally {
     sb.cleanup();
   }
