@@ -23,6 +23,7 @@ import {
   findValue,
   knownType,
   listLeaves,
+  listRejected,
   resolveKey,
   snapshotEnvWarnings,
 } from "./layers/resolve.ts";
@@ -33,6 +34,7 @@ import {
   homelessLayer,
   missingDefaultsLayer,
   overrideLayer,
+  schemaDefaultsLayer,
   valueDefaultsLayer,
 } from "./layers/sources.ts";
 import type {
@@ -40,6 +42,7 @@ import type {
   Layer,
   LayerInfo,
   LayerName,
+  Rejected,
   Resolved,
   SetOptions,
   SetResult,
@@ -90,6 +93,7 @@ export type {
   LayerInfo,
   LayerName,
   Origin,
+  Rejected,
   Resolved,
   SetOptions,
   SetResult,
@@ -301,6 +305,20 @@ export class Config {
     const snap = this.#snapshot();
     failOnUnreadable(snap);
     return listLeaves(snap, prefixPath);
+  }
+
+  /**
+   * The values under `prefix` (everything when absent) that would win but
+   * are not used: they break the schema, or are a person's text that does
+   * not convert to the key's type. `list` skips them (the next valid layer
+   * shows) and `get`/`resolve` of their key throw; this names each with its
+   * layer and origin.
+   */
+  rejected(prefix?: string): Rejected[] {
+    const prefixPath = prefix === undefined || prefix === "" ? [] : parseKey(prefix);
+    const snap = this.#snapshot();
+    failOnUnreadable(snap);
+    return listRejected(snap, prefixPath);
   }
 
   /** Every layer, top first, with where it lives and whether it exists. */
@@ -564,11 +582,18 @@ export class Config {
     let schema: { loaded?: LoadedSchema } | undefined;
     const native = this.#native;
     snap.schema = () => (schema ??= { loaded: this.#loadSchema(snap, false, native) }).loaded;
+    snap.editCommand = (layer) => this.#mend(layer).edit;
+    // The schema's defaults are the bottom layer, there only when a schema is.
+    const loaded = snap.schema();
+    const fromSchema = loaded && schemaDefaultsLayer(loaded);
+    if (fromSchema) below.push(fromSchema);
+    snap.layers = [...layers, ...below];
     if (this.app === undefined) return snap;
+    const known = below.flatMap((l) => (l.values ? [l.values] : []));
     const env = mapEnvironment(
       ctx.env,
       this.app,
-      below.flatMap((l) => (l.values ? [l.values] : [])),
+      fromSchema ? [...known, fromSchema.keys] : known,
       { ignoreCase: ctx.platform === "win32" },
     );
     snap.layers = [...layers, envLayer(env), ...below];
@@ -615,11 +640,14 @@ export class Config {
     try {
       if (option !== undefined && typeof option !== "string") {
         this.#schemaCache ??= { loaded: schemaFromValue(option) };
+        for (const w of this.#schemaCache.loaded?.warnings ?? []) this.#warn(w);
         return this.#schemaCache.loaded;
       }
       const file = this.#schemaFile(snap, native);
       if (file === undefined) return undefined;
       const info = statPath(file, { native });
+      // Most applications ship no schema: one stat says so, no read is tried.
+      if (info === undefined && typeof option !== "string") return undefined;
       // A file changed in the last seconds may change again unseen by its stamp (see file_layer.ts).
       const stamp = info && Date.now() - info.mtimeMs > 3000 ? info.stamp : undefined;
       const cached = this.#schemaCache;
@@ -628,6 +656,7 @@ export class Config {
       }
       const loaded = loadSchemaFile(file, typeof option === "string");
       this.#schemaCache = { file, stamp, loaded };
+      for (const w of loaded?.warnings ?? []) this.#warn(w);
       return loaded;
     } catch (e) {
       if (strict || !(e instanceof StrataError)) throw e;

@@ -70,6 +70,7 @@ export {
   openConfig,
   type OpenOptions,
   type Origin,
+  type Rejected,
   type Resolved,
   type SetOptions,
   type SetResult,

@@ -124,8 +124,12 @@ export function describeOrigin(origin: Origin): string {
  * ```
  */
 export function where(
-  origin: { file?: string; line?: number; env?: string; arg?: string },
+  origin: { file?: string; line?: number; env?: string; arg?: string; pointer?: string },
 ): string {
+  // The schema's defaults: the schema file and the JSON pointer of the `default`.
+  if (origin.pointer !== undefined) {
+    return `${origin.file ?? "the program's schema"}#${origin.pointer}`;
+  }
   if (origin.file) return origin.line ? `${origin.file}:${origin.line}` : origin.file;
   if (origin.env) return origin.env;
   if (origin.arg) return `--set ${origin.arg}`;

@@ -20,9 +20,14 @@ project, user, system, defaults), its value or that it has none, where it
 lives (file:line, or the environment variable's name), and which layer wins
 (marked "*"). Also shows the key's type and where that type comes from, and
 the schema's description of the key when the application ships a schema.
-Exit 1 when no layer sets KEY, 3 when a layer holds a value that cannot be
-used (a wrong type in an environment variable, a file that does not parse);
-the walk is printed either way.
+A value that cannot be used (it breaks the application's schema, or is an
+environment variable or --set item of the wrong type) is marked "refused",
+with the rule it breaks and what to do; the next valid layer down wins.
+The bottom layer, schema-defaults, holds the schema's "default"s (shown as
+the schema file and the default's JSON pointer).
+Exit 1 when no layer sets KEY, 3 when a value that would win cannot be used
+or a layer cannot be read (a file that does not parse); the walk is printed
+either way.
 
 Warns on stderr about APP_ environment variables that match no known key,
 and, when no layer sets KEY, names a key that differs only in case or by a
@@ -57,7 +62,9 @@ export function run(context: CommandContext): number {
   const details = new Set(explanation.walk.map((step) => step.detail));
   const warnings = [...config.warnings(), ...explanation.warnings];
   printWarnings(context, warnings.filter((w) => context.flags.json || !details.has(w)));
-  // Like get: 0 when a layer decides the key, 3 when a value is unusable, else 1.
+  // Like get: 3 when a value that would win is unusable, 0 when a layer decides the key,
+  // 3 when a layer cannot be read, else 1 (with a hint at a near key).
+  if (explanation.rejected?.length) return 3;
   if (explanation.winner) return 0;
   if (hasProblem(explanation)) return 3;
   context.err(keyHint(config, key));
@@ -67,11 +74,19 @@ export function run(context: CommandContext): number {
 function describe(explanation: Explanation): string {
   const { key, winner } = explanation;
   const float = explanation.type === "float";
-  const head = winner
-    ? `${key} = ${formatLiteral(winner.value, float)}  (from ${describeOrigin(winner.origin)})\n`
-    : hasProblem(explanation)
-    ? `${key} cannot be read: a layer holds a value that cannot be used (see below)\n`
-    : `${key} is not set in any layer\n`;
+  const refused = explanation.rejected?.length
+    ? `${key}: a value that would win cannot be used (refused, see below); ${
+      winner ? "the next valid one is shown" : "no other layer sets it"
+    }\n`
+    : "";
+  const head = refused +
+    (winner
+      ? `${key} = ${formatLiteral(winner.value, float)}  (from ${describeOrigin(winner.origin)})\n`
+      : hasProblem(explanation)
+      ? `${key} cannot be read: a layer holds a value that cannot be used (see below)\n`
+      : refused
+      ? ""
+      : `${key} is not set in any layer\n`);
   const type = explanation.type
     ? `type: ${explanation.type}${
       explanation.typeSource ? ` (from ${explanation.typeSource})` : ""
@@ -90,7 +105,7 @@ function describe(explanation: Explanation): string {
     const won = index === winning;
     const state = step.status === "set"
       ? formatLiteral(step.value, float) +
-        (winning !== -1 && index > winning ? "  (overridden)" : "")
+        (step.refused ? "  (refused)" : winning !== -1 && index > winning ? "  (overridden)" : "")
       : STATUS_TEXT[step.status] ?? step.status;
     return [won ? "*" : " ", step.layer, where(step) || "-", state];
   });

@@ -18,7 +18,12 @@ Show the effective configuration: every key any layer sets, with the value
 that wins, sorted by key. Tables are shown as their leaves (db.host, db.port);
 arrays as one value. PREFIX limits the list to one table (list db).
 
-Warns on stderr about APP_ environment variables that match no known key.
+Warns on stderr about APP_ environment variables that match no known key,
+and about each value that cannot be used (it breaks the application's
+schema, or does not convert to its key's type): such a value is skipped
+and the next valid layer's value is listed. The schema's "default"s are
+the bottom layer (schema-defaults; --show-origin names the schema file and
+the default's JSON pointer).
 
 Options:
   --show-origin   add where each value comes from (layer, file:line,
@@ -85,6 +90,7 @@ export function run(context: CommandContext): number {
       ),
     );
   }
-  printWarnings(context, [...config.warnings(), ...config.envWarnings()]);
+  const refused = config.rejected(prefix).map((r) => `not used: ${r.message}`);
+  printWarnings(context, [...config.warnings(), ...config.envWarnings(), ...refused]);
   return 0;
 }

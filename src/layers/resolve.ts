@@ -13,16 +13,18 @@ import { formatKey } from "../keys.ts";
 import { parse } from "../toml/parse.ts";
 import { descriptionAt, mergeStrategyAt } from "../schema/check_value.ts";
 import { mergeArrays } from "../schema/merge_arrays.ts";
-import { schemaAt } from "../schema/validate.ts";
+import { schemaAt } from "../schema/nodes_at.ts";
 import { valueTypeOfSchema } from "../schema/value_type.ts";
-import { ConversionError, convertText, typeNames, typeOfKind } from "../values.ts";
+import { typeOfKind } from "../values.ts";
+import { type CheckHooks, checkValue, mergeChecked } from "./checked.ts";
 import { envVariableFor, envWarnings } from "./env.ts";
-import { lookup, mergedLeaves, type MergedNode, mergedValue, mergeSources } from "./merge.ts";
+import { lookup, mergedLeaves, type MergedNode, mergedValue } from "./merge.ts";
 import type {
   Explanation,
   KnownType,
   Layer,
   Origin,
+  Rejected,
   Resolved,
   Snapshot,
   WalkStep,
@@ -81,49 +83,33 @@ export function knownType(snap: Snapshot, keyPath: string[]): KnownType | undefi
   return undefined;
 }
 
-/** A person's text from the environment or `--set`, converted to the key's known type. */
-function convertLeaf(snap: Snapshot, layer: Layer, keyPath: string[], text: unknown): unknown {
-  if (typeof text !== "string") return text;
-  const known = knownType(snap, keyPath);
-  if (known === undefined) return text;
-  try {
-    return convertText(text, known.type, tomlInline);
-  } catch (e) {
-    if (!(e instanceof ConversionError)) throw e;
-    const origin = layer.origin(keyPath);
-    const who = origin.env ?? `--set ${origin.arg ?? formatKey(keyPath)}`;
-    const fix = origin.env !== undefined ? `fix or unset ${origin.env}` : "fix the --set value";
-    throw new StrataError(
-      "type",
-      `${who}: ${e.reason}: ${formatKey(keyPath)} is ${
-        typeNames[known.type]
-      } (from ${known.source}); ${fix}${e.hint ? ` (${e.hint})` : ""}`,
-    );
-  }
-}
+const hooks: CheckHooks = { knownType: (snap, keyPath) => knownType(snap, keyPath), tomlInline };
 
-/** A layer's value at a path, converted when it is a person's text. */
+/**
+ * A layer's value at a path, converted when it is a person's text; a value
+ * that cannot be used throws its {@link Rejected} message.
+ */
 export function layerValue(
   snap: Snapshot,
   layer: Layer,
   keyPath: string[],
   value: unknown,
 ): unknown {
-  if (!layer.textual) return value;
-  if (isTable(value)) {
-    const node = mergeSources([{ layer, value }])!;
-    return mergedValue(
-      node,
-      (leaf) => convertLeaf(snap, layer, [...keyPath, ...leaf.path], leaf.value),
-    );
-  }
-  return convertLeaf(snap, layer, keyPath, value);
+  const rank = snap.layers.indexOf(layer);
+  const { node, rejected } = mergeChecked(snap, [{ layer, rank, value }], keyPath, hooks);
+  if (rejected.length > 0) throw rejectionError(rejected[0]);
+  return node === undefined ? undefined : mergedValue(node);
+}
+
+/** The error `get` gives for a value that would win but cannot be used. */
+export function rejectionError(rejected: Rejected): StrataError {
+  return new StrataError(rejected.code, rejected.message);
 }
 
 /**
  * An array as the waterfall gives it: the top layer's, unless the schema
  * says the key's arrays combine across layers (`x-strata-merge`: `append`
- * or `union`, lowest layer first).
+ * or `union`, lowest layer first). Arrays that cannot be used are left out.
  */
 function combined(snap: Snapshot, keyPath: string[], winner: unknown): unknown {
   if (!Array.isArray(winner)) return winner;
@@ -135,51 +121,91 @@ function combined(snap: Snapshot, keyPath: string[], winner: unknown): unknown {
   for (let i = snap.layers.length - 1; i >= 0; i--) {
     const layer = snap.layers[i];
     const found = lookup(layer.values, keyPath);
-    if (!found.found) continue;
-    const value = layerValue(snap, layer, keyPath, found.value);
-    if (Array.isArray(value)) arrays.push(value);
+    if (!found.found || isTable(found.value)) continue;
+    const checked = checkValue(snap, layer, keyPath, found.value, hooks);
+    if (checked.ok && Array.isArray(checked.value)) arrays.push(checked.value);
   }
   return mergeArrays(strategy, arrays);
 }
 
+/** What the waterfall gives for a path, and the values it had to pass over. */
+export interface Found {
+  /** The effective value. */
+  value: unknown;
+  /** The winning layer (the top one holding a table, for a table). */
+  layer: Layer;
+}
+
 /**
- * The effective value of a path and the layer that wins: the first layer
- * holding a non-table wins; tables found first are merged with the tables
- * below them; a non-table on the way to the path hides the layers below.
+ * The effective value of a path with the values that would have won but
+ * cannot be used (they break the schema or their key's type). The first
+ * layer holding a usable non-table wins; tables found first are merged with
+ * the tables below them, leaf by leaf, each leaf from the top layer whose
+ * value is usable; a non-table on the way to the path hides the layers below.
  */
-export function findValue(
+export function findChecked(
   snap: Snapshot,
   keyPath: string[],
-): { value: unknown; layer: Layer } | undefined {
-  const tables: { layer: Layer; value: unknown }[] = [];
-  for (const layer of snap.layers) {
+): { found?: Found; rejected: Rejected[] } {
+  const tables: { layer: Layer; rank: number; value: unknown }[] = [];
+  const rejected: Rejected[] = [];
+  for (const [rank, layer] of snap.layers.entries()) {
     const found = lookup(layer.values, keyPath);
     if (!found.found) {
-      if (found.blockedAt !== undefined) break;
-      continue;
+      if (found.blockedAt === undefined) continue;
+      // A non-table above the path hides the layers below, unless it cannot be used.
+      const prefix = keyPath.slice(0, found.blockedAt);
+      const blocker = lookup(layer.values, prefix);
+      const checked = blocker.found
+        ? checkValue(snap, layer, prefix, blocker.value, hooks)
+        : undefined;
+      if (checked && !checked.ok) {
+        rejected.push(checked.rejected);
+        continue;
+      }
+      break;
     }
     if (isTable(found.value)) {
-      tables.push({ layer, value: found.value });
+      tables.push({ layer, rank, value: found.value });
       continue;
     }
     if (tables.length > 0) break;
-    return { value: combined(snap, keyPath, layerValue(snap, layer, keyPath, found.value)), layer };
+    const checked = checkValue(snap, layer, keyPath, found.value, hooks);
+    if (!checked.ok) {
+      rejected.push(checked.rejected);
+      continue;
+    }
+    return { found: { value: combined(snap, keyPath, checked.value), layer }, rejected };
   }
-  if (tables.length === 0) return undefined;
-  const node = mergeSources(tables)!;
+  if (tables.length === 0) return { rejected };
+  const merged = mergeChecked(snap, tables, keyPath, hooks);
+  rejected.push(...merged.rejected);
+  if (merged.node === undefined) return { rejected };
   return {
-    layer: tables[0].layer,
-    value: mergedValue(node, (leaf) => {
-      const full = [...keyPath, ...leaf.path];
-      const value = leaf.layer.textual
-        ? convertLeaf(snap, leaf.layer, full, leaf.value)
-        : leaf.value;
-      return combined(snap, full, value);
-    }),
+    found: {
+      layer: tables[0].layer,
+      value: mergedValue(
+        merged.node,
+        (leaf) => combined(snap, [...keyPath, ...leaf.path], leaf.value),
+      ),
+    },
+    rejected,
   };
 }
 
-/** The effective value with its origin. */
+/**
+ * The effective value of a path and the layer that wins (see
+ * {@link findChecked}). A value that would win but cannot be used throws
+ * (`type` or `schema` StrataError, exit 3): a program never runs on a
+ * value other than the one a person set without being told.
+ */
+export function findValue(snap: Snapshot, keyPath: string[]): Found | undefined {
+  const { found, rejected } = findChecked(snap, keyPath);
+  if (rejected.length > 0) throw rejectionError(rejected[0]);
+  return found;
+}
+
+/** The effective value with its origin (throws like {@link findValue}). */
 export function resolveKey(snap: Snapshot, keyPath: string[]): Resolved | undefined {
   const found = findValue(snap, keyPath);
   if (found === undefined) return undefined;
@@ -192,24 +218,34 @@ export function resolveKey(snap: Snapshot, keyPath: string[]): Resolved | undefi
 }
 
 /**
- * The effective leaves under `prefixPath`, sorted by key text. Each
- * result's `origin` is a lazy getter: its line needs the file's document.
+ * The effective leaves under `prefixPath`, sorted by key text, and the
+ * values that would have won but cannot be used (skipped: the next valid
+ * layer's leaf is listed). Each result's `origin` is a lazy getter: its
+ * line needs the file's document.
  */
-export function listLeaves(snap: Snapshot, prefixPath: string[]): Resolved[] {
-  const sources = snap.layers
-    .filter((l) => l.values !== undefined)
-    .map((l) => ({ layer: l, value: l.values }));
-  let node: MergedNode<Layer> | undefined = mergeSources(sources);
+export function listChecked(
+  snap: Snapshot,
+  prefixPath: string[],
+): { leaves: Resolved[]; rejected: Rejected[] } {
+  const sources = snap.layers.flatMap((layer, rank) =>
+    layer.values !== undefined ? [{ layer, rank, value: layer.values as unknown }] : []
+  );
+  const merged = mergeChecked(snap, sources, [], hooks);
+  const under = (path: string[]) =>
+    prefixPath.every((s, i) => path[i] === s) ||
+    path.length < prefixPath.length && path.every((s, i) => prefixPath[i] === s);
+  const rejected = merged.rejected.filter((r) => under(r.path));
+  let node: MergedNode<Layer> | undefined = merged.node;
   for (const seg of prefixPath) {
-    if (node === undefined || !node.table) return [];
+    if (node === undefined || !node.table) return { leaves: [], rejected };
     node = node.children.get(seg);
   }
-  if (node === undefined) return [];
+  if (node === undefined) return { leaves: [], rejected };
   const out = mergedLeaves(node, prefixPath).map((leaf): Resolved => {
     const r = {
       key: formatKey(leaf.path),
       path: leaf.path,
-      value: combined(snap, leaf.path, layerValue(snap, leaf.layer, leaf.path, leaf.value)),
+      value: combined(snap, leaf.path, leaf.value),
     } as Resolved;
     let origin: Origin | undefined;
     Object.defineProperty(r, "origin", {
@@ -219,7 +255,23 @@ export function listLeaves(snap: Snapshot, prefixPath: string[]): Resolved[] {
     });
     return r;
   });
-  return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { leaves: out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), rejected };
+}
+
+/**
+ * The values under `prefixPath` that would win but cannot be used (see
+ * {@link listChecked}); at once empty when nothing is to check (no schema,
+ * no environment or `--set` text).
+ */
+export function listRejected(snap: Snapshot, prefixPath: string[]): Rejected[] {
+  const text = snap.layers.some((l) => l.textual && l.values && Object.keys(l.values).length > 0);
+  if (!text && snap.schema?.() === undefined) return [];
+  return listChecked(snap, prefixPath).rejected;
+}
+
+/** The effective leaves under `prefixPath` (see {@link listChecked}), skipping values that cannot be used. */
+export function listLeaves(snap: Snapshot, prefixPath: string[]): Resolved[] {
+  return listChecked(snap, prefixPath).leaves;
 }
 
 /** The `<APP>_` variables a person should look at, one line each. */
@@ -248,16 +300,18 @@ function walkStep(
   if (found.found) {
     const origin = layer.origin(keyPath);
     step.status = "set";
-    try {
-      step.value = layerValue(snap, layer, keyPath, found.value);
-    } catch (e) {
+    const rank = snap.layers.indexOf(layer);
+    const checked = mergeChecked(snap, [{ layer, rank, value: found.value }], keyPath, hooks);
+    if (checked.rejected.length > 0 || checked.node === undefined) {
       step.value = found.value;
-      step.detail = (e as Error).message;
-    }
+      step.refused = true;
+      step.detail = checked.rejected.map((r) => r.message).join("\n     ");
+    } else step.value = mergedValue(checked.node);
     if (origin.line !== undefined) step.line = origin.line;
     if (origin.env !== undefined) step.env = origin.env;
     if (origin.arg !== undefined) step.arg = origin.arg;
-    if (hidden.by) step.detail = hidden.by;
+    if (origin.pointer !== undefined) step.pointer = origin.pointer;
+    if (hidden.by) step.detail = [step.detail, hidden.by].filter(Boolean).join("; ");
   } else if (found.blockedAt !== undefined) {
     const prefix = formatKey(keyPath.slice(0, found.blockedAt));
     step.detail = `${prefix} is not a table here, so it hides ${
@@ -283,15 +337,19 @@ export function explainKey(snap: Snapshot, keyPath: string[], app?: string): Exp
   const hidden: { by?: string } = {};
   const walk = snap.layers.map((layer) => walkStep(snap, layer, keyPath, app, hidden));
   const out: Explanation = { key: formatKey(keyPath), walk, warnings: snapshotEnvWarnings(snap) };
-  try {
-    const winner = resolveKey(
-      { ...snap, layers: snap.layers.filter((l) => l.status === "ok") },
-      keyPath,
-    );
-    if (winner) out.winner = winner;
-  } catch (e) {
-    out.warnings.push((e as Error).message);
+  const { found, rejected } = findChecked(
+    { ...snap, layers: snap.layers.filter((l) => l.status === "ok") },
+    keyPath,
+  );
+  if (found) {
+    out.winner = {
+      key: formatKey(keyPath),
+      path: keyPath,
+      value: found.value,
+      origin: found.layer.origin(keyPath),
+    };
   }
+  if (rejected.length > 0) out.rejected = rejected;
   const known = knownType(snap, keyPath);
   if (known) {
     out.type = known.type;

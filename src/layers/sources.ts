@@ -17,6 +17,8 @@ import type { EnvLayer } from "./env.ts";
 import type { FileRead } from "./file_layer.ts";
 import { lookup } from "./merge.ts";
 import type { OverrideLayer } from "./overrides.ts";
+import type { LoadedSchema } from "../schema/load_schema.ts";
+import { schemaDefaults } from "../schema/schema_defaults.ts";
 import type { Layer, LayerName, Origin } from "./types.ts";
 
 const kindNames = {
@@ -135,6 +137,41 @@ export function missingDefaultsLayer(file: string): Layer {
     label: `defaults ${file}`,
     origin: () => ({ layer: "defaults", file }),
     kindOf: () => undefined,
+  };
+}
+
+/**
+ * The schema's `default`s, below the application's defaults: origins name
+ * the schema file and the JSON pointer of the `default`.
+ */
+export function schemaDefaultsLayer(
+  loaded: LoadedSchema,
+): Layer & { keys: Record<string, unknown> } {
+  const { values, pointers, keys } = schemaDefaults(loaded.schema);
+  const where = loaded.file ?? "the program's schema";
+  return {
+    name: "schema-defaults",
+    ...(loaded.file === undefined ? {} : { file: loaded.file }),
+    keys,
+    writable: false,
+    status: "ok",
+    values,
+    textual: false,
+    label: `schema defaults ${where}`,
+    origin: (p) => {
+      const o: Origin = { layer: "schema-defaults" };
+      if (loaded.file !== undefined) o.file = loaded.file;
+      // A table's origin: the first default under it.
+      const key = p.join("\0");
+      const pointer = pointers.get(key) ??
+        [...pointers].find(([k]) => p.length === 0 || k.startsWith(key + "\0"))?.[1];
+      if (pointer !== undefined) o.pointer = pointer;
+      return o;
+    },
+    kindOf: (p) => {
+      const found = lookup(values, p);
+      return found.found ? kindFromValue(found.value) : undefined;
+    },
   };
 }
 

@@ -21,6 +21,7 @@ export type LayerName =
   | "user"
   | "system"
   | "defaults"
+  | "schema-defaults"
   | "file";
 
 /** The layers a `set` or `unset` may write. */
@@ -38,6 +39,32 @@ export interface Origin {
   env?: string;
   /** The `--set` item. */
   arg?: string;
+  /** For the schema's defaults: the JSON pointer of the `default` in `file`. */
+  pointer?: string;
+}
+
+/**
+ * A value a layer holds that is not used: it breaks the schema, or it is a
+ * person's text that does not convert to its key's type. The next layer
+ * down that holds a valid value wins instead.
+ */
+export interface Rejected {
+  /** The key as dotted text. */
+  key: string;
+  /** The key's segments. */
+  path: string[];
+  /** Where the value is (layer, file:line, variable, `--set` item). */
+  origin: Origin;
+  /** The value as the layer holds it. */
+  value: unknown;
+  /** `type`: does not convert to the key's type; `schema`: breaks the schema. */
+  code: "type" | "schema";
+  /** What is wrong: `99999 is greater than the maximum 65535`. */
+  reason: string;
+  /** The schema's rule broken, `FILE#/properties/port/maximum` (`#/...` for a schema given as a value; code `schema`). */
+  rule?: string;
+  /** The whole sentence for a person: where, what, and what to do. */
+  message: string;
 }
 
 /** A key's effective value and its provenance. */
@@ -84,8 +111,12 @@ export interface WalkStep {
   value?: unknown;
   /** 1-based line of the key in the file. */
   line?: number;
+  /** The schema's defaults: the JSON pointer of the key's `default` in `file`. */
+  pointer?: string;
   /** More: why unreadable, read from a backup, hidden by a value above, ... */
   detail?: string;
+  /** The layer's value is not used: it breaks the schema or its key's type (see `detail`). */
+  refused?: boolean;
 }
 
 /** The whole walk for one key (see `Config.explain()`). */
@@ -104,6 +135,8 @@ export interface Explanation {
   description?: string;
   /** E.g. environment variables that match no known key. */
   warnings: string[];
+  /** Values above the winner (or with no winner) that are not used: they break the schema or their key's type. */
+  rejected?: Rejected[];
 }
 
 /** What `Config.set()` did. */
@@ -176,6 +209,8 @@ export interface Snapshot {
   env?: EnvLayer;
   /** The application's schema, loaded on first call (undefined: none, or broken and reported). */
   schema?: () => LoadedSchema | undefined;
+  /** The command that lets a person mend a writable layer's file (`strata --app demo edit`). */
+  editCommand?: (layer: LayerName) => string;
 }
 
 /** A key's known type and where it comes from. */

@@ -10,7 +10,8 @@ import { StrataError } from "../errors.ts";
 import { formatKey } from "../keys.ts";
 import { parseValues } from "../layers/document.ts";
 import type { FileFormat } from "../platform/paths.ts";
-import { type Schema, type SchemaIssue, validate } from "../schema/validate.ts";
+import { leafIssues } from "../schema/nodes_at.ts";
+import type { Schema, SchemaIssue } from "../schema/types.ts";
 
 /** A parse error's location, as the TOML and JSON parsers give it. */
 interface Located {
@@ -68,7 +69,8 @@ export function locatedMessage(error: Error, file: string): string {
  * ```
  */
 export function layerIssues(schema: Schema, values: Record<string, unknown>): SchemaIssue[] {
-  return validate(schema, values).filter((issue) => issue.message !== "required key is missing");
+  // Per key, as reads check it: what ties keys together needs the merged view.
+  return leafIssues(schema, values);
 }
 
 /** One issue as a sentence: `db.port: 70000 is greater than the maximum 65535`. */

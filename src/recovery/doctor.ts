@@ -20,7 +20,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { LayerInfo } from "../config.ts";
+import type { LayerInfo, Rejected } from "../config.ts";
 import { assignPath } from "../layers/merge.ts";
 import { formatOf } from "../platform/paths.ts";
 import type { Schema } from "../schema/validate.ts";
@@ -84,6 +84,8 @@ export interface DoctorOptions {
 export interface DoctorConfig extends RecoveryConfig {
   /** The effective configuration's leaves (for the `required` keys). */
   list(): { path: string[]; value: unknown }[];
+  /** Values that would win but cannot be used (schema, type), with their layer and origin. */
+  rejected?(): Rejected[];
 }
 
 interface Fix {
@@ -129,6 +131,7 @@ export async function runDoctor(
     checkDefaults(defaults.file, schema, add);
   }
   if (schema) checkRequired(config, schema, add);
+  checkRejected(config, add);
   const cli = writableLayerFiles(config)[0]?.cli ?? "strata";
   if (platform !== "win32") checkStateFolder(config.stateDir, cli, add);
   if (options.fix) {
@@ -435,7 +438,44 @@ function checkDefaults(
   }
 }
 
-/** `required` keys hold on the merged configuration: any layer may provide them. */
+/**
+ * Values of the layers without a file of their own to check (environment,
+ * `--set`, the schema's defaults) that cannot be used. File layers and the
+ * defaults file are checked above, file by file.
+ */
+function checkRejected(config: DoctorConfig, add: Add): void {
+  let rejected: Rejected[];
+  try {
+    rejected = config.rejected?.() ?? [];
+  } catch {
+    return; // a layer that cannot be read is reported above
+  }
+  const mends: Record<string, (r: Rejected) => string> = {
+    environment: (r) => `fix or unset ${r.origin.env}`,
+    "command-line": () => "fix the --set value",
+    "schema-defaults": (r) =>
+      `fix the default at #${r.origin.pointer ?? ""} in the schema ${r.origin.file ?? ""}`
+        .trimEnd(),
+  };
+  for (const r of rejected) {
+    const mend = mends[r.origin.layer];
+    if (!mend) continue;
+    add({
+      layer: r.origin.layer,
+      ...(r.origin.file === undefined ? {} : { file: r.origin.file }),
+      check: "schema",
+      problem: `not used: ${r.message}`,
+      mend: mend(r),
+      fixable: false,
+    });
+  }
+}
+
+/**
+ * Rules on the merged configuration: `required` keys (any layer may
+ * provide them) and rules that tie keys together (`anyOf`, `oneOf`, `if`
+ * written on a table, `minProperties`, ...).
+ */
 function checkRequired(config: DoctorConfig, schema: { schema: Schema; file?: string }, add: Add) {
   let leaves: { path: string[]; value: unknown }[];
   try {
@@ -446,7 +486,18 @@ function checkRequired(config: DoctorConfig, schema: { schema: Schema; file?: st
   const merged: Record<string, unknown> = {};
   for (const leaf of leaves) assignPath(merged, leaf.path, leaf.value);
   for (const issue of validate(schema.schema, merged)) {
-    if (issue.message !== "required key is missing") continue;
+    if (!issue.message.startsWith("required key is missing")) {
+      add({
+        layer: "merged",
+        check: "schema",
+        problem: `${issueText(issue)} (the merged configuration; schema ${
+          schema.file ?? "given by the program"
+        }#${issue.pointer ?? ""})`,
+        mend: `${cliOf(config)} explain KEY shows which layer sets each key; change one of them`,
+        fixable: false,
+      });
+      continue;
+    }
     add({
       layer: "merged",
       check: "schema",
@@ -459,6 +510,10 @@ function checkRequired(config: DoctorConfig, schema: { schema: Schema; file?: st
       fixable: false,
     });
   }
+}
+
+function cliOf(config: DoctorConfig): string {
+  return writableLayerFiles(config)[0]?.cli ?? "strata";
 }
 
 /** Everything under the state folder is the owner's only: backups hold every old value. */

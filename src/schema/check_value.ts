@@ -8,13 +8,8 @@
 import { StrataError } from "../errors.ts";
 import { formatKey } from "../keys.ts";
 import type { LoadedSchema } from "./load_schema.ts";
-import {
-  type MergeStrategy,
-  type Schema,
-  schemaAt,
-  type SchemaIssue,
-  validate,
-} from "./validate.ts";
+import { leafIssues, schemaAt } from "./nodes_at.ts";
+import type { MergeStrategy, Schema, SchemaIssue } from "./types.ts";
 
 function related(issue: SchemaIssue, keyPath: readonly string[]): boolean {
   const n = Math.min(issue.path.length, keyPath.length);
@@ -52,9 +47,7 @@ export function refuseBrokenSet(
   values: Record<string, unknown>,
   keyPath: readonly string[],
 ): void {
-  const issues = validate(loaded.schema, values).filter((issue) =>
-    issue.message !== "required key is missing" && related(issue, keyPath)
-  );
+  const issues = leafIssues(loaded.schema, values).filter((issue) => related(issue, keyPath));
   if (issues.length === 0) return;
   const from = loaded.file ? `the schema ${loaded.file}` : "the program's schema";
   throw new StrataError(

@@ -9,7 +9,8 @@
 import { StrataError } from "../errors.ts";
 import { isTable } from "../is_table.ts";
 import { readBytes } from "../runtime/fs.ts";
-import { checkSchema, type Schema } from "./validate.ts";
+import { checkSchema } from "./check_schema.ts";
+import type { Schema } from "./types.ts";
 
 /** A schema and where it came from. */
 export interface LoadedSchema {
@@ -17,6 +18,8 @@ export interface LoadedSchema {
   schema: Schema;
   /** Its file; undefined when the program gave it as a value. */
   file?: string;
+  /** What strata does not check in it (a keyword, a format), one line each, naming its JSON pointer. */
+  warnings?: string[];
 }
 
 /** The name of the schema file strata looks for beside the defaults file. */
@@ -58,7 +61,8 @@ export function loadSchemaFile(file: string, required = false): LoadedSchema | u
       { cause: e },
     );
   }
-  return { schema: checkSchema(value, file), file };
+  const checked = checkSchema(value, file);
+  return { schema: checked.schema, file, warnings: checked.warnings };
 }
 
 /**
@@ -74,5 +78,6 @@ export function schemaFromValue(value: unknown): LoadedSchema {
   if (!isTable(value)) {
     throw new StrataError("usage", "a schema must be a JSON Schema object or a path to one");
   }
-  return { schema: checkSchema(value, "the program's schema") };
+  const checked = checkSchema(value, "the program's schema");
+  return { schema: checked.schema, warnings: checked.warnings };
 }

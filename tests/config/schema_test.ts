@@ -182,3 +182,80 @@ test("Config.update: the caller's edit through the write protocol, with a backup
     sb.cleanup();
   }
 });
+
+test("a value that breaks the schema in any layer is skipped: get throws, list falls back, rejected() names it", () => {
+  const { sb, schemaFile } = withSchema();
+  try {
+    sb.write(sb.userFile, "port = 8080\n");
+    const config = sb.open({ env: { ...sb.env, DEMO_PORT: "99999" } });
+    const message =
+      `DEMO_PORT: port: 99999 is greater than the maximum 65535 (schema ${schemaFile}#/properties/port/maximum); fix or unset DEMO_PORT`;
+    assert.throws(() => config.get("port"), { code: "schema", message });
+    assert.throws(() => config.resolve("port"), { code: "schema", message });
+    assert.equal(config.list().find((r) => r.key === "port")?.value, 8080);
+    assert.deepEqual(config.rejected().map((r) => [r.key, r.origin, r.code, r.message]), [
+      ["port", { layer: "environment", env: "DEMO_PORT" }, "schema", message],
+    ]);
+    const explained = config.explain("port");
+    assert.equal(explained.winner?.value, 8080);
+    assert.equal(explained.winner?.origin.layer, "user");
+    assert.equal(explained.rejected?.[0].message, message);
+    const step = explained.walk.find((s) => s.layer === "environment");
+    assert.deepEqual([step?.refused, step?.detail], [true, message]);
+    // A bad user value under a valid --set is overridden: nothing to report.
+    sb.write(sb.userFile, "port = 0\n");
+    const over = sb.open({ overrides: ["port=443"] });
+    assert.equal(over.get("port"), 443);
+    assert.deepEqual(over.rejected(), []);
+    assert.match(
+      sb.open().rejected()[0].message,
+      /^the user layer .*config\.toml:1: port: 0 is less than the minimum 1 /,
+    );
+  } finally {
+    sb.cleanup();
+  }
+});
+
+test("the schema's defaults: the bottom layer, typed, with the default's JSON pointer", () => {
+  const sb = sandbox();
+  try {
+    const config = sb.open({
+      defaults: { mode: "fast" },
+      schema: {
+        properties: {
+          mode: { enum: ["fast", "safe"], default: "safe" },
+          retries: { type: "integer", default: 3 },
+        },
+      },
+      env: { ...sb.env, DEMO_RETRIES: "5" },
+    });
+    assert.equal(config.get("mode"), "fast");
+    assert.equal(config.get("retries"), 5);
+    assert.deepEqual(config.layers().map((l) => l.layer).slice(-2), [
+      "defaults",
+      "schema-defaults",
+    ]);
+    const none = sb.open({ schema: { properties: { retries: { type: "integer", default: 3 } } } });
+    assert.deepEqual(none.resolve("retries"), {
+      key: "retries",
+      path: ["retries"],
+      value: 3,
+      origin: { layer: "schema-defaults", pointer: "/properties/retries/default" },
+    });
+    assert.deepEqual(none.unknownEnvVariables(), []);
+    // A default that breaks its own schema is not used either.
+    const bad = sb.open({
+      schema: { properties: { p: { type: "integer", maximum: 3, default: 9 } } },
+    });
+    const message =
+      `the schema's default #/properties/p/default (the program's schema): p: 9 is greater than the maximum 3 ` +
+      `(the program's schema at #/properties/p/maximum); fix the default in the schema`;
+    assert.throws(() => bad.get("p"), { code: "schema", message });
+    assert.deepEqual(bad.list(), []);
+    assert.deepEqual(bad.rejected().map((r) => [r.origin, r.rule]), [
+      [{ layer: "schema-defaults", pointer: "/properties/p/default" }, "#/properties/p/maximum"],
+    ]);
+  } finally {
+    sb.cleanup();
+  }
+});

@@ -22,7 +22,12 @@ test("a schema file is read and checked; a missing one is no schema; a bad one i
       return true;
     });
     fs.writeFileSync(file, '{"oneOf": []}');
-    assert.throws(() => loadSchemaFile(file), /unsupported keyword "oneOf"/);
+    assert.throws(() => loadSchemaFile(file), /"oneOf" must be a non-empty array of schemas/);
+    fs.writeFileSync(file, '{"properties": {"a": {"unevaluatedProperties": false}}}');
+    assert.deepEqual(loadSchemaFile(file)?.warnings, [
+      `${file}: the schema keyword "unevaluatedProperties" at #/properties/a is not checked by strata ` +
+      `(it is ignored); express the rule with the supported keywords or remove it`,
+    ]);
     assert.throws(() => schemaFromValue([1]), { code: "usage" });
   } finally {
     fs.rmSync(dir, { recursive: true });

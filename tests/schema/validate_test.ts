@@ -26,7 +26,7 @@ const schema: Schema = checkSchema({
       additionalProperties: { type: "object", properties: { port: { type: "integer" } } },
     },
   },
-}, "schema.json");
+}, "schema.json").schema;
 
 test("a conforming value has no issues", () => {
   const value = {
@@ -51,26 +51,72 @@ test("every keyword reports its own issue at the key path", () => {
     extra: true,
   };
   assert.deepEqual(validate(schema, value), [
-    { path: ["db", "host"], message: `"DB_HOST!" does not match the pattern ^[a-z0-9.-]+$` },
-    { path: ["db", "port"], message: "70000 is greater than the maximum 65535" },
-    { path: ["mode"], message: `"slow" is not one of "fast", "safe"` },
-    { path: ["ratio"], message: `expected number, found a string "half"` },
-    { path: ["debug"], message: "expected boolean, found an integer 1" },
-    { path: ["tags", 1], message: "expected string, found an integer 2" },
-    { path: ["servers", "eu.west", "port"], message: "expected integer, found a float 1.5" },
-    { path: ["extra"], message: "unknown key (known here: db, mode, ratio, debug, tags, servers)" },
+    {
+      path: ["db", "host"],
+      message: `"DB_HOST!" does not match the pattern ^[a-z0-9.-]+$`,
+      pointer: "/properties/db/properties/host/pattern",
+    },
+    {
+      path: ["db", "port"],
+      message: "70000 is greater than the maximum 65535",
+      pointer: "/properties/db/properties/port/maximum",
+    },
+    {
+      path: ["mode"],
+      message: `"slow" is not one of "fast", "safe"`,
+      pointer: "/properties/mode/enum",
+    },
+    {
+      path: ["ratio"],
+      message: `expected number, found a string "half"`,
+      pointer: "/properties/ratio/type",
+    },
+    {
+      path: ["debug"],
+      message: "expected boolean, found an integer 1",
+      pointer: "/properties/debug/type",
+    },
+    {
+      path: ["tags", 1],
+      message: "expected string, found an integer 2",
+      pointer: "/properties/tags/items/type",
+    },
+    {
+      path: ["servers", "eu.west", "port"],
+      message: "expected integer, found a float 1.5",
+      pointer: "/properties/servers/additionalProperties/properties/port/type",
+    },
+    {
+      path: ["extra"],
+      message: "unknown key (known here: db, mode, ratio, debug, tags, servers)",
+      pointer: "/additionalProperties",
+    },
   ]);
 });
 
 test("required keys, string lengths in characters, and bigint bounds", () => {
-  assert.deepEqual(validate(schema, {}), [{ path: ["db"], message: "required key is missing" }]);
+  assert.deepEqual(validate(schema, {}), [
+    { path: ["db"], message: "required key is missing", pointer: "/required" },
+  ]);
   assert.deepEqual(validate(schema, { db: { host: "" } }), [
-    { path: ["db", "host"], message: `"" is shorter than 1 characters` },
-    { path: ["db", "host"], message: `"" does not match the pattern ^[a-z0-9.-]+$` },
+    {
+      path: ["db", "host"],
+      message: `"" is shorter than 1 characters`,
+      pointer: "/properties/db/properties/host/minLength",
+    },
+    {
+      path: ["db", "host"],
+      message: `"" does not match the pattern ^[a-z0-9.-]+$`,
+      pointer: "/properties/db/properties/host/pattern",
+    },
   ]);
   assert.deepEqual(validate({ type: "string", maxLength: 2 }, "éé"), []);
   assert.deepEqual(validate({ type: "integer", maximum: 10 }, 2n ** 60n), [
-    { path: [], message: "1152921504606846976 is greater than the maximum 10" },
+    {
+      path: [],
+      message: "1152921504606846976 is greater than the maximum 10",
+      pointer: "/maximum",
+    },
   ]);
   assert.deepEqual(validate({ enum: [1, 2] }, 2n), []);
 });
@@ -82,7 +128,7 @@ test("schemaAt follows properties, additionalProperties and items", () => {
   assert.equal(schemaAt(schema, ["nope", "x"]), undefined);
 });
 
-test("a schema outside the subset is refused with where and what", () => {
+test("a malformed schema is refused with where and what", () => {
   const attempt = (s: unknown) => {
     try {
       checkSchema(s, "app.schema.json");
@@ -95,11 +141,11 @@ test("a schema outside the subset is refused with where and what", () => {
   };
   assert.equal(
     attempt({ properties: { a: { oneOf: [] } } }),
-    `app.schema.json: schema at properties/a: unsupported keyword "oneOf" (supported: $schema, $id, $comment, title, examples, type, enum, minimum, maximum, minLength, maxLength, pattern, format, required, properties, additionalProperties, items, default, description, x-strata-merge); mend the schema file`,
+    `app.schema.json: schema at #/properties/a: "oneOf" must be a non-empty array of schemas; mend the schema file`,
   );
   assert.equal(
     attempt({ type: "int" }),
-    `app.schema.json: schema at (root): "type" must be one of string, integer, number, boolean, object, array, not "int"; mend the schema file`,
+    `app.schema.json: schema at #: "type" must be one of string, integer, number, boolean, object, array, null, not "int"; mend the schema file`,
   );
   assert.match(attempt({ pattern: "(" }), /"pattern" is not a valid regular expression/);
   assert.match(
@@ -108,6 +154,12 @@ test("a schema outside the subset is refused with where and what", () => {
   );
   assert.equal(
     attempt([]),
-    "app.schema.json: schema at (root): expected a JSON object; mend the schema file",
+    "app.schema.json: schema at #: expected a JSON object; mend the schema file",
   );
+  assert.equal(
+    attempt({ properties: { a: { $ref: "other.json#/x" } } }),
+    `app.schema.json: schema at #/properties/a: "$ref": "other.json#/x" names no schema in this file (strata follows references within the document only, like "#/$defs/port"); mend the schema file`,
+  );
+  assert.match(attempt({ $ref: "#/$defs/nope" }), /"\$ref": "#\/\$defs\/nope" names no schema/);
+  assert.match(attempt({ items: [{}] }), /"items" as an array .* use "prefixItems"/);
 });
