@@ -20,6 +20,7 @@
  * @module
  */
 
+import { clipText } from "./clip.ts";
 import { StrataError } from "./errors.ts";
 import { isTable } from "./is_table.ts";
 import { TomlDateTime } from "./toml/datetime.ts";
@@ -131,7 +132,7 @@ export class ConversionError extends StrataError {
 }
 
 function notA(text: string, type: ValueType, hint: string): ConversionError {
-  return new ConversionError(`${JSON.stringify(text)} is not ${typeNames[type]}`, hint);
+  return new ConversionError(`${clipText(JSON.stringify(text))} is not ${typeNames[type]}`, hint);
 }
 
 /** Reads a TOML integer: a `number` when exact, else a `bigint`. */
@@ -188,13 +189,17 @@ function toDate(text: string): TomlDateTime {
   }
 }
 
-/** Refuses `null` anywhere inside a value from JSON: TOML cannot hold it. */
+/** Refuses `null` anywhere inside a value from JSON: TOML cannot hold it (no recursion: any depth). */
 function checkNoNull(value: unknown, text: string): void {
-  if (value === null) {
-    throw notA(text, "json", "null has no TOML form: leave the key out or unset it");
+  const stack = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null) {
+      throw notA(text, "json", "null has no TOML form: leave the key out or unset it");
+    }
+    const children = Array.isArray(v) ? v : isTable(v) ? Object.values(v) : [];
+    for (const child of children) stack.push(child);
   }
-  if (Array.isArray(value)) { for (const v of value) checkNoNull(v, text); }
-  else if (isTable(value)) { for (const v of Object.values(value)) checkNoNull(v, text); }
 }
 
 function toJson(text: string, tomlInline?: (text: string) => unknown): unknown {
@@ -279,7 +284,7 @@ export function mismatch(value: unknown, type: ValueType): string | undefined {
     }
   })();
   if (ok) return undefined;
-  const shown = typeof value === "bigint" ? `${value}` : safeJson(value);
+  const shown = typeof value === "bigint" ? `${value}` : clipText(safeJson(value));
   return `${shown} is not ${typeNames[type]}`;
 }
 

@@ -11,9 +11,11 @@
  * @module
  */
 
+import { clipText } from "../clip.ts";
 import { StrataError } from "../errors.ts";
 import { isTable } from "../is_table.ts";
 import { formatKey } from "../keys.ts";
+import { MAX_DEPTH, nestingDepth, tooDeepReason } from "../max_depth.ts";
 import { TomlDateTime } from "../toml/datetime.ts";
 import { type JsonMember, type JsonNode, nodeKind, nodeValue, parseJsonSyntax } from "./_syntax.ts";
 
@@ -129,6 +131,11 @@ export class JsonDocument {
    */
   set(path: readonly string[], value: unknown, options: { float?: boolean } = {}): void {
     if (path.length === 0) throw new StrataError("usage", "cannot set the whole document");
+    // Everything below walks the value recursively, and the parser reads it back: one bound.
+    const fit = MAX_DEPTH - path.length;
+    if (nestingDepth(value, fit) > fit) {
+      throw new StrataError("type", `${clipText(formatKey(path))}: ${tooDeepReason(path.length)}`);
+    }
     checkJsonValue(value, path);
     // JSON has one number type; a float key keeps a fraction so its kind reads back.
     if (options.float) value = floatsMarked(value);
@@ -341,7 +348,7 @@ function checkJsonValue(value: unknown, path: readonly string[]): void {
     throw new StrataError(
       "type",
       `${
-        formatKey(path)
+        clipText(formatKey(path))
       }: ${what} cannot be written to a JSON file; use a TOML file or another value`,
     );
   };

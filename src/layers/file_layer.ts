@@ -12,7 +12,7 @@ import type { FileFormat } from "../platform/paths.ts";
 import { type AccessOptions, readBytes, statPath } from "../runtime/fs.ts";
 import { positionOf } from "../parse_error.ts";
 import { backupDirOf, listBackupFiles } from "./backups.ts";
-import { clipText } from "./clip.ts";
+import { clipText } from "../clip.ts";
 import { type ConfigDocument, parseDocument, parseValues, pathId } from "./document.ts";
 import { lookup } from "./merge.ts";
 import { readCachedValues, writeCachedValues } from "./parse_cache.ts";

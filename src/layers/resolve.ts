@@ -9,7 +9,9 @@
 
 import { StrataError } from "../errors.ts";
 import { isTable } from "../is_table.ts";
+import { clipText } from "../clip.ts";
 import { formatKey } from "../keys.ts";
+import { MAX_DEPTH, nestingDepth, tooDeepReason } from "../max_depth.ts";
 import { parse } from "../toml/parse.ts";
 import { descriptionAt, mergeStrategyAt } from "../schema/check_value.ts";
 import { mergeArrays } from "../schema/merge_arrays.ts";
@@ -86,20 +88,31 @@ function convertLeaf(snap: Snapshot, layer: Layer, keyPath: string[], text: unkn
   if (typeof text !== "string") return text;
   const known = knownType(snap, keyPath);
   if (known === undefined) return text;
+  const refuse = (why: string, hint = "") => {
+    const origin = layer.origin(keyPath);
+    const who = clipText(origin.env ?? `--set ${origin.arg ?? formatKey(keyPath)}`);
+    const fix = origin.env !== undefined
+      ? `fix or unset ${clipText(origin.env)}`
+      : "fix the --set value";
+    return new StrataError("type", `${who}: ${why}; ${fix}${hint ? ` (${hint})` : ""}`);
+  };
+  let value: unknown;
   try {
-    return convertText(text, known.type, tomlInline);
+    value = convertText(text, known.type, tomlInline);
   } catch (e) {
     if (!(e instanceof ConversionError)) throw e;
-    const origin = layer.origin(keyPath);
-    const who = origin.env ?? `--set ${origin.arg ?? formatKey(keyPath)}`;
-    const fix = origin.env !== undefined ? `fix or unset ${origin.env}` : "fix the --set value";
-    throw new StrataError(
-      "type",
-      `${who}: ${e.reason}: ${formatKey(keyPath)} is ${
+    throw refuse(
+      `${e.reason}: ${clipText(formatKey(keyPath))} is ${
         typeNames[known.type]
-      } (from ${known.source}); ${fix}${e.hint ? ` (${e.hint})` : ""}`,
+      } (from ${known.source})`,
+      e.hint,
     );
   }
+  const fit = MAX_DEPTH - keyPath.length;
+  if (nestingDepth(value, fit) > fit) {
+    throw refuse(`${clipText(formatKey(keyPath))}: ${tooDeepReason(keyPath.length)}`);
+  }
+  return value;
 }
 
 /** A layer's value at a path, converted when it is a person's text. */

@@ -12,6 +12,7 @@
 import { readDateTime, TomlDateTime } from "./datetime.ts";
 import { positionOf, TomlParseError } from "./errors.ts";
 import { StrataError } from "../errors.ts";
+import { MAX_DEPTH } from "../max_depth.ts";
 
 /** Any TOML value as strata returns it. */
 export type TomlValue =
@@ -142,8 +143,8 @@ export interface ParseTomlOptions {
   wholeFloats?: [TomlTable, string][];
 }
 
-/** Deepest nesting of arrays and inline tables accepted (bounds the recursion). */
-export const MAX_DEPTH = 512;
+/** Deepest nesting accepted (bounds the recursion): the one bound of `src/max_depth.ts`. */
+export { MAX_DEPTH };
 
 // How a table or array came to exist; decides what may extend it later.
 // Tables absent from the map were written inline (`{...}`) and are closed;

@@ -7,6 +7,7 @@
  */
 
 import { StrataError } from "../errors.ts";
+import { MAX_DEPTH } from "../max_depth.ts";
 import { TomlDateTime } from "./datetime.ts";
 import type { TomlTable } from "./_parser.ts";
 
@@ -18,9 +19,6 @@ export interface StringifyOptions {
    */
   bigint?: boolean;
 }
-
-/** Deepest nesting written before giving up (also stops runaway recursion). */
-const MAX_DEPTH = 512;
 
 const I64_MAX = 9223372036854775807n;
 const I64_MIN = -9223372036854775808n;
