@@ -9,6 +9,7 @@
 import { findCommand, parseCall, usage } from "./src/cli/_args.ts";
 import { type Command, COMMANDS } from "./src/cli/_commands.ts";
 import { reportError } from "./src/cli/_report.ts";
+import { escapeControls } from "./src/clip.ts";
 
 async function main(argv: string[]): Promise<number> {
   const at = findCommand(argv);
@@ -38,8 +39,10 @@ function out(text: string): void {
   if (text) console.log(text.endsWith("\n") ? text.slice(0, -1) : text);
 }
 
+// Messages quote what files and other programs hold (a lock's fields, a
+// key, a parser's "found"): control characters reach the terminal escaped.
 function err(text: string): void {
-  if (text) console.error(text.endsWith("\n") ? text.slice(0, -1) : text);
+  if (text) console.error(escapeControls(text.endsWith("\n") ? text.slice(0, -1) : text));
 }
 
 try {

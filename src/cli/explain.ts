@@ -5,6 +5,8 @@
  * @module
  */
 
+import { clipText } from "../clip.ts";
+import { ExitCode, exitCodeFor } from "../errors.ts";
 import { expectPositionals } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
@@ -20,8 +22,9 @@ lives (file:line, or the environment variable's name), and which layer wins
 (marked "*"). Also shows the key's type and where that type comes from, and
 the schema's description of the key when the application ships a schema.
 Exit 1 when no layer sets KEY, 3 when a layer holds a value that cannot be
-used (a wrong type in an environment variable, a file that does not parse);
-the walk is printed either way.
+used (a wrong type in an environment variable, a file that does not parse),
+5 when a layer's file cannot be read (permission, a folder or a pipe in its
+place); the walk is printed either way.
 
 Warns on stderr about APP_ environment variables that match no known key.
 
@@ -53,12 +56,17 @@ export function run(context: CommandContext): number {
   const details = new Set(explanation.walk.map((step) => step.detail));
   const warnings = [...config.warnings(), ...explanation.warnings];
   printWarnings(context, warnings.filter((w) => context.flags.json || !details.has(w)));
-  // Like get: 0 when a layer decides the key, 3 when a value is unusable, else 1.
-  return explanation.winner ? 0 : hasProblem(explanation) ? 3 : 1;
+  // Like get: 0 when a layer decides the key; when a layer cannot be used,
+  // the exit code of its failure (5 for I/O, 3 for a parse or type error); else 1.
+  if (explanation.winner) return 0;
+  const problem = explanation.walk.find((step) => step.detail && step.status !== "absent");
+  if (!hasProblem(explanation) || problem === undefined) return 1;
+  return problem.code === undefined ? ExitCode.invalid : exitCodeFor(problem.code);
 }
 
 function describe(explanation: Explanation): string {
-  const { key, winner } = explanation;
+  const { winner } = explanation;
+  const key = clipText(explanation.key);
   const float = explanation.type === "float";
   const head = winner
     ? `${key} = ${formatLiteral(winner.value, float)}  (from ${describeOrigin(winner.origin)})\n`
@@ -85,7 +93,7 @@ function describe(explanation: Explanation): string {
       ? formatLiteral(step.value, float) +
         (winning !== -1 && index > winning ? "  (overridden)" : "")
       : STATUS_TEXT[step.status] ?? step.status;
-    return [won ? "*" : " ", step.layer, where(step) || "-", state];
+    return [won ? "*" : " ", step.layer, clipText(where(step)) || "-", state];
   });
   // Each step's detail (why unreadable, why refused) goes on its own line
   // below the step: it is often long, and would stretch the columns.

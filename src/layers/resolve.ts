@@ -254,7 +254,10 @@ function walkStep(
   if (layer.name === "environment" && app !== undefined) step.env = envVariableFor(app, keyPath);
   if (layer.status !== "ok") {
     step.status = layer.status;
-    if (layer.error) step.detail = layer.error.message;
+    if (layer.error) {
+      step.detail = layer.error.message;
+      step.code = layer.error.code;
+    }
     return step;
   }
   const found = lookup(layer.values, keyPath);
@@ -266,6 +269,7 @@ function walkStep(
     } catch (e) {
       step.value = found.value;
       step.detail = (e as Error).message;
+      if (e instanceof StrataError) step.code = e.code;
     }
     if (origin.line !== undefined) step.line = origin.line;
     if (origin.env !== undefined) step.env = origin.env;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { StrataError } from "../errors.ts";
+import type { ErrorCode, StrataError } from "../errors.ts";
 import type { LocatedFile } from "../platform/locate.ts";
 import type { FileFormat } from "../platform/paths.ts";
 import type { LoadedSchema } from "../schema/load_schema.ts";
@@ -84,6 +84,8 @@ export interface WalkStep {
   line?: number;
   /** More: why unreadable, read from a backup, hidden by a value above, ... */
   detail?: string;
+  /** The kind of failure behind `detail` when it is an error (`io`, `parse`, `type`, ...). */
+  code?: ErrorCode;
 }
 
 /** The whole walk for one key (see `Config.explain()`). */

@@ -17,6 +17,7 @@
  * @module
  */
 
+import { shownField } from "../clip.ts";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -245,9 +246,9 @@ function checkLock(target: LayerFile, staleMs: number, add: Add): void {
   const stale = !stat.isFile() || age > staleMs || dead || (!holder && age > 5_000);
   if (!stale) return;
   const who = holder?.pid !== undefined
-    ? `process ${holder.pid} on ${holder.host} (${holder.program ?? "?"})${
-      dead ? ", which is gone" : ""
-    }`
+    ? `process ${shownField(String(holder.pid))} on ${shownField(String(holder.host))} (${
+      shownField(String(holder.program ?? "?"))
+    })${dead ? ", which is gone" : ""}`
     : "no readable holder";
   add({
     layer: target.layer,

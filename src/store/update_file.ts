@@ -197,7 +197,12 @@ export async function updateFile(
         journalEntries({ file, layer: options.layer, program, backup: backupId }, result.changes),
       );
     } catch (error) {
-      warnings.push(`${file} was written, but ${(error as Error).message}`);
+      // The I/O error's "The file was not changed." is about the journal, not about the file.
+      const why = (error as Error).message.replace(" The file was not changed.", "");
+      warnings.push(
+        `${file} was written, but the change is not in the journal (history and undo ` +
+          `will not see it): ${why}`,
+      );
     }
     crashPoint("journaled");
     return { changed: true, backupId, text: result.text, file, warnings };

@@ -10,12 +10,19 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { makeSandbox } from "../e2e/_sandbox.ts";
-import { noStack } from "./_harness.ts";
+import { cliCommand, noStack } from "./_harness.ts";
 
 const app = ["--app", "demo"];
+
+/** Whether `text` holds a control character other than a newline (a terminal would act on it). */
+function hasControl(text: string): boolean {
+  return [...text].some((c) => c !== "\n" && (c < " " || c === "\x7f"));
+}
 
 test("history lists changes in journal order after the clock stepped back", () => {
   const box = makeSandbox();
@@ -131,3 +138,184 @@ test("a key of 20,000 segments is refused as a usage error, in every door", () =
     box.cleanup();
   }
 });
+
+test("edit says why a text does not parse once, not twice", () => {
+  const box = makeSandbox();
+  try {
+    assert.equal(box.run([...app, "set", "a", "1"]).code, 0);
+    const editor = box.write("editor.sh", '#!/bin/sh\nprintf "a = [1,\\n" > "$1"\n');
+    fs.chmodSync(editor, 0o755);
+    const r = box.run([...app, "edit"], { env: { EDITOR: editor } });
+    assert.equal(r.code, 3);
+    const why = 'unterminated array: add the closing "]" (the array opens on line 1)';
+    assert.equal(r.stderr.split(why).length - 1, 1, r.stderr);
+    assert.match(
+      noStack(r.stderr),
+      /^strata: .*config\.toml:2:1: unterminated array.*\nNothing was written: /,
+    );
+  } finally {
+    box.cleanup();
+  }
+});
+
+test("a lock planted with escapes and newlines in its fields reaches the terminal escaped", () => {
+  const box = makeSandbox();
+  try {
+    const file = box.write("c.toml", "k = 1\n");
+    fs.writeFileSync(
+      `${file}.lock`,
+      JSON.stringify({
+        pid: process.pid, // alive, on this host: the lock is not stale
+        host: os.hostname(),
+        time: "\x1b]0;pwned\x07\nstrata: fine",
+        program: "evil\nstrata: ok \x1b[2J\r",
+        token: "planted",
+      }) + "\n",
+    );
+    const r = box.run(["--file", file, "--lock-timeout", "0.5", "set", "k", "2"]);
+    assert.equal(r.code, 4, r.stderr);
+    assert.equal(r.stderr.split("\n").length, 2, r.stderr); // one line and its newline
+    assert.ok(!hasControl(r.stderr), JSON.stringify(r.stderr));
+    assert.ok(
+      r.stderr.includes(
+        `(program "evil\\nstrata: ok \\x1b[2J\\r", since \\x1b]0;pwned\\x07\\nstrata: fine)`,
+      ),
+      r.stderr,
+    );
+    assert.equal(box.read(file), "k = 1\n");
+    // doctor names the same holder, escaped, once the lock is old.
+    const old = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(`${file}.lock`, old, old);
+    const doctor = box.run(["--file", file, "doctor"]);
+    assert.equal(doctor.code, 3);
+    assert.ok(!hasControl(doctor.stdout), JSON.stringify(doctor.stdout));
+    assert.ok(doctor.stdout.includes("(evil\\nstrata: ok \\x1b[2J\\r)"), doctor.stdout);
+  } finally {
+    box.cleanup();
+  }
+});
+
+test("a 20 KB key is clipped in what strata echoes", () => {
+  const box = makeSandbox();
+  try {
+    const key = "k".repeat(20_000);
+    const clipped = `${"k".repeat(300)}… (19700 more characters)`;
+    const set = box.run([...app, "set", key, "1"]);
+    assert.equal(set.code, 0, set.stderr);
+    assert.equal(
+      set.stdout,
+      `${clipped} = "1"  (user: ${path.join(box.configHome, "demo", "config.toml")})\n`,
+    );
+    assert.equal(box.run([...app, "get", key]).stdout, "1\n");
+    const explain = box.run([...app, "explain", key]);
+    assert.equal(explain.code, 0);
+    assert.ok(explain.stdout.startsWith(`${clipped} = "1"  (from user `), explain.stdout);
+    assert.ok(explain.stdout.length < 3000, `${explain.stdout.length} characters`);
+    const bad = box.run([...app, "get", `${key}!`]);
+    assert.equal(bad.code, 2);
+    assert.ok(bad.stderr.length < 1000, `${bad.stderr.length} characters`);
+    assert.match(
+      bad.stderr,
+      /^strata: invalid key "k+… \(19703 more characters\): unexpected "!" at column 20001; /,
+    );
+  } finally {
+    box.cleanup();
+  }
+});
+
+test("explain exits 5 when a layer's file cannot be read, and says what stands there", () => {
+  const box = makeSandbox();
+  try {
+    const user = path.join(box.configHome, "demo", "config.toml");
+    fs.mkdirSync(user, { recursive: true });
+    const folder = `cannot read ${user}: it is a folder. To fix: move it away: ` +
+      "a configuration file must be a regular file";
+    const explain = box.run([...app, "explain", "k"]);
+    assert.equal(explain.code, 5, explain.stderr);
+    assert.ok(explain.stdout.includes(`     ${folder}\n`), explain.stdout);
+    assert.equal(box.run([...app, "get", "k"]).stderr, `strata: ${folder}\n`);
+
+    // A socket (a pipe is refused the same way): named for what it is, never "a folder".
+    fs.rmdirSync(user);
+    const made = spawnSync("python3", [
+      "-c",
+      "import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])",
+      user,
+    ]);
+    if (made.status === 0) {
+      const r = box.run([...app, "get", "k"]);
+      assert.equal(r.code, 5);
+      assert.equal(
+        r.stderr,
+        `strata: cannot read ${user}: it is a socket, not a file. To fix: move it away: ` +
+          "a configuration file must be a regular file\n",
+      );
+      assert.equal(box.run([...app, "explain", "k"]).code, 5);
+    }
+  } finally {
+    box.cleanup();
+  }
+});
+
+/** Why the next test cannot drop to an unprivileged user here, or false. */
+function noUnprivileged(): string | false {
+  if (process.platform === "win32") return "POSIX modes do not apply on Windows";
+  if (process.getuid?.() !== 0) return "not root: the test folders cannot be given to nobody";
+  const r = spawnSync("setpriv", ["--version"], { stdio: "ignore" });
+  return r.status === 0 ? false : "setpriv is missing";
+}
+
+test(
+  "a state folder the user cannot write is named, not the configuration's folder",
+  { skip: noUnprivileged(), timeout: 120_000 },
+  () => {
+    const box = makeSandbox();
+    try {
+      const nobody = 65534;
+      fs.chmodSync(box.root, 0o755);
+      for (const dir of [box.home, box.configHome]) fs.chownSync(dir, nobody, nobody);
+      fs.chmodSync(box.stateHome, 0o755); // root's: nobody cannot create strata/ in it
+      const deno = path.join(box.root, "deno");
+      fs.mkdirSync(deno);
+      fs.chownSync(deno, nobody, nobody);
+      const [command, argv] = cliCommand();
+      const asNobody = (args: string[]) => {
+        const r = spawnSync("setpriv", [
+          `--reuid=${nobody}`,
+          `--regid=${nobody}`,
+          "--clear-groups",
+          "--",
+          command,
+          ...argv,
+          ...args,
+        ], { env: { ...box.env, DENO_DIR: deno }, cwd: box.home, encoding: "utf8" });
+        return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+      };
+      const user = path.join(box.configHome, "demo", "config.toml");
+      const first = asNobody([...app, "set", "a", "1"]);
+      assert.equal(first.code, 0, first.stderr);
+      assert.equal(
+        first.stderr,
+        `strata: warning: ${user} was written, but the change is not in the journal ` +
+          "(history and undo will not see it): cannot create the folder " +
+          `${path.join(box.stateHome, "strata", "demo", "journal")}: permission denied: ` +
+          `${box.stateHome} is not writable by you (EACCES). To fix: check the owner and mode ` +
+          "of the file and its folder (ls -ld), or run as the user that owns it.\n",
+      );
+      const second = asNobody([...app, "set", "a", "2"]);
+      assert.equal(second.code, 5);
+      assert.match(
+        second.stderr,
+        new RegExp(
+          `^strata: cannot create the folder ${box.stateHome}/strata/demo/backups/\\S+: ` +
+            `permission denied: ${box.stateHome} is not writable by you \\(EACCES\\)\\. ` +
+            "The file was not changed\\.",
+        ),
+      );
+      assert.ok(!second.stderr.includes(`${path.dirname(user)} is not writable`), second.stderr);
+      assert.equal(fs.readFileSync(user, "utf8"), 'a = "1"\n');
+    } finally {
+      box.cleanup();
+    }
+  },
+);
