@@ -46,7 +46,12 @@ function err(text: string): void {
 }
 
 try {
-  process.exitCode = await main(process.argv.slice(2));
+  const args = process.argv.slice(2);
+  // The runtimes decode argv leniently: U+FFFD may stand for a byte that was not UTF-8.
+  if (args.some((a) => a.includes("\uFFFD"))) {
+    (await import("./src/cli/_argv_utf8.ts")).refuseInvalidUtf8(args);
+  }
+  process.exitCode = await main(args);
 } catch (error) {
   process.exitCode = reportError(error, process.argv.includes("--debug"), err);
 }

@@ -319,3 +319,80 @@ test(
     }
   },
 );
+
+/** Runs the CLI with `args` followed by one argument made of raw `bytes` (printf octal escapes). */
+function runWithRawArgument(
+  box: ReturnType<typeof makeSandbox>,
+  args: string[],
+  octal: string,
+): { code: number | null; stdout: string; stderr: string } {
+  const [command, argv] = cliCommand();
+  const r = spawnSync(
+    "sh",
+    ["-c", `exec "$@" "$(printf '${octal}')"`, "sh", command, ...argv, ...args],
+    { env: box.env, cwd: box.project, encoding: "utf8" },
+  );
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test("an argument that is not UTF-8 is refused (exit 2); a typed U+FFFD is kept", () => {
+  const box = makeSandbox();
+  try {
+    const user = path.join(box.configHome, "demo", "config.toml");
+    const fix = "strata stores text as UTF-8 and would store U+FFFD in its place. Nothing was " +
+      "done. To fix: give the text in UTF-8 (convert it first, e.g. iconv -f LATIN1 -t UTF-8)\n";
+    const value = runWithRawArgument(box, [...app, "set", "k"], "caf\\351"); // Latin-1 "café"
+    assert.equal(
+      value.stderr,
+      `strata: argument 5 "caf\uFFFD" is not valid UTF-8 (a byte in it is not part of a UTF-8 ` +
+        `character); ${fix}`,
+    );
+    assert.equal(value.code, 2);
+    assert.equal(fs.existsSync(user), false);
+
+    // A key: `get` would say "not found" (exit 1) of a key stored with U+FFFD.
+    const key = runWithRawArgument(box, [...app, "get"], '"k\\377"');
+    assert.equal(key.code, 2, key.stderr);
+    assert.match(key.stderr, /^strata: argument 4 "\\"k\uFFFD\\"" is not valid UTF-8/);
+    assert.equal(fs.existsSync(user), false);
+
+    // U+FFFD typed as UTF-8 (EF BF BD) is a character like any other.
+    const typed = runWithRawArgument(box, [...app, "set", "k"], "\\357\\277\\275");
+    assert.equal(typed.code, 0, typed.stderr);
+    assert.equal(fs.readFileSync(user, "utf8"), 'k = "\uFFFD"\n');
+  } finally {
+    box.cleanup();
+  }
+});
+
+test("a file name too long for strata's temp file is read, and refused for writing with why", () => {
+  const box = makeSandbox();
+  try {
+    const long = box.write(`${"n".repeat(236)}.toml`, "a = 1\n"); // 241 bytes
+    assert.equal(box.run(["--file", long, "get", "a"]).stdout, "1\n");
+    const r = box.run(["--file", long, "set", "a", "2"]);
+    assert.equal(r.code, 5);
+    assert.equal(
+      r.stderr,
+      `strata: cannot write ${long}: its name is 241 bytes long, and the names strata writes ` +
+        "beside it (the temp file .<name>.<pid>.<hex>.tmp, the lock <name>.lock) and in its " +
+        "state folder would pass the file system's limit of 255 bytes; strata writes names of " +
+        "at most 233 bytes (it reads longer ones). The file was not changed. To fix: rename the " +
+        "file to a shorter name.\n",
+    );
+    assert.equal(box.read(long), "a = 1\n");
+    assert.deepEqual(fs.readdirSync(box.root).filter((n) => n.startsWith(".")), []);
+    // The longest name strata writes goes through every step: backup, journal, history.
+    const longest = box.write(`${"m".repeat(228)}.toml`, "a = 1\n"); // 233 bytes
+    for (const v of ["2", "3"]) {
+      const ok = box.run(["--file", longest, "set", "--type", "int", "a", v]);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.equal(ok.stderr, "");
+    }
+    assert.equal(box.read(longest), "a = 3\n");
+    const history = box.run(["--file", longest, "history", "--json"]);
+    assert.deepEqual(JSON.parse(history.stdout).map((e: { new: number }) => e.new), [2, 3]);
+  } finally {
+    box.cleanup();
+  }
+});
