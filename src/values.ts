@@ -295,3 +295,52 @@ function safeJson(value: unknown): string {
     return String(value);
   }
 }
+
+/** An integer beyond the 64-bit range TOML (and strata's writers) can hold, and where. */
+export interface WideInteger {
+  /** Keys (and array indexes, as text) from the value's root. */
+  path: string[];
+  /** The integer, exactly. */
+  value: bigint;
+}
+
+/**
+ * Every integer in `value` beyond the 64-bit signed range (a JSON file may
+ * hold one: strata reads it exactly and keeps its text, but never writes
+ * one), walked without recursion.
+ *
+ * @example
+ * ```ts
+ * import { wideIntegers } from "./values.ts";
+ * const found = wideIntegers({ id: 2n ** 64n, list: [1, -(2n ** 63n)] });
+ * console.assert(found.length === 1 && found[0].path[0] === "id");
+ * ```
+ */
+export function wideIntegers(value: unknown): WideInteger[] {
+  const out: WideInteger[] = [];
+  // Each entry points at its parent: a path is spelled out only for what is found.
+  type Step = { value: unknown; key?: string; parent?: Step };
+  const pathOf = (step: Step): string[] => {
+    const path: string[] = [];
+    for (let s: Step | undefined = step; s?.key !== undefined; s = s.parent) path.push(s.key);
+    return path.reverse();
+  };
+  const stack: Step[] = [{ value }];
+  while (stack.length > 0) {
+    const step = stack.pop()!;
+    const v = step.value;
+    if (typeof v === "bigint") {
+      if (v < int64Min || v > int64Max) out.push({ path: pathOf(step), value: v });
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) {
+        stack.push({ value: v[i], key: String(i), parent: step });
+      }
+    } else if (isTable(v)) {
+      const keys = Object.keys(v);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        stack.push({ value: v[keys[i]], key: keys[i], parent: step });
+      }
+    }
+  }
+  return out;
+}

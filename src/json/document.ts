@@ -18,6 +18,7 @@ import { formatKey } from "../keys.ts";
 import { MAX_DEPTH, nestingDepth, tooDeepReason } from "../max_depth.ts";
 import { TomlDateTime } from "../toml/datetime.ts";
 import { type JsonMember, type JsonNode, nodeKind, nodeValue, parseJsonSyntax } from "./_syntax.ts";
+import { JsonParseError } from "./errors.ts";
 
 /** One key of a document with where it is (see {@link JsonDocument.entries}). */
 export interface JsonEntry {
@@ -53,13 +54,14 @@ export class JsonDocument {
     this.#file = file;
     this.#root = text.trim() === "" || text === "\uFEFF" ? undefined : parseJsonSyntax(text, file);
     if (this.#root !== undefined && this.#root.type !== "object") {
-      throw new StrataError(
-        "parse",
-        `${
-          file ? file + ": " : ""
-        }line 1: the top level of a configuration file must be an object ({ ... }), found ${
-          this.#root.type === "array" ? "an array" : "a " + this.#root.type
-        }`,
+      // Located where the value starts (after any blank lines), like every parse error.
+      throw JsonParseError.at(
+        text,
+        this.#root.start,
+        `the top level of a configuration file must be an object ({ ... }), found ${
+          describeNode(this.#root)
+        }: put the values under keys, e.g. {"items": ...}`,
+        file,
       );
     }
   }
@@ -329,6 +331,8 @@ function nest(path: readonly string[], value: unknown): unknown {
 
 function describeNode(node: JsonNode): string {
   switch (node.type) {
+    case "object":
+      return "an object";
     case "array":
       return "an array";
     case "string":

@@ -15,7 +15,14 @@ import type { FileFormat } from "../platform/paths.ts";
 import { refuseBrokenSet } from "../schema/check_value.ts";
 import type { LoadedSchema } from "../schema/load_schema.ts";
 import { TomlDateTime } from "../toml/datetime.ts";
-import { ConversionError, convertText, mismatch, typeNames, type ValueType } from "../values.ts";
+import {
+  ConversionError,
+  convertText,
+  mismatch,
+  typeNames,
+  type ValueType,
+  wideIntegers,
+} from "../values.ts";
 import { clipText } from "../clip.ts";
 import { type ConfigDocument, parseDocument, setValue } from "./document.ts";
 import { knownType, tomlInline } from "./resolve.ts";
@@ -76,6 +83,16 @@ export function typedValue(
   measure(value);
   const typed = typedUnchecked(snap, keyPath, value, options);
   measure(typed.value);
+  const [wide] = wideIntegers(typed.value);
+  if (wide !== undefined) {
+    throw new StrataError(
+      "type",
+      `${clipText(formatKey([...keyPath, ...wide.path]))}: ${
+        clipText(String(wide.value))
+      } is beyond the 64-bit integer range (-2^63 to 2^63-1) that strata writes; nothing was ` +
+        "written (to keep such a number, store it as a string: --type string)",
+    );
+  }
   return typed;
 }
 

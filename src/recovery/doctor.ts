@@ -34,6 +34,8 @@ import { issueText, layerIssues, parseLayerText } from "./check_text.ts";
 import { command, type LayerFile, type RecoveryConfig, writableLayerFiles } from "./layer_files.ts";
 import { latestValidBackup, readText } from "./versions.ts";
 import { groupWrites } from "./writes.ts";
+import { wideFinding } from "./wide_integer_finding.ts";
+import { wideIntegers } from "../values.ts";
 
 /** What a finding is about. */
 export type CheckName =
@@ -43,7 +45,8 @@ export type CheckName =
   | "lock"
   | "temp"
   | "journal"
-  | "backups";
+  | "backups"
+  | "value";
 
 /** One problem found. */
 export interface Finding {
@@ -172,6 +175,9 @@ function checkLayerFile(
           : `${command(target, "edit")} (no backup of it parses)`,
         fixable: false,
       });
+    }
+    for (const wide of values ? wideIntegers(values) : []) {
+      add({ ...base, ...wideFinding(target, wide) });
     }
     if (values && schema) {
       for (const issue of layerIssues(schema.schema, values)) {

@@ -396,3 +396,102 @@ test("a file name too long for strata's temp file is read, and refused for writi
     box.cleanup();
   }
 });
+
+test("a JSON file whose top level is not an object is refused where its value starts", () => {
+  const box = makeSandbox();
+  try {
+    const arr = box.write("arr.json", "\n\n  [1, 2]\n");
+    const get = box.run(["--file", arr, "get", "a"]);
+    assert.equal(get.code, 3);
+    assert.ok(
+      get.stderr.startsWith(
+        `strata: ${arr}:3:3: the top level of a configuration file must be an object ({ ... }), ` +
+          'found an array: put the values under keys, e.g. {"items": ...}; ',
+      ),
+      get.stderr,
+    );
+    const str = box.write("str.json", '"text"');
+    const set = box.run(["--file", str, "set", "a", "1"]);
+    assert.equal(set.code, 3);
+    assert.ok(
+      set.stderr.startsWith(
+        `strata: ${str}:1:1: the top level of a configuration file must be an object ({ ... }), ` +
+          "found a string: ",
+      ),
+      set.stderr,
+    );
+    assert.match(set.stderr, /nothing was written/);
+    assert.equal(box.read(str), '"text"');
+  } finally {
+    box.cleanup();
+  }
+});
+
+test("integers beyond 64 bits in a JSON file: read exactly, kept as written, reported, never written", () => {
+  const box = makeSandbox();
+  try {
+    const text = '{\n  "a": 1,\n  "big": 123456789012345678901234567890,\n' +
+      '  "list": [1, -99999999999999999999]\n}\n';
+    const file = box.write("c.json", text);
+    fs.chmodSync(file, 0o600);
+    const f = ["--file", file];
+    const get = box.run([...f, "get", "big"]);
+    assert.equal(get.stderr, "");
+    assert.equal(get.stdout, "123456789012345678901234567890\n");
+    assert.equal(
+      box.run([...f, "get", "big", "--json"]).stdout,
+      "123456789012345678901234567890\n",
+    );
+    const list = box.run([...f, "list"]);
+    assert.equal(list.code, 0, list.stderr);
+    assert.equal(
+      list.stdout,
+      "a = 1\nbig = 123456789012345678901234567890\nlist = [1, -99999999999999999999]\n",
+    );
+
+    // Another key changes; the wide integers keep their text byte for byte.
+    assert.equal(box.run([...f, "set", "a", "2"]).code, 0);
+    assert.equal(box.read(file), text.replace('"a": 1', '"a": 2'));
+    const changed = box.run([...f, "set", "big", "5"]);
+    assert.equal(changed.code, 0, changed.stderr);
+    const diff = box.run([...f, "diff"]);
+    assert.equal(diff.code, 0, diff.stderr);
+    assert.match(diff.stdout, /~ big: 123456789012345678901234567890 -> 5\n/);
+    const undo = box.run([...f, "undo"]);
+    assert.equal(undo.code, 0, undo.stderr);
+    assert.match(undo.stdout, /big = 123456789012345678901234567890 \(was 5\)/);
+    assert.equal(box.read(file), text.replace('"a": 1', '"a": 2'));
+
+    // doctor says so, and its mend works.
+    const doctor = box.run([...f, "doctor"]);
+    assert.equal(doctor.code, 3);
+    assert.ok(
+      doctor.stdout.includes(
+        `problem [file value] ${file}: big holds 123456789012345678901234567890, an integer ` +
+          "beyond 64 bits: strata reads it exactly and keeps its text, but TOML cannot hold it, " +
+          "most JSON readers round it, and strata will not write such a value\n  mend: keep its " +
+          `digits as a string: strata --file ${file} set --type string big ` +
+          "123456789012345678901234567890 (or edit it",
+      ),
+      doctor.stdout,
+    );
+    assert.match(doctor.stdout, /problem \[file value\] .*: list\.1 holds -99999999999999999999,/);
+
+    // strata writes no integer it could not read back from TOML.
+    const wide = box.run([...f, "set", "--type", "int", "n", "123456789012345678901234567890"]);
+    assert.equal(wide.code, 3);
+    assert.match(wide.stderr, /out of the 64-bit range -2\^63 to 2\^63-1/);
+    const mend = box.run([
+      ...f,
+      "set",
+      "--type",
+      "string",
+      "big",
+      "123456789012345678901234567890",
+    ]);
+    assert.equal(mend.code, 0, mend.stderr);
+    assert.match(box.read(file), /"big": "123456789012345678901234567890",/);
+  } finally {
+    box.cleanup();
+  }
+});
