@@ -9,6 +9,7 @@
 import { findCommand, parseCall, usage } from "./src/cli/_args.ts";
 import { type Command, COMMANDS } from "./src/cli/_commands.ts";
 import { reportError } from "./src/cli/_report.ts";
+import { escapeControls } from "./src/clip.ts";
 
 async function main(argv: string[]): Promise<number> {
   const at = findCommand(argv);
@@ -41,12 +42,19 @@ function out(text: string): void {
   if (text) console.log(text.endsWith("\n") ? text.slice(0, -1) : text);
 }
 
+// Messages quote what files and other programs hold (a lock's fields, a
+// key, a parser's "found"): control characters reach the terminal escaped.
 function err(text: string): void {
-  if (text) console.error(text.endsWith("\n") ? text.slice(0, -1) : text);
+  if (text) console.error(escapeControls(text.endsWith("\n") ? text.slice(0, -1) : text));
 }
 
 try {
-  process.exitCode = await main(process.argv.slice(2));
+  const args = process.argv.slice(2);
+  // The runtimes decode argv leniently: U+FFFD may stand for a byte that was not UTF-8.
+  if (args.some((a) => a.includes("\uFFFD"))) {
+    (await import("./src/cli/_argv_utf8.ts")).refuseInvalidUtf8(args);
+  }
+  process.exitCode = await main(args);
 } catch (error) {
   process.exitCode = reportError(error, process.argv.includes("--debug"), err);
 }

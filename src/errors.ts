@@ -30,6 +30,19 @@ const exitCodeOf: Record<ErrorCode, number> = {
 };
 
 /**
+ * The exit code of an error code.
+ *
+ * @example
+ * ```ts
+ * import { exitCodeFor } from "./errors.ts";
+ * console.assert(exitCodeFor("io") === 5 && exitCodeFor("parse") === 3);
+ * ```
+ */
+export function exitCodeFor(code: ErrorCode): number {
+  return exitCodeOf[code];
+}
+
+/**
  * Base class of every error strata raises on purpose. The message says what
  * happened, where (file, line, column, key) and what to do next.
  *

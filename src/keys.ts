@@ -7,7 +7,9 @@
  * @module
  */
 
+import { clipText } from "./clip.ts";
 import { StrataError } from "./errors.ts";
+import { MAX_DEPTH } from "./max_depth.ts";
 
 const bare = /^[A-Za-z0-9_-]+$/;
 const bareChar = /[A-Za-z0-9_-]/;
@@ -26,7 +28,7 @@ const escapes: Record<string, string> = {
 function keyError(text: string, column: number, what: string): StrataError {
   return new StrataError(
     "usage",
-    `invalid key ${JSON.stringify(text)}: ${what} at column ${column}; ` +
+    `invalid key ${clipText(JSON.stringify(text))}: ${what} at column ${column}; ` +
       `write a dotted path such as db.host, and quote a segment that holds a dot or a space: servers."eu.west".port`,
   );
 }
@@ -108,6 +110,13 @@ export function parseKey(text: string): string[] {
     }
     skipSpace();
     if (i >= n) return path;
+    if (path.length >= MAX_DEPTH) {
+      throw keyError(
+        text,
+        i + 1,
+        `more than ${MAX_DEPTH} segments (strata nests at most ${MAX_DEPTH} levels)`,
+      );
+    }
     if (text[i] !== ".") throw keyError(text, i + 1, `unexpected ${JSON.stringify(text[i])}`);
     i++;
   }

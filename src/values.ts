@@ -20,6 +20,7 @@
  * @module
  */
 
+import { clipText } from "./clip.ts";
 import { StrataError } from "./errors.ts";
 import { isTable } from "./is_table.ts";
 import { TomlDateTime } from "./toml/datetime.ts";
@@ -131,7 +132,7 @@ export class ConversionError extends StrataError {
 }
 
 function notA(text: string, type: ValueType, hint: string): ConversionError {
-  return new ConversionError(`${JSON.stringify(text)} is not ${typeNames[type]}`, hint);
+  return new ConversionError(`${clipText(JSON.stringify(text))} is not ${typeNames[type]}`, hint);
 }
 
 /** Reads a TOML integer: a `number` when exact, else a `bigint`. */
@@ -188,13 +189,17 @@ function toDate(text: string): TomlDateTime {
   }
 }
 
-/** Refuses `null` anywhere inside a value from JSON: TOML cannot hold it. */
+/** Refuses `null` anywhere inside a value from JSON: TOML cannot hold it (no recursion: any depth). */
 function checkNoNull(value: unknown, text: string): void {
-  if (value === null) {
-    throw notA(text, "json", "null has no TOML form: leave the key out or unset it");
+  const stack = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null) {
+      throw notA(text, "json", "null has no TOML form: leave the key out or unset it");
+    }
+    const children = Array.isArray(v) ? v : isTable(v) ? Object.values(v) : [];
+    for (const child of children) stack.push(child);
   }
-  if (Array.isArray(value)) { for (const v of value) checkNoNull(v, text); }
-  else if (isTable(value)) { for (const v of Object.values(value)) checkNoNull(v, text); }
 }
 
 function toJson(text: string, tomlInline?: (text: string) => unknown): unknown {
@@ -279,7 +284,7 @@ export function mismatch(value: unknown, type: ValueType): string | undefined {
     }
   })();
   if (ok) return undefined;
-  const shown = typeof value === "bigint" ? `${value}` : safeJson(value);
+  const shown = typeof value === "bigint" ? `${value}` : clipText(safeJson(value));
   return `${shown} is not ${typeNames[type]}`;
 }
 
@@ -289,4 +294,53 @@ function safeJson(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/** An integer beyond the 64-bit range TOML (and strata's writers) can hold, and where. */
+export interface WideInteger {
+  /** Keys (and array indexes, as text) from the value's root. */
+  path: string[];
+  /** The integer, exactly. */
+  value: bigint;
+}
+
+/**
+ * Every integer in `value` beyond the 64-bit signed range (a JSON file may
+ * hold one: strata reads it exactly and keeps its text, but never writes
+ * one), walked without recursion.
+ *
+ * @example
+ * ```ts
+ * import { wideIntegers } from "./values.ts";
+ * const found = wideIntegers({ id: 2n ** 64n, list: [1, -(2n ** 63n)] });
+ * console.assert(found.length === 1 && found[0].path[0] === "id");
+ * ```
+ */
+export function wideIntegers(value: unknown): WideInteger[] {
+  const out: WideInteger[] = [];
+  // Each entry points at its parent: a path is spelled out only for what is found.
+  type Step = { value: unknown; key?: string; parent?: Step };
+  const pathOf = (step: Step): string[] => {
+    const path: string[] = [];
+    for (let s: Step | undefined = step; s?.key !== undefined; s = s.parent) path.push(s.key);
+    return path.reverse();
+  };
+  const stack: Step[] = [{ value }];
+  while (stack.length > 0) {
+    const step = stack.pop()!;
+    const v = step.value;
+    if (typeof v === "bigint") {
+      if (v < int64Min || v > int64Max) out.push({ path: pathOf(step), value: v });
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) {
+        stack.push({ value: v[i], key: String(i), parent: step });
+      }
+    } else if (isTable(v)) {
+      const keys = Object.keys(v);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        stack.push({ value: v[keys[i]], key: keys[i], parent: step });
+      }
+    }
+  }
+  return out;
 }

@@ -24,7 +24,7 @@ import { isTable } from "../is_table.ts";
  */
 export function formatForPerson(value: unknown, float = false): string {
   if (typeof value === "string") return `${value}\n`;
-  if (isTable(value)) return `${stringify(value as TomlTable).trimEnd()}\n`;
+  if (isTable(value)) return `${stringify(value as TomlTable, { wideIntegers }).trimEnd()}\n`;
   return `${formatLiteral(value, float)}\n`;
 }
 
@@ -41,8 +41,14 @@ export function formatForPerson(value: unknown, float = false): string {
  * ```
  */
 export function formatLiteral(value: unknown, float = false): string {
-  return formatValue(value as never, { bigint: float && typeof value === "number" });
+  return formatValue(value as never, { bigint: float && typeof value === "number", wideIntegers });
 }
+
+/**
+ * A JSON file may hold an integer beyond 64 bits: strata reads it exactly,
+ * and shows it as its digits (it never writes one).
+ */
+const wideIntegers = true;
 
 /**
  * Whether printing `value` needs to know if its key holds a float: only an

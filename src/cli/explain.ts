@@ -5,6 +5,8 @@
  * @module
  */
 
+import { clipText } from "../clip.ts";
+import { ExitCode, exitCodeFor } from "../errors.ts";
 import { expectPositionals } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 import { keyHint } from "./_key_hint.ts";
@@ -26,8 +28,8 @@ with the rule it breaks and what to do; the next valid layer down wins.
 The bottom layer, schema-defaults, holds the schema's "default"s (shown as
 the schema file and the default's JSON pointer).
 Exit 1 when no layer sets KEY, 3 when a value that would win cannot be used
-or a layer cannot be read (a file that does not parse); the walk is printed
-either way.
+or a layer's file does not parse, 5 when a layer's file cannot be read
+(permission, a folder or a pipe in its place); the walk is printed either way.
 
 Warns on stderr about APP_ environment variables that match no known key,
 and, when no layer sets KEY, names a key that differs only in case or by a
@@ -62,17 +64,24 @@ export function run(context: CommandContext): number {
   const details = new Set(explanation.walk.map((step) => step.detail));
   const warnings = [...config.warnings(), ...explanation.warnings];
   printWarnings(context, warnings.filter((w) => context.flags.json || !details.has(w)));
-  // Like get: 3 when a value that would win is unusable, 0 when a layer decides the key,
-  // 3 when a layer cannot be read, else 1 (with a hint at a near key).
+  // Like get: 3 when a value that would win is unusable, 0 when a layer decides the key;
+  // when a layer cannot be used, the exit code of its failure (5 for I/O, 3 for a parse
+  // or type error); else 1, with a hint at a near key.
   if (explanation.rejected?.length) return 3;
   if (explanation.winner) return 0;
-  if (hasProblem(explanation)) return 3;
+  const problem = explanation.walk.find((step) =>
+    step.detail && step.status !== "absent" && step.status !== "no-file"
+  );
+  if (!explanation.winner && problem !== undefined) {
+    return problem.code === undefined ? ExitCode.invalid : exitCodeFor(problem.code);
+  }
   context.err(keyHint(config, key));
   return 1;
 }
 
 function describe(explanation: Explanation): string {
-  const { key, winner } = explanation;
+  const { winner } = explanation;
+  const key = clipText(explanation.key);
   const float = explanation.type === "float";
   const refused = explanation.rejected?.length
     ? `${key}: a value that would win cannot be used (refused, see below); ${
@@ -107,7 +116,7 @@ function describe(explanation: Explanation): string {
       ? formatLiteral(step.value, float) +
         (step.refused ? "  (refused)" : winning !== -1 && index > winning ? "  (overridden)" : "")
       : STATUS_TEXT[step.status] ?? step.status;
-    return [won ? "*" : " ", step.layer, where(step) || "-", state];
+    return [won ? "*" : " ", step.layer, clipText(where(step)) || "-", state];
   });
   // Each step's detail (why unreadable, why refused) goes on its own line
   // below the step: it is often long, and would stretch the columns.

@@ -21,7 +21,8 @@ Show the journal: every change strata (or any program following strata's
 write protocol) made, oldest first: when (UTC), the layer, the change, the
 program, and who (user@host). With KEY, only that key and the keys under it
 (history db shows db.host and db.port). By default every writable layer's
-journal, merged in time order; --project, --system or --user shows one.
+journal (each in the order its changes were made, merged by time); --project,
+--system or --user shows one.
 
 Changes made by a restore, an undo or an edit are marked so. Lines of the
 journal that cannot be read (torn by a crash) are skipped with a warning

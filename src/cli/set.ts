@@ -5,6 +5,7 @@
  * @module
  */
 
+import { clipText } from "../clip.ts";
 import { expectPositionals, usage } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 import { chosenLayer, LAYER_OPTIONS, otherLayersExist, shadowNote } from "./_layer_flags.ts";
@@ -80,9 +81,9 @@ export async function run(context: CommandContext): Promise<number> {
     const { file, old, changed } = result;
     context.out(`${toJson({ key, layer: written, file, old, new: result.new, changed })}\n`);
   } else if (result.changed) {
-    context.out(`${key} = ${literal}  (${written}: ${result.file})\n`);
+    context.out(`${clipText(key)} = ${literal}  (${written}: ${result.file})\n`);
   } else {
-    context.out(`${key} = ${literal}  (${written}: ${result.file}, unchanged)\n`);
+    context.out(`${clipText(key)} = ${literal}  (${written}: ${result.file}, unchanged)\n`);
   }
   return 0;
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { clipText } from "../clip.ts";
 import { expectPositionals } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 import { chosenLayer, LAYER_OPTIONS, otherLayersExist } from "./_layer_flags.ts";
@@ -51,18 +52,22 @@ export async function run(context: CommandContext): Promise<number> {
   }
   if (!result.removed) {
     const elsewhere = winner ? `; it is set in ${describeOrigin(winner.origin)}` : "";
-    context.err(`strata: ${key} is not set in the ${written} layer (${result.file})${elsewhere}\n`);
+    context.err(
+      `strata: ${clipText(key)} is not set in the ${written} layer (${result.file})${elsewhere}\n`,
+    );
     return 1;
   }
   if (!context.flags.json) {
     context.out(
-      `removed ${key} (was ${formatLiteral(result.old)})  (${written}: ${result.file})\n`,
+      `removed ${clipText(key)} (was ${formatLiteral(result.old)})  (${written}: ${result.file})\n`,
     );
   }
   if (winner) {
     // Another layer still sets the key: say so, or `get` would look broken.
     const value = formatLiteral(winner.value);
-    context.err(`strata: note: ${key} is still ${value} from ${describeOrigin(winner.origin)}\n`);
+    context.err(
+      `strata: note: ${clipText(key)} is still ${value} from ${describeOrigin(winner.origin)}\n`,
+    );
   }
   return 0;
 }

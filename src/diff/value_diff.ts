@@ -6,6 +6,7 @@
  */
 
 import { isTable } from "../is_table.ts";
+import { guardDepth, MAX_DEPTH, nestingDepth } from "../max_depth.ts";
 
 /** One key whose value differs; `before`/`after` are undefined when absent. */
 export interface KeyChange {
@@ -32,6 +33,7 @@ export function diffValues(a: unknown, b: unknown): KeyChange[] {
 }
 
 function walk(a: unknown, b: unknown, path: string[], out: KeyChange[]): void {
+  if (isTable(a) || isTable(b)) guardDepth(path.length, "cannot compare the versions");
   if (isTable(a) && isTable(b)) {
     const ta = a;
     const tb = b;
@@ -65,6 +67,8 @@ export function sameValue(a: unknown, b: unknown): boolean {
 
 function canonical(value: unknown): string {
   if (value === undefined) return "undefined";
+  // JSON.stringify recurses: measure first (a value past the bound is refused, not overflowed).
+  if (nestingDepth(value) > MAX_DEPTH) guardDepth(MAX_DEPTH + 1, "cannot compare the values");
   return JSON.stringify(value, (_k, v) => {
     if (typeof v === "bigint") return `${v}n`;
     if (typeof v === "number" && !Number.isFinite(v)) return String(v);

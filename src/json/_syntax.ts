@@ -6,6 +6,7 @@
  * @module
  */
 
+import { MAX_DEPTH } from "../max_depth.ts";
 import { JsonParseError } from "./errors.ts";
 
 /** A member `"key": value` of an object, with its position. */
@@ -27,8 +28,6 @@ export type JsonNode =
   | { type: "object"; start: number; end: number; members: JsonMember[] }
   | { type: "array"; start: number; end: number; items: JsonNode[] }
   | { type: "string" | "number" | "true" | "false" | "null"; start: number; end: number };
-
-const maxDepth = 500;
 
 /** A key for a message: quoted, and cut short when it is long (a message stays readable). */
 function quoted(key: string): string {
@@ -100,7 +99,7 @@ export function parseJsonSyntax(text: string, file?: string): JsonNode {
   const stringValue = (start: number, end: number): string => JSON.parse(text.slice(start, end));
 
   const readValue = (depth: number): JsonNode => {
-    if (depth > maxDepth) fail(`nested more than ${maxDepth} levels deep`, i);
+    if (depth > MAX_DEPTH) fail(`nesting deeper than ${MAX_DEPTH} levels`, i);
     skip();
     const start = i;
     const c = text.charCodeAt(i);

@@ -11,11 +11,14 @@
  * @module
  */
 
+import { clipText } from "../clip.ts";
 import { StrataError } from "../errors.ts";
 import { isTable } from "../is_table.ts";
 import { formatKey } from "../keys.ts";
+import { MAX_DEPTH, nestingDepth, tooDeepReason } from "../max_depth.ts";
 import { TomlDateTime } from "../toml/datetime.ts";
 import { type JsonMember, type JsonNode, nodeKind, nodeValue, parseJsonSyntax } from "./_syntax.ts";
+import { JsonParseError } from "./errors.ts";
 
 /** One key of a document with where it is (see {@link JsonDocument.entries}). */
 export interface JsonEntry {
@@ -51,13 +54,14 @@ export class JsonDocument {
     this.#file = file;
     this.#root = text.trim() === "" || text === "\uFEFF" ? undefined : parseJsonSyntax(text, file);
     if (this.#root !== undefined && this.#root.type !== "object") {
-      throw new StrataError(
-        "parse",
-        `${
-          file ? file + ": " : ""
-        }line 1: the top level of a configuration file must be an object ({ ... }), found ${
-          this.#root.type === "array" ? "an array" : "a " + this.#root.type
-        }`,
+      // Located where the value starts (after any blank lines), like every parse error.
+      throw JsonParseError.at(
+        text,
+        this.#root.start,
+        `the top level of a configuration file must be an object ({ ... }), found ${
+          describeNode(this.#root)
+        }: put the values under keys, e.g. {"items": ...}`,
+        file,
       );
     }
   }
@@ -129,6 +133,11 @@ export class JsonDocument {
    */
   set(path: readonly string[], value: unknown, options: { float?: boolean } = {}): void {
     if (path.length === 0) throw new StrataError("usage", "cannot set the whole document");
+    // Everything below walks the value recursively, and the parser reads it back: one bound.
+    const fit = MAX_DEPTH - path.length;
+    if (nestingDepth(value, fit) > fit) {
+      throw new StrataError("type", `${clipText(formatKey(path))}: ${tooDeepReason(path.length)}`);
+    }
     checkJsonValue(value, path);
     // JSON has one number type; a float key keeps a fraction so its kind reads back.
     if (options.float) value = floatsMarked(value);
@@ -322,6 +331,8 @@ function nest(path: readonly string[], value: unknown): unknown {
 
 function describeNode(node: JsonNode): string {
   switch (node.type) {
+    case "object":
+      return "an object";
     case "array":
       return "an array";
     case "string":
@@ -341,7 +352,7 @@ function checkJsonValue(value: unknown, path: readonly string[]): void {
     throw new StrataError(
       "type",
       `${
-        formatKey(path)
+        clipText(formatKey(path))
       }: ${what} cannot be written to a JSON file; use a TOML file or another value`,
     );
   };

@@ -8,8 +8,10 @@
  * @module
  */
 
+import { clipText } from "../clip.ts";
 import { isTable } from "../is_table.ts";
 import { formatKey } from "../keys.ts";
+import { MAX_DEPTH, nestingDepth, tooDeepReason } from "../max_depth.ts";
 import { checkLeaf } from "../schema/nodes_at.ts";
 import type { SchemaIssue } from "../schema/types.ts";
 import { ConversionError, convertText, typeNames } from "../values.ts";
@@ -69,7 +71,9 @@ function reject(
     origin,
     value,
     ...fields,
-    message: `${sentence(holder(origin, keyPath))}; ${remedy(snap, layer, origin)}${after}`,
+    message: `${sentence(clipText(holder(origin, keyPath)))}; ${
+      clipText(remedy(snap, layer, origin))
+    }${after}`,
   };
   if (fields.rule === undefined) delete rejected.rule;
   return { ok: false, rejected };
@@ -111,10 +115,22 @@ export function checkValue(
           raw,
           { code: "type", reason: e.reason },
           (who) =>
-            `${who}: ${e.reason}: ${formatKey(keyPath)} is ${
+            `${who}: ${e.reason}: ${clipText(formatKey(keyPath))} is ${
               typeNames[known.type]
             } (from ${known.source})`,
           e.hint ? ` (${e.hint})` : "",
+        );
+      }
+      const fit = MAX_DEPTH - keyPath.length;
+      if (nestingDepth(value, fit) > fit) {
+        const reason = tooDeepReason(keyPath.length);
+        return reject(
+          snap,
+          layer,
+          keyPath,
+          raw,
+          { code: "type", reason },
+          (who) => `${who}: ${clipText(formatKey(keyPath))}: ${reason}`,
         );
       }
     }

@@ -10,6 +10,8 @@
  * @module
  */
 
+import { clipText } from "../clip.ts";
+import { MAX_DEPTH } from "../max_depth.ts";
 import { isTable } from "../is_table.ts";
 import { formatKey } from "../keys.ts";
 import { assignPath } from "./merge.ts";
@@ -105,7 +107,7 @@ export function mapEnvironment(
   ).sort();
   for (const name of names) {
     const segments = name.slice(prefix.length).split("__");
-    if (segments.some((s) => s === "")) {
+    if (segments.some((s) => s === "") || segments.length > MAX_DEPTH) {
       invalid.push(name);
       continue;
     }
@@ -138,12 +140,16 @@ export function mapEnvironment(
 export function envWarnings(layer: EnvLayer): string[] {
   return [
     ...layer.entries.filter((e) => !e.known).map((e) =>
-      `${e.name} matches no key known from another layer (read as ${
-        formatKey(e.path)
+      `${clipText(e.name)} matches no key known from another layer (read as ${
+        clipText(formatKey(e.path))
       }); check its spelling`
     ),
     ...layer.invalid.map((n) =>
-      `${n} names no key (empty part between "__"); it is ignored: rename or unset it`
+      `${clipText(n)} names no key (${
+        n.split("__").length > MAX_DEPTH
+          ? `more than ${MAX_DEPTH} levels of "__"`
+          : 'empty part between "__"'
+      }); it is ignored: rename or unset it`
     ),
   ];
 }

@@ -9,10 +9,10 @@
 
 import { StrataError } from "../errors.ts";
 import type { FileFormat } from "../platform/paths.ts";
-import { type AccessOptions, readBytes, statPath } from "../runtime/fs.ts";
+import { type AccessOptions, nodeFs, readBytes, statPath } from "../runtime/fs.ts";
 import { positionOf } from "../parse_error.ts";
 import { backupDirOf, listBackupFiles } from "./backups.ts";
-import { clipText } from "./clip.ts";
+import { clipText } from "../clip.ts";
 import { type ConfigDocument, parseDocument, parseValues, pathId } from "./document.ts";
 import { lookup } from "./merge.ts";
 import { readCachedValues, writeCachedValues } from "./parse_cache.ts";
@@ -108,12 +108,36 @@ function stampOf(
   }
 }
 
+/**
+ * What stands at `file` when it is not a regular file ("a folder", "a named
+ * pipe (FIFO)", ...), or undefined. Only asked once a read has failed, so
+ * the read path pays nothing for it.
+ */
+function notAFile(file: string): string | undefined {
+  try {
+    const s = nodeFs().statSync(file);
+    if (s.isFile()) return undefined;
+    if (s.isDirectory()) return "a folder";
+    if (s.isFIFO()) return "a named pipe (FIFO), not a file";
+    if (s.isSocket()) return "a socket, not a file";
+    if (s.isCharacterDevice() || s.isBlockDevice()) return "a device, not a file";
+    return "not a regular file";
+  } catch {
+    return undefined;
+  }
+}
+
 function ioProblem(file: string, cause: unknown): StrataError {
   const code = (cause as { code?: string }).code;
-  const [why, fix] = code === "EACCES" || code === "EPERM"
+  const denied = code === "EACCES" || code === "EPERM";
+  // A runtime may fail on a pipe or a device with an unrelated errno (EINVAL from mmap): say what it is.
+  const kind = denied || code === "ELOOP"
+    ? undefined
+    : notAFile(file) ?? (code === "EISDIR" ? "not a regular file" : undefined);
+  const [why, fix] = denied
     ? ["permission denied", `check the owner and mode of the file and its folders (ls -ld ${file})`]
-    : code === "EISDIR"
-    ? ["it is a folder", "move it away: a configuration file must be a file"]
+    : kind !== undefined
+    ? [`it is ${kind}`, "move it away: a configuration file must be a regular file"]
     : code === "ELOOP"
     ? [
       "it is a symbolic link loop (or a chain of too many links)",

@@ -7,6 +7,7 @@
  */
 
 import { isTable } from "../is_table.ts";
+import { guardDepth } from "../max_depth.ts";
 
 /** What one layer says about a path. */
 export type Lookup =
@@ -63,17 +64,26 @@ export type MergedNode<L> =
   | { table: true; children: Map<string, MergedNode<L>> }
   | { table: false; value: unknown; layer: L };
 
-function fromValue<L>(value: unknown, layer: L): MergedNode<L> {
+function fromValue<L>(value: unknown, layer: L, depth: number): MergedNode<L> {
   if (!isTable(value)) return { table: false, value, layer };
+  guardDepth(depth, "cannot merge the layers");
   const children = new Map<string, MergedNode<L>>();
-  for (const k of Object.keys(value)) children.set(k, fromValue(value[k], layer));
+  for (const k of Object.keys(value)) children.set(k, fromValue(value[k], layer, depth + 1));
   return { table: true, children };
 }
 
-function overlay<L>(below: MergedNode<L> | undefined, value: unknown, layer: L): MergedNode<L> {
-  if (!isTable(value) || below === undefined || !below.table) return fromValue(value, layer);
+function overlay<L>(
+  below: MergedNode<L> | undefined,
+  value: unknown,
+  layer: L,
+  depth: number,
+): MergedNode<L> {
+  if (!isTable(value) || below === undefined || !below.table) {
+    return fromValue(value, layer, depth);
+  }
+  guardDepth(depth, "cannot merge the layers");
   for (const k of Object.keys(value)) {
-    below.children.set(k, overlay(below.children.get(k), value[k], layer));
+    below.children.set(k, overlay(below.children.get(k), value[k], layer, depth + 1));
   }
   return below;
 }
@@ -94,7 +104,7 @@ function overlay<L>(below: MergedNode<L> | undefined, value: unknown, layer: L):
 export function mergeSources<L>(sources: readonly MergeSource<L>[]): MergedNode<L> | undefined {
   let node: MergedNode<L> | undefined;
   for (let i = sources.length - 1; i >= 0; i--) {
-    node = overlay(node, sources[i].value, sources[i].layer);
+    node = overlay(node, sources[i].value, sources[i].layer, 0);
   }
   return node;
 }
@@ -111,6 +121,7 @@ export function mergedValue<L>(
   if (!node.table) {
     return convert ? convert({ path, value: node.value, layer: node.layer }) : node.value;
   }
+  guardDepth(path.length, "cannot merge the layers");
   const out: Record<string, unknown> = {};
   for (const [k, child] of node.children) {
     Object.defineProperty(out, k, {
@@ -134,6 +145,7 @@ export function mergedLeaves<L>(node: MergedNode<L>, prefix: string[] = []): Mer
       out.push({ path, value: n.value, layer: n.layer });
       return;
     }
+    guardDepth(path.length, "cannot list the keys");
     for (const [k, child] of n.children) walk(child, [...path, k]);
   };
   walk(node, prefix);

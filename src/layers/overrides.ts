@@ -5,6 +5,7 @@
  * @module
  */
 
+import { clipText } from "../clip.ts";
 import { StrataError } from "../errors.ts";
 import { parseKey } from "../keys.ts";
 import { assignPath } from "./merge.ts";
@@ -45,14 +46,17 @@ export function parseOverrides(items: readonly string[]): OverrideLayer {
     if (eq < 0) {
       throw new StrataError(
         "usage",
-        `--set ${JSON.stringify(arg)}: expected KEY=VALUE, e.g. --set db.port=5432`,
+        `--set ${clipText(JSON.stringify(arg))}: expected KEY=VALUE, e.g. --set db.port=5432`,
       );
     }
     let path: string[];
     try {
       path = parseKey(arg.slice(0, eq).trim());
     } catch (e) {
-      throw new StrataError("usage", `--set ${JSON.stringify(arg)}: ${(e as Error).message}`);
+      throw new StrataError(
+        "usage",
+        `--set ${clipText(JSON.stringify(arg))}: ${(e as Error).message}`,
+      );
     }
     const text = arg.slice(eq + 1);
     entries.push({ arg, path, text });

@@ -9,7 +9,9 @@
 
 import { StrataError } from "../errors.ts";
 import { isTable } from "../is_table.ts";
+import { clipText } from "../clip.ts";
 import { formatKey } from "../keys.ts";
+import { MAX_DEPTH, nestingDepth, tooDeepReason } from "../max_depth.ts";
 import { parse } from "../toml/parse.ts";
 import { descriptionAt, mergeStrategyAt } from "../schema/check_value.ts";
 import { mergeArrays } from "../schema/merge_arrays.ts";
@@ -293,7 +295,10 @@ function walkStep(
   if (layer.name === "environment" && app !== undefined) step.env = envVariableFor(app, keyPath);
   if (layer.status !== "ok") {
     step.status = layer.status;
-    if (layer.error) step.detail = layer.error.message;
+    if (layer.error) {
+      step.detail = layer.error.message;
+      step.code = layer.error.code;
+    }
     return step;
   }
   const found = lookup(layer.values, keyPath);
@@ -306,6 +311,7 @@ function walkStep(
       step.value = found.value;
       step.refused = true;
       step.detail = checked.rejected.map((r) => r.message).join("\n     ");
+      step.code = checked.rejected[0]?.code;
     } else step.value = mergedValue(checked.node);
     if (origin.line !== undefined) step.line = origin.line;
     if (origin.env !== undefined) step.env = origin.env;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { StrataError } from "../errors.ts";
+import type { ErrorCode, StrataError } from "../errors.ts";
 import type { LocatedFile } from "../platform/locate.ts";
 import type { FileFormat } from "../platform/paths.ts";
 import type { LoadedSchema } from "../schema/load_schema.ts";
@@ -117,6 +117,8 @@ export interface WalkStep {
   detail?: string;
   /** The layer's value is not used: it breaks the schema or its key's type (see `detail`). */
   refused?: boolean;
+  /** The kind of failure behind `detail` when it is an error (`io`, `parse`, `type`, ...). */
+  code?: ErrorCode;
 }
 
 /** The whole walk for one key (see `Config.explain()`). */

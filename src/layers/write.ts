@@ -10,12 +10,20 @@
 import { StrataError } from "../errors.ts";
 import { isTable } from "../is_table.ts";
 import { formatKey } from "../keys.ts";
+import { MAX_DEPTH, nestingDepth, tooDeepReason } from "../max_depth.ts";
 import type { FileFormat } from "../platform/paths.ts";
 import { refuseBrokenSet } from "../schema/check_value.ts";
 import type { LoadedSchema } from "../schema/load_schema.ts";
 import { TomlDateTime } from "../toml/datetime.ts";
-import { ConversionError, convertText, mismatch, typeNames, type ValueType } from "../values.ts";
-import { clipText } from "./clip.ts";
+import {
+  ConversionError,
+  convertText,
+  mismatch,
+  typeNames,
+  type ValueType,
+  wideIntegers,
+} from "../values.ts";
+import { clipText } from "../clip.ts";
 import { type ConfigDocument, parseDocument, setValue } from "./document.ts";
 import { knownType, tomlInline } from "./resolve.ts";
 import type { SetOptions, Snapshot } from "./types.ts";
@@ -63,7 +71,38 @@ export function typedValue(
   value: unknown,
   options: SetOptions,
 ): { value: unknown; type?: ValueType } {
-  const keyText = formatKey(keyPath);
+  // Measured before anything walks a program's value, and again once a person's text is converted.
+  const fit = MAX_DEPTH - keyPath.length;
+  const measure = (v: unknown) => {
+    if (nestingDepth(v, fit) <= fit) return;
+    throw new StrataError(
+      "type",
+      `${clipText(formatKey(keyPath))}: ${tooDeepReason(keyPath.length)}; nothing was written`,
+    );
+  };
+  measure(value);
+  const typed = typedUnchecked(snap, keyPath, value, options);
+  measure(typed.value);
+  const [wide] = wideIntegers(typed.value);
+  if (wide !== undefined) {
+    throw new StrataError(
+      "type",
+      `${clipText(formatKey([...keyPath, ...wide.path]))}: ${
+        clipText(String(wide.value))
+      } is beyond the 64-bit integer range (-2^63 to 2^63-1) that strata writes; nothing was ` +
+        "written (to keep such a number, store it as a string: --type string)",
+    );
+  }
+  return typed;
+}
+
+function typedUnchecked(
+  snap: Snapshot,
+  keyPath: string[],
+  value: unknown,
+  options: SetOptions,
+): { value: unknown; type?: ValueType } {
+  const keyText = clipText(formatKey(keyPath));
   if (value === undefined || value === null) {
     throw new StrataError(
       "usage",
@@ -95,7 +134,7 @@ export function typedValue(
       const retype = options.type || known?.binding
         ? ""
         : `; to store it as text anyway: strata set --type string ${keyText} ${
-          JSON.stringify(value)
+          clipText(JSON.stringify(value))
         }`;
       throw new StrataError(
         "type",

@@ -17,6 +17,7 @@
  * @module
  */
 
+import { shownField } from "../clip.ts";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -33,6 +34,8 @@ import { issueText, layerIssues, parseLayerText } from "./check_text.ts";
 import { command, type LayerFile, type RecoveryConfig, writableLayerFiles } from "./layer_files.ts";
 import { latestValidBackup, readText } from "./versions.ts";
 import { groupWrites } from "./writes.ts";
+import { wideFinding } from "./wide_integer_finding.ts";
+import { wideIntegers } from "../values.ts";
 
 /** What a finding is about. */
 export type CheckName =
@@ -42,7 +45,8 @@ export type CheckName =
   | "lock"
   | "temp"
   | "journal"
-  | "backups";
+  | "backups"
+  | "value";
 
 /** One problem found. */
 export interface Finding {
@@ -175,6 +179,9 @@ function checkLayerFile(
         fixable: false,
       });
     }
+    for (const wide of values ? wideIntegers(values) : []) {
+      add({ ...base, ...wideFinding(target, wide) });
+    }
     if (values && schema) {
       for (const issue of layerIssues(schema.schema, values)) {
         add({
@@ -248,9 +255,9 @@ function checkLock(target: LayerFile, staleMs: number, add: Add): void {
   const stale = !stat.isFile() || age > staleMs || dead || (!holder && age > 5_000);
   if (!stale) return;
   const who = holder?.pid !== undefined
-    ? `process ${holder.pid} on ${holder.host} (${holder.program ?? "?"})${
-      dead ? ", which is gone" : ""
-    }`
+    ? `process ${shownField(String(holder.pid))} on ${shownField(String(holder.host))} (${
+      shownField(String(holder.program ?? "?"))
+    })${dead ? ", which is gone" : ""}`
     : "no readable holder";
   add({
     layer: target.layer,

@@ -150,9 +150,11 @@ export async function editLayer(
       break;
     } catch (e) {
       if (!(e instanceof StrataError) || (e.code !== "parse" && e.code !== "schema")) throw e;
+      // Asked: the problem is reported before the question, and not again in the refusal.
+      if (options.ask === undefined) throw keep(e.message, e.code, e);
       options.report?.(e.message);
-      if (options.ask?.("Re-open the editor to fix it? [Y/n] ")) continue;
-      throw keep(e.message, e.code, e);
+      if (options.ask("Re-open the editor to fix it? [Y/n] ")) continue;
+      throw keep("the text does not parse (see above)", e.code, e);
     }
   }
   let changes: KeyChange[] = [];

@@ -1,6 +1,6 @@
 /**
- * `history`: the journal of every writable layer (or one), merged in time
- * order, optionally only the lines of one key (and the keys under it).
+ * `history`: the journal of every writable layer (or one), each in journal
+ * order and merged by time, optionally only the lines of one key (and the keys under it).
  *
  * @module
  */
@@ -37,8 +37,10 @@ function under(key: string, prefix: string[]): boolean {
 }
 
 /**
- * Reads the journals of `files` and merges them by time (a stable merge:
- * lines of one journal keep their order).
+ * Reads the journals of `files` and merges them: each journal's lines keep
+ * their journal order (the order the changes were made, whatever the clock
+ * said: a clock stepped back must not reorder them), and lines of different
+ * journals interleave by time.
  *
  * @example
  * ```ts ignore
@@ -47,7 +49,7 @@ function under(key: string, prefix: string[]): boolean {
  */
 export function readHistory(files: readonly LayerFile[], options: HistoryOptions = {}): History {
   const prefix = options.key === undefined ? undefined : parseKey(options.key);
-  const all: { entry: JournalEntry; order: number }[] = [];
+  const journals: JournalEntry[][] = [];
   const skipped: History["skipped"] = [];
   const seen = new Set<string>();
   for (const file of files) {
@@ -55,17 +57,32 @@ export function readHistory(files: readonly LayerFile[], options: HistoryOptions
     seen.add(file.journal);
     const journal = readJournal(file.journal);
     for (const s of journal.skipped) skipped.push({ journal: file.journal, ...s });
-    for (const entry of journal.entries) {
-      if (prefix && !under(entry.key, prefix)) continue;
-      all.push({ entry, order: all.length });
-    }
+    journals.push(
+      journal.entries.filter((entry) => prefix === undefined || under(entry.key, prefix)),
+    );
   }
-  all.sort((a, b) =>
-    a.entry.time < b.entry.time ? -1 : a.entry.time > b.entry.time ? 1 : a.order - b.order
-  );
-  let entries = all.map((x) => x.entry);
+  let entries = mergeJournals(journals);
   if (options.limit !== undefined) {
     entries = entries.slice(Math.max(0, entries.length - options.limit));
   }
   return { entries, skipped };
+}
+
+/**
+ * Merges journals that are each in journal order: repeatedly takes the
+ * earliest-dated of the journals' next lines (the first journal on a tie),
+ * so no journal's own order ever changes.
+ */
+function mergeJournals(journals: readonly JournalEntry[][]): JournalEntry[] {
+  const next = journals.map(() => 0);
+  const out: JournalEntry[] = [];
+  for (;;) {
+    let pick = -1;
+    for (let j = 0; j < journals.length; j++) {
+      if (next[j] >= journals[j].length) continue;
+      if (pick < 0 || journals[j][next[j]].time < journals[pick][next[pick]].time) pick = j;
+    }
+    if (pick < 0) return out;
+    out.push(journals[pick][next[pick]++]);
+  }
 }

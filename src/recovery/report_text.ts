@@ -23,9 +23,14 @@ export function literal(value: unknown): string {
   if (value === undefined) return "(absent)";
   if (value === null) return "null";
   try {
-    return formatValue(value as never);
+    // A JSON file's integer beyond 64 bits is shown as its digits.
+    return formatValue(value as never, { wideIntegers: true });
   } catch {
-    return JSON.stringify(value) ?? String(value);
+    try {
+      return JSON.stringify(value) ?? String(value);
+    } catch {
+      return String(value);
+    }
   }
 }
 

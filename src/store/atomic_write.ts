@@ -143,8 +143,18 @@ export function ensureFolder(dir: string, forFile = dir): void {
   try {
     fs.mkdirSync(dir, { recursive: true, mode: folderMode });
   } catch (error) {
-    throw ioError(`cannot create the folder ${dir}`, forFile, error);
+    // Denied: the folder to name is the one mkdir could not write into (the
+    // nearest that exists), not the folder of the file this is for.
+    const denied = ["EACCES", "EPERM", "EROFS"].includes(errnoOf(error) ?? "");
+    const hint = denied ? path.join(nearestExisting(dir), path.basename(dir)) : forFile;
+    throw ioError(`cannot create the folder ${dir}`, hint, error);
   }
+}
+
+function nearestExisting(dir: string): string {
+  let at = path.dirname(dir);
+  while (!fs.existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
+  return at;
 }
 
 function statIfExists(file: string): fs.Stats | undefined {

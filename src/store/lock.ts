@@ -7,6 +7,7 @@
  * @module
  */
 
+import { shownField } from "../clip.ts";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import { StrataError } from "../errors.ts";
@@ -326,8 +327,11 @@ function lockTimeout(
   const holder = !seen
     ? "other writers (the lock kept changing hands)"
     : seen.info
-    ? `process ${seen.info.pid} on host ${seen.info.host} (program "${seen.info.program}", ` +
-      `since ${seen.info.time || since})`
+    ? `process ${shownField(String(seen.info.pid))} on host ${
+      shownField(String(seen.info.host))
+    } ` +
+      `(program "${shownField(String(seen.info.program))}", ` +
+      `since ${seen.info.time ? shownField(String(seen.info.time)) : since})`
     : seen.kind === "file"
     ? `an unreadable lock file (since ${since})`
     : `something that is not a lock file`;

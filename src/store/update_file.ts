@@ -100,6 +100,27 @@ export interface UpdateResult {
 const utf8Bom = "\uFEFF";
 
 /**
+ * The longest file name (in UTF-8 bytes) strata writes: the temp file
+ * `.<name>.<pid>.<hex>.tmp` adds up to 22 bytes (a 7-digit pid) to it, and
+ * most file systems allow 255. A longer name can be read, never written.
+ */
+export const maxWritableNameBytes = 255 - 22;
+
+/** Refuses, before anything is taken or written, a name whose temp file could not be created. */
+function refuseLongName(file: string): void {
+  const bytes = new TextEncoder().encode(path.basename(file)).length;
+  if (bytes <= maxWritableNameBytes) return;
+  throw new StrataError(
+    "io",
+    `cannot write ${file}: its name is ${bytes} bytes long, and the names strata writes ` +
+      `beside it (the temp file .<name>.<pid>.<hex>.tmp, the lock <name>.lock) and in its state ` +
+      `folder would pass the file system's limit of 255 bytes; strata writes names of at most ` +
+      `${maxWritableNameBytes} bytes (it reads longer ones). The file was not changed. To fix: ` +
+      `rename the file to a shorter name.`,
+  );
+}
+
+/**
  * Changes a configuration file safely, following the write protocol:
  *
  * 1. resolve symlinks: the lock, temp file and rename happen beside the real file;
@@ -137,6 +158,7 @@ export async function updateFile(
   options: UpdateFileOptions,
 ): Promise<UpdateResult> {
   const file = resolveTarget(target);
+  refuseLongName(file);
   ensureFolder(path.dirname(file), file);
   const program = options.program ?? lockDefaults.program;
   const lock = await acquireLock(file, {
@@ -197,7 +219,12 @@ export async function updateFile(
         journalEntries({ file, layer: options.layer, program, backup: backupId }, result.changes),
       );
     } catch (error) {
-      warnings.push(`${file} was written, but ${(error as Error).message}`);
+      // The I/O error's "The file was not changed." is about the journal, not about the file.
+      const why = (error as Error).message.replace(" The file was not changed.", "");
+      warnings.push(
+        `${file} was written, but the change is not in the journal (history and undo ` +
+          `will not see it): ${why}`,
+      );
     }
     crashPoint("journaled");
     return { changed: true, backupId, text: result.text, file, warnings };

@@ -11,8 +11,8 @@ import { positionOf, TomlParseError } from "./errors.ts";
 import type { ParseTomlOptions, TomlParseEvents } from "./_parse_events.ts";
 import type { TomlPath, TomlTable, TomlValue, TomlValueKind } from "./types.ts";
 
-/** Deepest nesting of arrays and inline tables accepted (bounds the recursion). */
-export const MAX_DEPTH = 512;
+/** Deepest nesting accepted (bounds the recursion): the one bound of `src/max_depth.ts`. */
+export { MAX_DEPTH } from "../max_depth.ts";
 
 // How a table or array came to exist; decides what may extend it later.
 // Tables absent from the map were written inline (`{...}`) and are closed;

@@ -7,6 +7,7 @@
  */
 
 import { StrataError } from "../errors.ts";
+import { MAX_DEPTH } from "../max_depth.ts";
 import { TomlDateTime } from "./datetime.ts";
 import type { TomlTable } from "./types.ts";
 
@@ -17,10 +18,13 @@ export interface StringifyOptions {
    * that `parse(text, { bigint: true })` gives back the same values.
    */
   bigint?: boolean;
+  /**
+   * For display only: an integer beyond TOML's 64-bit range (read from a
+   * JSON file) is written as its digits instead of refused. The text is then
+   * not TOML; never use it for a file.
+   */
+  wideIntegers?: boolean;
 }
-
-/** Deepest nesting written before giving up (also stops runaway recursion). */
-const MAX_DEPTH = 512;
 
 const I64_MAX = 9223372036854775807n;
 const I64_MIN = -9223372036854775808n;
@@ -46,7 +50,7 @@ export function stringify(table: TomlTable, options: StringifyOptions = {}): str
   if (!isPlainTable(table)) {
     throw new StrataError("type", "stringify needs a plain object (a TOML table) at the top level");
   }
-  const w = new Writer(options.bigint === true);
+  const w = new Writer(options.bigint === true, options.wideIntegers === true);
   w.body(table, "", undefined, false);
   return w.out;
 }
@@ -64,7 +68,7 @@ export function stringify(table: TomlTable, options: StringifyOptions = {}): str
  * ```
  */
 export function formatValue(value: unknown, options: StringifyOptions = {}): string {
-  return new Writer(options.bigint === true).inline(value, 0);
+  return new Writer(options.bigint === true, options.wideIntegers === true).inline(value, 0);
 }
 
 /**
@@ -126,8 +130,11 @@ class Writer {
   /** Keys repeat across tables (`host`, `port`): format each spelling once. */
   readonly keys = new Map<string, string>();
 
-  constructor(bigint: boolean) {
+  readonly wideIntegers: boolean;
+
+  constructor(bigint: boolean, wideIntegers = false) {
     this.bigint = bigint;
+    this.wideIntegers = wideIntegers;
   }
 
   key(segment: string): string {
@@ -209,7 +216,7 @@ class Writer {
       case "number":
         return this.number(v);
       case "bigint":
-        if (v > I64_MAX || v < I64_MIN) {
+        if (!this.wideIntegers && (v > I64_MAX || v < I64_MIN)) {
           throw new StrataError(
             "type",
             `cannot write ${pathText(this.path)}: ${v} is outside TOML's 64-bit integer range`,
