@@ -10,7 +10,7 @@
 
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { processAlive } from "./lock.ts";
+import { processAlive } from "./lock_state.ts";
 
 /** Escapes a file name for use inside a regular expression. */
 export function escapeRegExp(text: string): string {

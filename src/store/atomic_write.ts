@@ -21,6 +21,13 @@ export interface WriteFileAtomicOptions {
    * does): `target` is then written as is.
    */
   resolved?: boolean;
+  /**
+   * Called after the temporary file is written and flushed, right before the
+   * rename: throwing refuses the write (the temporary file is removed, the
+   * target is untouched) and the error reaches the caller as it is. The
+   * write protocol checks here that its lock is still its own.
+   */
+  beforeRename?: () => void;
 }
 
 /** Mode of folders strata creates. */
@@ -80,6 +87,7 @@ export function writeFileAtomic(
     fs.closeSync(fd);
     fd = undefined;
     crashPoint("temp");
+    options.beforeRename?.();
     renameOver(temp, real);
     crashPoint("renamed");
   } catch (error) {

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { randomHex, renameOver } from "./_durable.ts";
 import { errnoOf, ioError } from "./_io_error.ts";
 import { removeOrphanTemps } from "./_orphans.ts";
-import { lockDefaults } from "./lock.ts";
+import { lockDefaults } from "./lock_state.ts";
 import { ensureFolder, fileMode } from "./atomic_write.ts";
 
 /** One backup, as {@link listBackups} reports it. */

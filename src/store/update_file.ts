@@ -14,7 +14,8 @@ import { escapeRegExp, removeOrphanTemps } from "./_orphans.ts";
 import { assertWritable, ensureFolder, writeFileAtomic } from "./atomic_write.ts";
 import { backupFile, defaultKeepBackups, discardBackup, rotateBackups } from "./backup.ts";
 import { appendJournal, type JournalChange, journalEntries } from "./journal.ts";
-import { acquireLock, lockDefaults } from "./lock.ts";
+import { acquireLock } from "./lock.ts";
+import { lockDefaults } from "./lock_state.ts";
 import { resolveTarget } from "./resolve_target.ts";
 import { statePaths } from "./state_paths.ts";
 
@@ -156,6 +157,9 @@ export async function updateFile(
     if (result === null || result.text === current) {
       return { changed: false, text: current ?? "", file, warnings: [] };
     }
+    // Reading and editing a big file takes a while: renew the lease, and stop here if a
+    // stall cost us the lock (the text we edited may no longer be what is on disk).
+    lock.confirm();
     const paths = statePaths(options.stateDir, file);
     const rotation = {
       keep: options.keepBackups ?? defaultKeepBackups,
@@ -169,7 +173,13 @@ export async function updateFile(
     crashPoint("backup");
     const bom = decoded?.bom ? utf8Bom : "";
     try {
-      writeFileAtomic(file, bom + result.text, { resolved: true, mode: options.mode });
+      // The lock is checked once more right before the rename: a holder that stalled past
+      // the stale bound (stopped, suspended, slow disk) must not replace another's write.
+      writeFileAtomic(file, bom + result.text, {
+        resolved: true,
+        mode: options.mode,
+        beforeRename: () => lock.confirm(),
+      });
     } catch (error) {
       // The file is as it was; its backup would be a second name for the live version.
       if (backupId) discardBackup(paths.backupDir, backupId, path.extname(file));
