@@ -20,7 +20,7 @@ import { isTable } from "../is_table.ts";
 import { type PathApi, posixPath, win32Path } from "../platform/path.ts";
 import { readBytes } from "../runtime/fs.ts";
 import { TomlDateTime } from "../toml/datetime.ts";
-import { fnv1a32 } from "../fnv1a.ts";
+import { stateFolders, stateKeyOf } from "../store/layout.ts";
 import { pathId } from "./document.ts";
 
 /** Texts shorter than this are parsed directly: the cache would not pay off. */
@@ -68,7 +68,7 @@ export function cacheFileOf(stateDir: string, file: string): string {
   const p = pathApi();
   const absolute = p.resolve(file);
   const base = absolute.slice(absolute.lastIndexOf(p.sep) + 1);
-  return p.join(stateDir, "cache", `${base}-${fnv1a32(absolute)}.json`);
+  return p.join(stateDir, stateFolders.cache, `${stateKeyOf(absolute, base)}.json`);
 }
 
 /** Collects what JSON cannot hold (a read-only walk: `path` is a stack, copied only for a find). */

@@ -12,11 +12,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { processAlive } from "./lock_state.ts";
 
-/** Escapes a file name for use inside a regular expression. */
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
 /**
  * Deletes the files in `dir` whose names match `pattern` (its first group is
  * the writer's pid) when that pid is not alive or the file is older than

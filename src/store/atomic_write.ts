@@ -11,6 +11,7 @@ import { crashPoint, fsyncDir, randomHex, renameOver } from "./_durable.ts";
 import { StrataError } from "../errors.ts";
 import { errnoOf, ioError } from "./_io_error.ts";
 import { resolveTarget } from "./resolve_target.ts";
+import { tempNameOf } from "./layout.ts";
 
 /** Options of {@link writeFileAtomic}. */
 export interface WriteFileAtomicOptions {
@@ -75,7 +76,7 @@ export function writeFileAtomic(
   const existing = statIfExists(real);
   if (existing) assertWritable(real, existing);
   ensureFolder(dir, real);
-  const temp = path.join(dir, `.${path.basename(real)}.${process.pid}.${randomHex()}.tmp`);
+  const temp = path.join(dir, tempNameOf(path.basename(real), process.pid, randomHex()));
   let fd: number | undefined;
   try {
     // "wx" = O_CREAT|O_EXCL: a symlink planted at this name makes it fail, never redirects it.

@@ -12,6 +12,7 @@ import { errnoOf, ioError } from "./_io_error.ts";
 import { removeOrphanTemps } from "./_orphans.ts";
 import { lockDefaults } from "./lock_state.ts";
 import { ensureFolder, fileMode } from "./atomic_write.ts";
+import { backupNamePattern, backupTempPattern, isoOfBackupTime } from "./layout.ts";
 
 /** One backup, as {@link listBackups} reports it. */
 export interface BackupEntry {
@@ -42,11 +43,8 @@ export interface BackupOptions {
 /** Default number of backups kept per file. */
 export const defaultKeepBackups = 20;
 
-/** A backup's temporary name (`.<id>.<random>.tmp`); its first group is the writer's pid. */
-const orphanBackupTemp = /^\.\d{8}T\d{6}\.\d{3}Z-(\d+)\.[0-9a-f]+\.tmp$/;
-
-/** A backup's file name: time, writer pid, then the config file's extension. */
-const backupName = /^(\d{8}T\d{6}\.\d{3}Z)-(\d+)(\.[^.]+)?$/;
+const orphanBackupTemp = backupTempPattern;
+const backupName = backupNamePattern;
 
 /**
  * Keeps the current version of `realTarget` in `backupDir` (created 0700)
@@ -89,7 +87,7 @@ export function backupFile(
   const existing = listNames(backupDir);
   const newest = existing[0];
   let time = Date.now();
-  if (newest) time = Math.max(time, Date.parse(isoOf(newest.match(backupName)![1])) + 1);
+  if (newest) time = Math.max(time, Date.parse(isoOfBackupTime(newest.match(backupName)![1])) + 1);
   const id = `${compactTime(time)}-${process.pid}`;
   const ext = path.extname(realTarget);
   const file = path.join(backupDir, id + ext);
@@ -205,7 +203,7 @@ export function listBackups(backupDir: string): BackupEntry[] {
     entries.push({
       id: `${match[1]}-${match[2]}`,
       path: file,
-      time: isoOf(match[1]),
+      time: isoOfBackupTime(match[1]),
       size,
     });
   }
@@ -275,9 +273,4 @@ function readIfExists(file: string): Uint8Array | undefined {
 /** `2026-11-25T23:56:02.123Z` -> `20261125T235602.123Z` */
 function compactTime(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, "");
-}
-
-/** `20261125T235602.123Z` -> `2026-11-25T23:56:02.123Z` */
-function isoOf(compact: string): string {
-  return compact.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})/, "$1-$2-$3T$4:$5:$6");
 }

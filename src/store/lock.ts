@@ -15,6 +15,7 @@ import { clearInterval, setInterval } from "node:timers";
 import { StrataError } from "../errors.ts";
 import { randomHex, unlinkWithRetry, writeAll } from "./_durable.ts";
 import { errnoOf, ioError } from "./_io_error.ts";
+import { breakGuardOf, lockPathOf } from "./layout.ts";
 import {
   breakGuardStaleMs,
   inspectLock,
@@ -94,7 +95,7 @@ export async function acquireLock(
 ): Promise<FileLock> {
   const timeoutMs = options.timeoutMs ?? lockDefaults.timeoutMs;
   const staleMs = options.staleMs ?? lockDefaults.staleMs;
-  const lockPath = `${target}.lock`;
+  const lockPath = lockPathOf(target);
   const info: LockInfo = {
     pid: process.pid,
     host: os.hostname(),
@@ -258,7 +259,7 @@ function lockLost(target: string, staleMs: number): StrataError {
  * is removed.
  */
 function breakStaleLock(lockPath: string, seen: SeenLock, guardSighting: Sighting): boolean {
-  const guard = `${lockPath}.break`;
+  const guard = breakGuardOf(lockPath.slice(0, -".lock".length));
   let fd: number;
   try {
     fd = fs.openSync(guard, "wx", 0o600);

@@ -8,6 +8,7 @@
 
 import * as path from "node:path";
 import { fnv1a32 } from "../fnv1a.ts";
+import { stateFolders, stateKeyOf } from "./layout.ts";
 
 export { fnv1a32 };
 
@@ -37,10 +38,10 @@ export interface StatePaths {
  */
 export function statePaths(stateDir: string, realPath: string): StatePaths {
   const absolute = path.resolve(realPath);
-  const name = `${path.basename(absolute)}-${fnv1a32(absolute)}`;
+  const name = stateKeyOf(absolute, path.basename(absolute));
   return {
     name,
-    backupDir: path.join(stateDir, "backups", name),
-    journal: path.join(stateDir, "journal", `${name}.ndjson`),
+    backupDir: path.join(stateDir, stateFolders.backups, name),
+    journal: path.join(stateDir, stateFolders.journal, `${name}.ndjson`),
   };
 }

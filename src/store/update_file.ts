@@ -10,12 +10,13 @@ import * as path from "node:path";
 import { StrataError } from "../errors.ts";
 import { crashPoint } from "./_durable.ts";
 import { errnoOf, ioError } from "./_io_error.ts";
-import { escapeRegExp, removeOrphanTemps } from "./_orphans.ts";
+import { removeOrphanTemps } from "./_orphans.ts";
 import { assertWritable, ensureFolder, writeFileAtomic } from "./atomic_write.ts";
 import { backupFile, defaultKeepBackups, discardBackup, rotateBackups } from "./backup.ts";
 import { appendJournal, type JournalChange, journalEntries } from "./journal.ts";
 import { acquireLock } from "./lock.ts";
 import { lockDefaults } from "./lock_state.ts";
+import { tempPatternOf } from "./layout.ts";
 import { resolveTarget } from "./resolve_target.ts";
 import { statePaths } from "./state_paths.ts";
 
@@ -195,10 +196,9 @@ export async function updateFile(
         `${file} was written, but rotating its backups failed: ${(error as Error).message}`,
       );
     }
-    const base = escapeRegExp(path.basename(file));
     removeOrphanTemps(
       path.dirname(file),
-      new RegExp(`^\\.${base}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`),
+      tempPatternOf(path.basename(file)),
       options.staleLockMs ?? lockDefaults.staleMs,
     );
     try {

@@ -183,3 +183,83 @@ for (
     }
   });
 }
+
+test(
+  "doctor reports a future-dated lock from another host; --fix breaks it by the stale rule; a writer then goes through at once",
+  {
+    timeout: 60_000,
+  },
+  async () => {
+    const box = sandbox();
+    try {
+      const file = path.join(box.work, "config.toml");
+      fs.writeFileSync(file, "a = 1\n", { mode: 0o600 });
+      const future = new Date(Date.now() + YEAR_MS);
+      plantLock(file, {
+        pid: 4242,
+        host: "another-host.example",
+        time: future.toISOString(),
+        program: "strata set\u001b[31m\nforged line",
+        token: "0123456789abcdef0123456789abcdef",
+      }, future);
+      const env = { STRATA_LOCK__STALE_MS: String(STALE_MS) };
+      const doctor = await cli(box, ["--file", file, "doctor"], { env });
+      assert.equal(doctor.code, 3, doctor.stdout + doctor.stderr);
+      assert.ok(
+        doctor.stdout.includes(
+          `: lock ${file}.lock held by process 4242 on another-host.example ` +
+            `(strata set\\u001b[31m\\u000aforged line), dated ${future.toISOString()}, did not change`,
+        ),
+        doctor.stdout,
+      );
+      assert.ok(doctor.stdout.includes("unchanged for 1.5 s\n"), doctor.stdout);
+      const fixed = await cli(box, ["--file", file, "doctor", "--fix"], { env });
+      assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
+      assert.match(fixed.stdout, /^fixed \[file lock\] /m);
+      assert.match(fixed.stdout, /^healthy \(1 problem fixed\)$/m);
+      assert.equal(fs.existsSync(`${file}.lock`), false);
+      const began = now();
+      const set = await cli(box, ["--lock-timeout", "0.5", "--file", file, "set", "a", "2"]);
+      assert.equal(set.code, 0, set.stderr);
+      assert.ok(now() - began < 10_000);
+      assert.equal(fs.readFileSync(file, "utf8"), "a = 2\n");
+    } finally {
+      box.cleanup();
+    }
+  },
+);
+
+test("doctor --fix does not break a lock whose holder renews it (a live writer), and says so", {
+  timeout: 60_000,
+}, async () => {
+  const box = sandbox();
+  try {
+    const file = path.join(box.work, "config.toml");
+    fs.writeFileSync(file, "a = 1\n", { mode: 0o600 });
+    plantLock(file, {
+      pid: 4242,
+      host: "another-host.example",
+      time: new Date().toISOString(),
+      program: "strata set",
+      token: "0123456789abcdef0123456789abcdef",
+    });
+    let tick = 0;
+    const renewing = setInterval(() => {
+      const t = new Date(Date.now() + ++tick * 1000);
+      fs.utimesSync(`${file}.lock`, t, t);
+    }, 100);
+    try {
+      const doctor = await cli(box, ["--file", file, "doctor", "--fix"], {
+        env: { STRATA_LOCK__STALE_MS: String(STALE_MS) },
+      });
+      assert.equal(doctor.code, 0, doctor.stdout + doctor.stderr);
+      assert.doesNotMatch(doctor.stdout, /lock/);
+    } finally {
+      clearInterval(renewing);
+    }
+    assert.equal(fs.existsSync(`${file}.lock`), true);
+    assert.equal(fs.readFileSync(file, "utf8"), "a = 1\n");
+  } finally {
+    box.cleanup();
+  }
+});
