@@ -28,8 +28,10 @@ import {
   leftovers,
   noStack,
   now,
+  PYTHON_WRITER,
   type Sandbox,
   sandbox,
+  SHELL_WRITER,
   sleep,
   start,
 } from "./_harness.ts";
@@ -263,3 +265,52 @@ test("doctor --fix does not break a lock whose holder renews it (a live writer),
     box.cleanup();
   }
 });
+
+for (const writer of ["python", "sh"] as const) {
+  test(
+    `the ${writer} reference writer, stopped before its rename past the stale bound, writes nothing and exits 4`,
+    {
+      skip: linux ? false : "reads process states from /proc",
+      timeout: 60_000,
+    },
+    async () => {
+      const box = sandbox();
+      try {
+        const file = path.join(box.work, "config.toml");
+        fs.writeFileSync(file, 'k1 = "orig"\nk2 = "orig"\n');
+        const stateDir = fileModeStateDir(box);
+        const env = { ...box.env, STRATA_STOP_AT: "temp" };
+        const stalled = writer === "python"
+          ? start("python3", [
+            PYTHON_WRITER,
+            "--file",
+            file,
+            "--state-dir",
+            stateDir,
+            "set",
+            "k1",
+            "A",
+          ], { env })
+          : start("sh", [SHELL_WRITER, file, stateDir, "k1", "A"], { env });
+        await stopped(stalled.pid);
+        const other = await cli(box, ["--lock-timeout", "60", "--file", file, "set", "k2", "B"], {
+          env: { STRATA_LOCK__STALE_MS: String(STALE_MS) },
+        });
+        assert.equal(other.code, 0, other.stderr);
+        process.kill(stalled.pid, "SIGCONT");
+        const resumed = await stalled.done;
+        assert.equal(resumed.code, 4, resumed.stderr);
+        assert.match(
+          resumed.stderr,
+          /this writer's lock was broken by another writer while it worked/,
+        );
+        assert.equal(fs.readFileSync(file, "utf8"), 'k1 = "orig"\nk2 = "B"\n');
+        assert.deepEqual(journalKeys(box, file), ["k2=B"]);
+        assert.equal(backupCount(box, file), 1);
+        assert.deepEqual(leftovers(box.work), []);
+      } finally {
+        box.cleanup();
+      }
+    },
+  );
+}

@@ -39,7 +39,7 @@ function py(file: string, stateDir: string, ...args: string[]): Promise<Finished
 
 test(
   "interop: Python writers and TypeScript writers on one JSON file lose nothing",
-  { skip, timeout: 60_000 },
+  { skip, timeout: 180_000 },
   async () => {
     const dir = tempDir();
     try {
