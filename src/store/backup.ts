@@ -11,7 +11,8 @@ import { randomHex, renameOver } from "./_durable.ts";
 import { errnoOf, ioError } from "./_io_error.ts";
 import { removeOrphanTemps } from "./_orphans.ts";
 import { lockDefaults } from "./lock_state.ts";
-import { ensureFolder, fileMode } from "./atomic_write.ts";
+import { fileMode } from "./atomic_write.ts";
+import { ensureStateFolder } from "./_state_folder.ts";
 import { backupNamePattern, backupTempPattern, isoOfBackupTime } from "./layout.ts";
 
 /** One backup, as {@link listBackups} reports it. */
@@ -83,7 +84,7 @@ export function backupFile(
   // A file that already has other names (hard links made by someone) could change under them:
   // its backup must be a private copy.
   const link = stat !== undefined && stat.nlink === 1;
-  ensureFolder(backupDir, realTarget);
+  ensureStateFolder(backupDir, realTarget, 2);
   const existing = listNames(backupDir);
   const newest = existing[0];
   let time = Date.now();
@@ -214,6 +215,8 @@ export function listBackups(backupDir: string): BackupEntry[] {
 function listNames(backupDir: string): string[] {
   let names: string[];
   try {
+    // A link planted at the folder's name is never followed: ensureStateFolder says why.
+    if (fs.lstatSync(backupDir).isSymbolicLink()) ensureStateFolder(backupDir, backupDir);
     names = fs.readdirSync(backupDir);
   } catch (error) {
     if (errnoOf(error) === "ENOENT") return [];

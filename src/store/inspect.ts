@@ -144,16 +144,17 @@ export async function setAsideTornLines(real: string, journal: string): Promise<
   const torn = `${journal}.torn`;
   const lock = await acquireLock(real, { program: "strata doctor" });
   try {
-    const contents = readJournal(journal);
-    const text = fs.readFileSync(journal, "utf8");
-    const lines = text.split("\n");
-    const bad = new Set(contents.skipped.map((s) => s.line - 1));
-    const keep = lines.filter((_, i) => !bad.has(i)).join("\n");
-    const aside = lines.filter((_, i) => bad.has(i)).map((l) => l + "\n").join("");
-    appendPrivate(torn, aside);
-    writeFileAtomic(journal, keep.endsWith("\n") || keep === "" ? keep : keep + "\n", {
-      resolved: true,
-    });
+    const { skipped } = readJournal(journal); // never follows a link at either generation
+    for (const file of new Set(skipped.map((s) => s.file))) {
+      const lines = fs.readFileSync(file, "utf8").split("\n");
+      const bad = new Set(skipped.filter((s) => s.file === file).map((s) => s.line - 1));
+      const keep = lines.filter((_, i) => !bad.has(i)).join("\n");
+      const aside = lines.filter((_, i) => bad.has(i)).map((l) => l + "\n").join("");
+      appendPrivate(torn, aside);
+      writeFileAtomic(file, keep.endsWith("\n") || keep === "" ? keep : keep + "\n", {
+        resolved: true,
+      });
+    }
     return torn;
   } finally {
     lock.release();

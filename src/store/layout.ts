@@ -61,3 +61,11 @@ export const stateFolders = { backups: "backups", journal: "journal", cache: "ca
 export function stateKeyOf(real: string, basename: string): string {
   return `${basename}-${fnv1a32(real)}`;
 }
+
+/** `<journal>.1`: the previous generation of a journal, kept when it is rotated. */
+export function rotatedJournalOf(journal: string): string {
+  return `${journal}.1`;
+}
+
+/** Size past which a journal is rotated (its previous generation kept, the one before dropped). */
+export const journalRotateBytes = 1024 * 1024;
