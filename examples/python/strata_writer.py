@@ -109,8 +109,11 @@ def fnv1a32(text):
 
 
 def state_paths(state_dir, real):
-    """2.4: the backup folder and journal of one real file."""
-    name = f"{os.path.basename(real)}-{fnv1a32(real)}"
+    """2.4: the backup folder and journal of one real file, named by its identity (2.3)."""
+    folder = os.path.dirname(real)
+    identity = os.path.join(os.path.realpath(folder), os.path.basename(real)) \
+        if os.path.isdir(folder) else real
+    name = f"{os.path.basename(real)}-{fnv1a32(identity)}"
     return (os.path.join(state_dir, "backups", name),
             os.path.join(state_dir, "journal", name + ".ndjson"))
 

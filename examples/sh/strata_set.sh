@@ -322,7 +322,9 @@ had_old=false
 if [ -f "$old_file" ]; then old_toml=$(cat "$old_file"); had_old=true; rm -f "$old_file"; fi
 
 # 5 step 5: back up the current version: <time>-<pid><ext>, later than every name there (2.5).
-backup_dir=$state_dir/backups/$name-$(printf '%s' "$real" | awk '
+# The state is named by the file's identity (2.3): its folder's physical path (pwd -P) and name.
+identity=$(cd -P "$dir" 2>/dev/null && pwd -P) && identity=${identity%/}/$name || identity=$real
+backup_dir=$state_dir/backups/$name-$(printf '%s' "$identity" | awk '
   BEGIN { for (i = 0; i < 256; i++) ord[sprintf("%c", i)] = i }
   function xor8(a, b,   r, bit) { r = 0; for (bit = 1; bit < 256; bit *= 2) if ((int(a / bit) % 2) != (int(b / bit) % 2)) r += bit; return r }
   { s = s (NR > 1 ? "\n" : "") $0 }

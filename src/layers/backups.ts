@@ -8,6 +8,7 @@
  * @module
  */
 
+import type * as NodeFs from "node:fs";
 import { type PathApi, posixPath, win32Path } from "../platform/path.ts";
 import { readDirNames, readLink } from "../runtime/fs.ts";
 import { backupNamePattern, isoOfBackupTime, stateFolders, stateKeyOf } from "../store/layout.ts";
@@ -40,12 +41,26 @@ export function realFile(file: string): string {
   return current;
 }
 
-/** The folder holding the backups of `file` under `stateDir`. */
+/**
+ * The folder holding the backups of `file` under `stateDir`: named by the
+ * file's identity, its folder's physical path and its name, as the store
+ * names it (`store/state_paths.ts`, `fileIdentity`). Loads `node:fs` (for
+ * `realpath`) only when called: a read needs backups only when its file
+ * does not parse.
+ */
 export function backupDirOf(stateDir: string, file: string): string {
   const p = pathApi();
   const real = realFile(file);
-  const base = real.slice(real.lastIndexOf(p.sep) + 1);
-  return p.join(stateDir, stateFolders.backups, stateKeyOf(real, base));
+  const cut = real.lastIndexOf(p.sep);
+  const base = real.slice(cut + 1);
+  let identity = real;
+  try {
+    const fs = process.getBuiltinModule("node:fs") as typeof NodeFs;
+    identity = p.join(fs.realpathSync(real.slice(0, cut) || p.sep), base);
+  } catch {
+    // A folder that does not exist: taken as it is, as the store does.
+  }
+  return p.join(stateDir, stateFolders.backups, stateKeyOf(identity, base));
 }
 
 /** The backups in `dir`, newest first (their names sort by time). */
