@@ -45,6 +45,7 @@ import os
 import random
 import re
 import secrets
+import signal
 import socket
 import sys
 import time
@@ -58,6 +59,7 @@ MAX_LINKS = 40  # 2.1
 STALE_S = 30.0  # 4.1
 GARBAGE_S = 5.0  # 4.1
 GUARD_S = 2.0  # 4.2
+RENEW_S = min(1.0, STALE_S / 4)  # 3.3
 KEEP_BACKUPS = 20  # 8
 WINDOWS = os.name == "nt"
 BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation in os.open files
@@ -118,8 +120,11 @@ def fnv1a32(text):
 
 
 def state_paths(state_dir, real):
-    """2.4: the backup folder and journal of one real file."""
-    name = f"{os.path.basename(real)}-{fnv1a32(real)}"
+    """2.4: the backup folder and journal of one real file, named by its identity (2.3)."""
+    folder = os.path.dirname(real)
+    identity = os.path.join(os.path.realpath(folder), os.path.basename(real)) \
+        if os.path.isdir(folder) else real
+    name = f"{os.path.basename(real)}-{fnv1a32(identity)}"
     return (os.path.join(state_dir, "backups", name),
             os.path.join(state_dir, "journal", name + ".ndjson"))
 
@@ -179,7 +184,10 @@ def windows_process_alive(pid):
 
 
 def inspect_lock(lock_path):
-    """What is at the lock name, without following links (None: nothing)."""
+    """What is at the lock name, without following links (None: nothing).
+
+    `sig` changes whenever the lock changes: another file, other content, a renewed lease
+    (mtime). It is what 4.1 compares; no time in it is ever compared with a clock."""
     try:
         st = os.lstat(lock_path)
     except FileNotFoundError:
@@ -187,8 +195,7 @@ def inspect_lock(lock_path):
     import stat as statmod
     kind = ("symlink" if statmod.S_ISLNK(st.st_mode)
             else "file" if statmod.S_ISREG(st.st_mode) else "other")
-    seen = {"kind": kind, "age": time.time() - st.st_mtime, "id": (st.st_dev, st.st_ino),
-            "info": None}
+    seen = {"kind": kind, "id": (st.st_dev, st.st_ino), "info": None}
     if kind == "file":
         try:
             flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
@@ -203,23 +210,53 @@ def inspect_lock(lock_path):
                 seen["info"] = info
         except (OSError, ValueError):
             pass
+    seen["sig"] = (kind, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+                   (seen["info"] or {}).get("token"))
     return seen
 
 
-def is_stale(seen, host):
-    """4.1"""
+class Sighting:
+    """4.1: how long one observer has seen the same thing at a name, on its monotonic clock."""
+
+    def __init__(self):
+        self.sig, self.since, self.changes = None, 0.0, 0
+
+    def see(self, sig):
+        now = time.monotonic()
+        if sig != self.sig:
+            if self.sig is not None:
+                self.changes += 1
+            self.sig, self.since = sig, now
+        return now - self.since
+
+
+def stale_after(seen):
+    """4.1: how long a lock like this must be seen unchanged; None: never (a folder, a pipe)."""
+    if seen["kind"] == "other":
+        return None
+    if seen["kind"] == "symlink":
+        return 0.0
+    return STALE_S if seen["info"] is not None else min(GARBAGE_S, STALE_S)
+
+
+def holder_gone(seen, host):
+    """4.1: a link, or this host's (and pid namespace's) record of a pid that is not running."""
     if seen["kind"] == "symlink":
         return True
-    if seen["kind"] == "other":
-        return False
-    if seen["age"] > STALE_S:
-        return True
     info = seen["info"]
-    if info is None:
-        return seen["age"] > GARBAGE_S
+    if seen["kind"] != "file" or info is None:
+        return False
     theirs = info.get("pidns")
     same_pids = info["host"] == host and (not theirs or not PIDNS or theirs == PIDNS)
     return same_pids and not process_alive(info["pid"])
+
+
+def is_stale(seen, host, unchanged_s):
+    """4.1"""
+    if holder_gone(seen, host):
+        return True
+    bound = stale_after(seen)
+    return bound is not None and unchanged_s > bound
 
 
 def unlink_quietly(path):
@@ -229,33 +266,72 @@ def unlink_quietly(path):
         pass
 
 
-def break_stale_lock(lock_path, seen):
+def break_stale_lock(lock_path, seen, guard_sighting):
     """4.2: under an exclusive guard, remove the lock only if it is still the one judged stale."""
     guard = lock_path + ".break"
     try:
         os.close(os.open(guard, os.O_WRONLY | os.O_CREAT | os.O_EXCL | BINARY, 0o600))
     except FileExistsError:
-        try:
-            if time.time() - os.lstat(guard).st_mtime > GUARD_S:
-                unlink_quietly(guard)
-        except OSError:
-            pass
+        there = inspect_lock(guard)
+        if guard_sighting.see(there and there["sig"]) > GUARD_S:
+            unlink_quietly(guard)
         return
     try:
         now = inspect_lock(lock_path)
-        if (now is not None and now["id"] == seen["id"] and now["kind"] == seen["kind"]
-                and (now["info"] or {}).get("token") == (seen["info"] or {}).get("token")):
+        if now is not None and now["sig"] == seen["sig"]:
             unlink_quietly(lock_path)
     finally:
         unlink_quietly(guard)
 
 
+class Lock:
+    """A lock this process holds (3.2-3.4): its descriptor stays open while it is held."""
+
+    def __init__(self, real, fd, token):
+        self.real, self.path, self.fd, self.token = real, real + ".lock", fd, token
+        self.renewed = time.monotonic()
+        self.mtime = time.time()
+
+    def ours(self):
+        try:
+            mine, there = os.fstat(self.fd), os.lstat(self.path)
+        except OSError:
+            return False
+        seen = inspect_lock(self.path)
+        return (mine.st_nlink > 0 and (there.st_dev, there.st_ino) == (mine.st_dev, mine.st_ino)
+                and seen is not None and (seen["info"] or {}).get("token") == self.token)
+
+    def confirm(self):
+        """3.3: renew the lease and check the lock is still ours; exit 4 when it is not."""
+        if not self.ours():
+            raise Failure(f"{self.real}: this writer's lock was broken by another writer while it "
+                          f"worked (it was stalled longer than the stale bound of {STALE_S:g} s); "
+                          "nothing was written. To fix: run it again.", 4)
+        if time.monotonic() - self.renewed >= RENEW_S:
+            # Only has to change (observers never compare it with a clock): at least +1 s.
+            self.mtime = max(time.time(), self.mtime + 1.0)
+            if os.utime in os.supports_fd:
+                os.utime(self.fd, (self.mtime, self.mtime))
+            else:
+                os.utime(self.path, (self.mtime, self.mtime))
+            self.renewed = time.monotonic()
+
+    def release(self):
+        """3.4: delete the lock only if it is still ours."""
+        try:
+            if self.ours():
+                unlink_quietly(self.path)
+        finally:
+            os.close(self.fd)
+
+
 def acquire_lock(real, program, timeout_s):
-    """3.2: returns the token of our holding."""
+    """3.2: returns the Lock we hold."""
     lock_path = real + ".lock"
     host = socket.gethostname()
     token = secrets.token_hex(16)
     started = time.monotonic()
+    lock_sighting, guard_sighting = Sighting(), Sighting()
     attempt = 0
     while True:
         try:
@@ -275,16 +351,19 @@ def acquire_lock(real, program, timeout_s):
                 os.close(fd)
                 unlink_quietly(lock_path)
                 raise io_failure(f"cannot write the lock file {lock_path}", err)
-            os.close(fd)
-            return token
+            return Lock(real, fd, token)
         seen = inspect_lock(lock_path)
+        unchanged = lock_sighting.see(seen and seen["sig"])
         if seen is None:
             continue
-        if is_stale(seen, host):
-            break_stale_lock(lock_path, seen)
+        if is_stale(seen, host, unchanged):
+            break_stale_lock(lock_path, seen, guard_sighting)
             continue
         waited = time.monotonic() - started
-        if waited >= timeout_s:
+        # 3.2: a lock that never changed while we waited may be a stopped or dead holder's:
+        # keep watching it until 4.1 breaks it.
+        frozen = lock_sighting.changes == 0 and stale_after(seen) is not None
+        if waited >= timeout_s and not frozen:
             info = seen["info"]
             holder = (f"process {info['pid']} on host {info['host']} (program "
                       f"\"{info.get('program', '?')}\", since {info.get('time', '?')})"
@@ -292,15 +371,15 @@ def acquire_lock(real, program, timeout_s):
             raise Failure(f"{real} is locked by {holder}; gave up after waiting {waited:.1f} s. "
                           f"To fix: retry later; if that process is gone, delete {lock_path}.", 4)
         delay = min(0.050, 0.002 * 2 ** min(attempt, 10))
-        time.sleep(min(delay * (0.5 + random.random() / 2), max(0.0, timeout_s - waited)))
+        left = delay if frozen else max(0.0, timeout_s - waited)
+        time.sleep(min(delay * (0.5 + random.random() / 2), left))
         attempt += 1
 
 
-def release_lock(real, token):
-    """3.4: delete the lock only if it is still ours."""
-    seen = inspect_lock(real + ".lock")
-    if seen is not None and (seen["info"] or {}).get("token") == token:
-        unlink_quietly(real + ".lock")
+def stop_at(point):
+    """Test hook: STRATA_STOP_AT=<point> stops this process there (as Ctrl-Z or a stall would)."""
+    if os.environ.get("STRATA_STOP_AT") == point and hasattr(signal, "SIGSTOP"):
+        os.kill(os.getpid(), signal.SIGSTOP)
 
 
 # --- 5. Writing --------------------------------------------------------------
@@ -425,8 +504,8 @@ def valid_file(path, is_valid):
         return False
 
 
-def write_atomic(real, data):
-    """5 steps 6-8."""
+def write_atomic(real, data, before_rename=None):
+    """5 steps 6-8; `before_rename` checks the lock is still ours (3.3)."""
     folder = os.path.dirname(real)
     try:
         existing = os.stat(real)
@@ -450,6 +529,9 @@ def write_atomic(real, data):
             full_fsync(fd)  # after chmod/chown: data, mode and owner reach the disk together
         finally:
             os.close(fd)
+        stop_at("temp")
+        if before_rename:
+            before_rename()
         replace(temp, real)
     except OSError as err:
         unlink_quietly(temp)
@@ -515,7 +597,7 @@ def update_file(target, state_dir, edit, is_valid, program, layer, timeout_s):
     if os.path.exists(real) and not os.path.isfile(real):
         raise Failure(f"cannot write {real}: it is not a regular file. Nothing was written.", 5)
     make_dirs(os.path.dirname(real))
-    token = acquire_lock(real, program, timeout_s)
+    lock = acquire_lock(real, program, timeout_s)
     try:
         try:
             with open(real, "rb") as f:
@@ -540,10 +622,13 @@ def update_file(target, state_dir, edit, is_valid, program, layer, timeout_s):
         if result is None or result[0] == text:
             return False
         new_text, changes = result
+        lock.confirm()  # 3.3: renew the lease after the edit; stop if a stall cost us the lock
         backup_dir, journal = state_paths(state_dir, real)
         backup_id, backup_path = make_backup(real, backup_dir, raw) if raw is not None else (None, None)
         try:
-            write_atomic(real, (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"))
+            stop_at("backup")
+            write_atomic(real, (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"),
+                         lock.confirm)
         except BaseException:
             if backup_path:
                 unlink_quietly(backup_path)  # 5: the file is unchanged; its backup would mislead
@@ -568,7 +653,7 @@ def update_file(target, state_dir, edit, is_valid, program, layer, timeout_s):
         remove_orphans(backup_dir, r"^\.\d{8}T\d{6}\.\d{3}Z-(\d+)\.[0-9a-f]+\.tmp$")
         return True
     finally:
-        release_lock(real, token)
+        lock.release()
 
 
 # --- Keys and values -----------------------------------------------------------

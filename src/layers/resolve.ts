@@ -9,9 +9,7 @@
 
 import { StrataError } from "../errors.ts";
 import { isTable } from "../is_table.ts";
-import { clipText } from "../clip.ts";
 import { formatKey } from "../keys.ts";
-import { MAX_DEPTH, nestingDepth, tooDeepReason } from "../max_depth.ts";
 import { parse } from "../toml/parse.ts";
 import { descriptionAt, mergeStrategyAt } from "../schema/check_value.ts";
 import { mergeArrays } from "../schema/merge_arrays.ts";

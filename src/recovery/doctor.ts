@@ -17,19 +17,23 @@
  * @module
  */
 
-import { shownField } from "../clip.ts";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type { LayerInfo, Rejected } from "../config.ts";
 import { assignPath } from "../layers/merge.ts";
 import { formatOf } from "../platform/paths.ts";
 import type { Schema } from "../schema/validate.ts";
 import { validate } from "../schema/validate.ts";
-import { writeFileAtomic } from "../store/atomic_write.ts";
 import { listBackups } from "../store/backup.ts";
+import {
+  breakLock,
+  orphanTemps,
+  removeOrphanTemp,
+  setAsideTornLines,
+  watchLock,
+} from "../store/inspect.ts";
 import { readJournal } from "../store/journal.ts";
-import { acquireLock, lockDefaults, processAlive } from "../store/lock.ts";
+import { lockDefaults, printable } from "../store/lock_state.ts";
 import { issueText, layerIssues, parseLayerText } from "./check_text.ts";
 import { command, type LayerFile, type RecoveryConfig, writableLayerFiles } from "./layer_files.ts";
 import { latestValidBackup, readText } from "./versions.ts";
@@ -125,7 +129,7 @@ export async function runDoctor(
   const layers = config.layers();
   for (const target of writableLayerFiles(config)) {
     report.checked.push({ layer: target.layer, file: target.file, exists: target.exists });
-    checkLayerFile(target, schema, platform, staleMs, add);
+    await checkLayerFile(target, schema, platform, staleMs, add);
   }
   const defaults = layers.find((l: LayerInfo) =>
     l.layer === "defaults" && l.file !== undefined && l.exists
@@ -153,13 +157,13 @@ export async function runDoctor(
 
 type Add = (finding: Finding, apply?: Fix["apply"]) => void;
 
-function checkLayerFile(
+async function checkLayerFile(
   target: LayerFile,
   schema: { schema: Schema; file?: string } | undefined,
   platform: string,
   staleMs: number,
   add: Add,
-): void {
+): Promise<void> {
   const base = { layer: target.layer, file: target.file };
   if (target.exists) {
     let values: Record<string, unknown> | undefined;
@@ -195,7 +199,7 @@ function checkLayerFile(
     }
     if (platform !== "win32") checkFileMode(target, add);
   }
-  checkLock(target, staleMs, add);
+  await checkLock(target, staleMs, add);
   checkTemps(target, staleMs, add);
   checkJournal(target, add);
   checkBackups(target, add);
@@ -230,105 +234,56 @@ function checkFileMode(target: LayerFile, add: Add): void {
   }, () => fs.chmodSync(target.real, wanted));
 }
 
-/** A lock whose holder is gone (or that is older than the stale bound) blocks every writer until broken. */
-function checkLock(target: LayerFile, staleMs: number, add: Add): void {
-  const lockPath = `${target.real}.lock`;
-  let stat: fs.Stats;
-  try {
-    stat = fs.lstatSync(lockPath);
-  } catch {
-    return;
-  }
-  const age = Date.now() - stat.mtimeMs;
-  let holder: { pid?: number; host?: string; program?: string; pidns?: string } | undefined;
-  try {
-    holder = JSON.parse(fs.readFileSync(lockPath, "utf8"));
-  } catch {
-    holder = undefined;
-  }
-  // The protocol's rule (PROTOCOL.md): a pid is only judged on the same host
-  // and in the same pid namespace. (--fix applies the store's own rule.)
-  const samePids = holder?.host === os.hostname() &&
-    (holder.pidns === undefined || ourPidNamespace() === undefined ||
-      holder.pidns === ourPidNamespace());
-  const dead = holder?.pid !== undefined && samePids && !processAlive(holder.pid);
-  const stale = !stat.isFile() || age > staleMs || dead || (!holder && age > 5_000);
-  if (!stale) return;
-  const who = holder?.pid !== undefined
-    ? `process ${shownField(String(holder.pid))} on ${shownField(String(holder.host))} (${
-      shownField(String(holder.program ?? "?"))
-    })${dead ? ", which is gone" : ""}`
-    : "no readable holder";
-  add({
-    layer: target.layer,
-    file: target.file,
-    check: "lock",
-    problem: `stale lock ${lockPath}: held by ${who}, ${Math.round(age / 1000)} s old`,
-    mend: `${target.cli} doctor --fix (breaks it safely), or rm ${lockPath}`,
-    fixable: true,
-  }, async () => {
-    // acquireLock breaks a stale lock by the protocol's own rule (under its
-    // guard, only if it is still the lock judged stale), then we let go.
-    const lock = await acquireLock(target.real, {
-      timeoutMs: 0,
-      staleMs,
-      program: "strata doctor",
-    });
-    lock.release();
-  });
-}
-
-function ourPidNamespace(): string | undefined {
-  if (process.platform !== "linux") return undefined;
-  try {
-    return fs.readlinkSync("/proc/self/ns/pid");
-  } catch {
-    return undefined;
-  }
+/**
+ * A lock that stays while doctor watches it blocks writers: its holder is gone, stopped, or
+ * never wrote its record. The store judges it by the one stale-lock rule (a live holder renews
+ * its lease, so its lock changes); `--fix` breaks it by that rule too.
+ */
+async function checkLock(target: LayerFile, staleMs: number, add: Add): Promise<void> {
+  const lock = await watchLock(target.real, { staleMs });
+  if (!lock) return;
+  const who = lock.info
+    ? `process ${printable(String(lock.info.pid))} on ${printable(lock.info.host)} (${
+      printable(lock.info.program)
+    })`
+    : lock.kind === "file"
+    ? "no readable holder"
+    : lock.kind === "symlink"
+    ? "nobody (a symbolic link, which no writer makes)"
+    : "nobody (it is not a file)";
+  const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+  const problem = lock.holderGone
+    ? `stale lock ${lock.path}: held by ${who}, which is gone`
+    : lock.staleAfterMs === undefined
+    ? `${lock.path} blocks every writer: held by ${who}`
+    : `lock ${lock.path} held by ${who}, dated ${lock.mtime}, did not change while doctor ` +
+      `watched it (${seconds(lock.watchedMs)}): a live writer renews it; if none is ` +
+      `running it blocks writers until one has seen it unchanged for ${seconds(lock.staleAfterMs)}`;
+  const mend = lock.staleAfterMs === undefined
+    ? `remove ${lock.path} by hand (rm -r), after checking what it is`
+    : lock.holderGone
+    ? `${target.cli} doctor --fix (breaks it safely), or rm ${lock.path}`
+    : `${target.cli} doctor --fix (watches it for up to ${
+      seconds(lock.staleAfterMs)
+    } and breaks it if it stays unchanged), or rm ${lock.path} if that process is gone`;
+  const fixable = lock.staleAfterMs !== undefined;
+  add(
+    { layer: target.layer, file: target.file, check: "lock", problem, mend, fixable },
+    fixable ? () => breakLock(target.real, staleMs) : undefined,
+  );
 }
 
 /** Temp files of writers that died between creating and renaming them. */
 function checkTemps(target: LayerFile, staleMs: number, add: Add): void {
-  const name = path.basename(target.real).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const places: [string, RegExp][] = [
-    [path.dirname(target.real), new RegExp(`^\\.${name}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`)],
-    [target.backupDir, /^\.\d{8}T\d{6}\.\d{3}Z-(\d+)\.[0-9a-f]+\.tmp$/],
-  ];
-  for (const [dir, pattern] of places) {
-    let names: string[];
-    try {
-      names = fs.readdirSync(dir);
-    } catch {
-      continue;
-    }
-    for (const entry of names) {
-      const match = entry.match(pattern);
-      if (!match) continue;
-      const file = path.join(dir, entry);
-      let age: number;
-      try {
-        age = Date.now() - fs.lstatSync(file).mtimeMs;
-      } catch {
-        continue;
-      }
-      if (age <= staleMs && processAlive(Number(match[1]))) continue;
-      add({
-        layer: target.layer,
-        file: target.file,
-        check: "temp",
-        problem: `orphan temp file ${file} (left by process ${match[1]}, which is gone)`,
-        mend: `${target.cli} doctor --fix, or rm ${file}`,
-        fixable: true,
-      }, async () => {
-        // Under the file's lock no writer of this file has a temp file open.
-        const lock = await acquireLock(target.real, { staleMs, program: "strata doctor" });
-        try {
-          fs.rmSync(file, { force: true });
-        } finally {
-          lock.release();
-        }
-      });
-    }
+  for (const orphan of orphanTemps(target.real, target.backupDir, staleMs)) {
+    add({
+      layer: target.layer,
+      file: target.file,
+      check: "temp",
+      problem: `orphan temp file ${orphan.file} (left by process ${orphan.pid}, which is gone)`,
+      mend: `${target.cli} doctor --fix, or rm ${orphan.file}`,
+      fixable: true,
+    }, () => removeOrphanTemp(target.real, orphan.file));
   }
 }
 
@@ -360,18 +315,7 @@ function checkJournal(target: LayerFile, add: Add): void {
     mend: `${target.cli} doctor --fix (moves them to ${torn})`,
     fixable: true,
   }, async () => {
-    const lock = await acquireLock(target.real, { program: "strata doctor" });
-    try {
-      const text = fs.readFileSync(target.journal, "utf8");
-      const lines = text.split("\n");
-      const bad = new Set(readJournal(target.journal).skipped.map((s) => s.line - 1));
-      const keep = lines.filter((_, i) => !bad.has(i)).join("\n");
-      const aside = lines.filter((_, i) => bad.has(i)).map((l) => l + "\n").join("");
-      fs.appendFileSync(torn, aside, { mode: 0o600 });
-      writeFileAtomic(target.journal, keep.endsWith("\n") || keep === "" ? keep : keep + "\n");
-    } finally {
-      lock.release();
-    }
+    await setAsideTornLines(target.real, target.journal);
   });
 }
 
@@ -543,7 +487,9 @@ function checkStateFolder(stateDir: string, cli: string, add: Add): void {
   const modeCheck = (file: string, wanted: number) => {
     let mode: number;
     try {
-      mode = fs.statSync(file).mode & 0o777;
+      const stat = fs.lstatSync(file); // a link in the state folder is never followed
+      if (!stat.isFile() && !stat.isDirectory()) return;
+      mode = stat.mode & 0o777;
     } catch {
       return;
     }

@@ -56,7 +56,7 @@ export function readHistory(files: readonly LayerFile[], options: HistoryOptions
     if (seen.has(file.journal)) continue;
     seen.add(file.journal);
     const journal = readJournal(file.journal);
-    for (const s of journal.skipped) skipped.push({ journal: file.journal, ...s });
+    for (const s of journal.skipped) skipped.push({ journal: s.file, line: s.line, text: s.text });
     journals.push(
       journal.entries.filter((entry) => prefix === undefined || under(entry.key, prefix)),
     );

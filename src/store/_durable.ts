@@ -110,11 +110,15 @@ export type CrashPoint = "locked" | "backup" | "temp" | "renamed" | "written" | 
  * Test hook, in the spirit of SQLite's crash tests: when the environment
  * variable `STRATA_CRASH_AT` names this point, the process kills itself
  * with SIGKILL here, as a power cut or `kill -9` would, so tests can check
- * what PROTOCOL.md section 10 says each crash leaves behind. Unset (always,
- * outside tests), it costs one environment lookup.
+ * what PROTOCOL.md section 10 says each crash leaves behind. When
+ * `STRATA_STOP_AT` names it, the process stops itself with SIGSTOP (as
+ * Ctrl-Z, a suspended laptop or a very slow disk would stall it) until a
+ * test sends SIGCONT. Unset (always, outside tests), it costs two
+ * environment lookups.
  */
 export function crashPoint(point: CrashPoint): void {
   if (process.env.STRATA_CRASH_AT === point) process.kill(process.pid, "SIGKILL");
+  if (process.env.STRATA_STOP_AT === point) process.kill(process.pid, "SIGSTOP");
 }
 
 /** A short random hexadecimal string for unique temporary names (not a secret). */

@@ -10,12 +10,7 @@
 
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { processAlive } from "./lock.ts";
-
-/** Escapes a file name for use inside a regular expression. */
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
+import { processAlive } from "./lock_state.ts";
 
 /**
  * Deletes the files in `dir` whose names match `pattern` (its first group is

@@ -11,6 +11,7 @@ import { crashPoint, fsyncDir, randomHex, renameOver } from "./_durable.ts";
 import { StrataError } from "../errors.ts";
 import { errnoOf, ioError } from "./_io_error.ts";
 import { resolveTarget } from "./resolve_target.ts";
+import { tempNameOf } from "./layout.ts";
 
 /** Options of {@link writeFileAtomic}. */
 export interface WriteFileAtomicOptions {
@@ -21,6 +22,13 @@ export interface WriteFileAtomicOptions {
    * does): `target` is then written as is.
    */
   resolved?: boolean;
+  /**
+   * Called after the temporary file is written and flushed, right before the
+   * rename: throwing refuses the write (the temporary file is removed, the
+   * target is untouched) and the error reaches the caller as it is. The
+   * write protocol checks here that its lock is still its own.
+   */
+  beforeRename?: () => void;
 }
 
 /** Mode of folders strata creates. */
@@ -68,7 +76,7 @@ export function writeFileAtomic(
   const existing = statIfExists(real);
   if (existing) assertWritable(real, existing);
   ensureFolder(dir, real);
-  const temp = path.join(dir, `.${path.basename(real)}.${process.pid}.${randomHex()}.tmp`);
+  const temp = path.join(dir, tempNameOf(path.basename(real), process.pid, randomHex()));
   let fd: number | undefined;
   try {
     // "wx" = O_CREAT|O_EXCL: a symlink planted at this name makes it fail, never redirects it.
@@ -80,6 +88,7 @@ export function writeFileAtomic(
     fs.closeSync(fd);
     fd = undefined;
     crashPoint("temp");
+    options.beforeRename?.();
     renameOver(temp, real);
     crashPoint("renamed");
   } catch (error) {

@@ -10,8 +10,10 @@ import * as path from "node:path";
 import { randomHex, renameOver } from "./_durable.ts";
 import { errnoOf, ioError } from "./_io_error.ts";
 import { removeOrphanTemps } from "./_orphans.ts";
-import { lockDefaults } from "./lock.ts";
-import { ensureFolder, fileMode } from "./atomic_write.ts";
+import { lockDefaults } from "./lock_state.ts";
+import { fileMode } from "./atomic_write.ts";
+import { ensureStateFolder } from "./_state_folder.ts";
+import { backupNamePattern, backupTempPattern, isoOfBackupTime } from "./layout.ts";
 
 /** One backup, as {@link listBackups} reports it. */
 export interface BackupEntry {
@@ -42,11 +44,8 @@ export interface BackupOptions {
 /** Default number of backups kept per file. */
 export const defaultKeepBackups = 20;
 
-/** A backup's temporary name (`.<id>.<random>.tmp`); its first group is the writer's pid. */
-const orphanBackupTemp = /^\.\d{8}T\d{6}\.\d{3}Z-(\d+)\.[0-9a-f]+\.tmp$/;
-
-/** A backup's file name: time, writer pid, then the config file's extension. */
-const backupName = /^(\d{8}T\d{6}\.\d{3}Z)-(\d+)(\.[^.]+)?$/;
+const orphanBackupTemp = backupTempPattern;
+const backupName = backupNamePattern;
 
 /**
  * Keeps the current version of `realTarget` in `backupDir` (created 0700)
@@ -85,11 +84,11 @@ export function backupFile(
   // A file that already has other names (hard links made by someone) could change under them:
   // its backup must be a private copy.
   const link = stat !== undefined && stat.nlink === 1;
-  ensureFolder(backupDir, realTarget);
+  ensureStateFolder(backupDir, realTarget, 2);
   const existing = listNames(backupDir);
   const newest = existing[0];
   let time = Date.now();
-  if (newest) time = Math.max(time, Date.parse(isoOf(newest.match(backupName)![1])) + 1);
+  if (newest) time = Math.max(time, Date.parse(isoOfBackupTime(newest.match(backupName)![1])) + 1);
   const id = `${compactTime(time)}-${process.pid}`;
   const ext = path.extname(realTarget);
   const file = path.join(backupDir, id + ext);
@@ -205,7 +204,7 @@ export function listBackups(backupDir: string): BackupEntry[] {
     entries.push({
       id: `${match[1]}-${match[2]}`,
       path: file,
-      time: isoOf(match[1]),
+      time: isoOfBackupTime(match[1]),
       size,
     });
   }
@@ -216,6 +215,8 @@ export function listBackups(backupDir: string): BackupEntry[] {
 function listNames(backupDir: string): string[] {
   let names: string[];
   try {
+    // A link planted at the folder's name is never followed: ensureStateFolder says why.
+    if (fs.lstatSync(backupDir).isSymbolicLink()) ensureStateFolder(backupDir, backupDir);
     names = fs.readdirSync(backupDir);
   } catch (error) {
     if (errnoOf(error) === "ENOENT") return [];
@@ -275,9 +276,4 @@ function readIfExists(file: string): Uint8Array | undefined {
 /** `2026-11-25T23:56:02.123Z` -> `20261125T235602.123Z` */
 function compactTime(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, "");
-}
-
-/** `20261125T235602.123Z` -> `2026-11-25T23:56:02.123Z` */
-function isoOf(compact: string): string {
-  return compact.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})/, "$1-$2-$3T$4:$5:$6");
 }

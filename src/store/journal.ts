@@ -8,9 +8,11 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { writeAll } from "./_durable.ts";
+import { renameOver, writeAll } from "./_durable.ts";
 import { errnoOf, ioError } from "./_io_error.ts";
-import { ensureFolder, fileMode } from "./atomic_write.ts";
+import { ensureStateFolder, noFollow } from "./_state_folder.ts";
+import { fileMode } from "./atomic_write.ts";
+import { journalRotateBytes, rotatedJournalOf } from "./layout.ts";
 
 /** One changed key, as the caller of `updateFile` describes it. */
 export interface JournalChange {
@@ -57,8 +59,8 @@ export interface JournalWriter {
 export interface JournalContents {
   /** The entries, oldest first. */
   entries: JournalEntry[];
-  /** Lines that could not be read (a torn last line after a crash), 1-based. */
-  skipped: { line: number; text: string }[];
+  /** Lines that could not be read (a torn last line after a crash), 1-based, and which file. */
+  skipped: { line: number; text: string; file: string }[];
 }
 
 /**
@@ -93,7 +95,14 @@ export function journalEntries(writer: JournalWriter, changes: JournalChange[]):
  * Appends `entries` to the journal at `journalPath` (created 0600 in a 0700
  * folder) in one write, one JSON object per line. If the journal's last line
  * was torn (no final newline), it is ended first so only it is lost. Absent values (undefined)
- * are omitted, which is how "the key was not set" is recorded.
+ * are omitted, which is how "the key was not set" is recorded. A link at the
+ * journal's name, or at its folder's, is never followed (the append fails).
+ *
+ * Rotation: when the journal would grow past `rotateBytes` (default 1 MiB,
+ * about 4,000 changes), it becomes `<journal>.1` first (replacing the
+ * generation before it) and a new journal starts; {@link readJournal} reads
+ * both, so history and undo reach back across a rotation. Call it under the
+ * file's lock.
  *
  * @example
  * ```ts
@@ -109,12 +118,27 @@ export function journalEntries(writer: JournalWriter, changes: JournalChange[]):
  * fs.rmSync(dir, { recursive: true });
  * ```
  */
-export function appendJournal(journalPath: string, entries: JournalEntry[]): void {
+export function appendJournal(
+  journalPath: string,
+  entries: JournalEntry[],
+  rotateBytes: number = journalRotateBytes,
+): void {
   if (entries.length === 0) return;
   const text = entries.map((entry) => JSON.stringify(entry, jsonSafe) + "\n").join("");
-  ensureFolder(path.dirname(journalPath), journalPath);
+  ensureStateFolder(path.dirname(journalPath), journalPath);
+  const flags = noFollow(fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_CREAT);
   try {
-    const fd = fs.openSync(journalPath, "a+", fileMode);
+    let fd = fs.openSync(journalPath, flags, fileMode);
+    if (!fs.fstatSync(fd).isFile()) {
+      fs.closeSync(fd);
+      throw Object.assign(new Error("not a regular file"), { code: "EINVAL" });
+    }
+    const grown = fs.fstatSync(fd).size + new TextEncoder().encode(text).length;
+    if (fs.fstatSync(fd).size > 0 && grown > rotateBytes) {
+      fs.closeSync(fd);
+      renameOver(journalPath, rotatedJournalOf(journalPath));
+      fd = fs.openSync(journalPath, flags, fileMode);
+    }
     try {
       // A line torn by a crash or a full disk must not swallow the next one: end it first.
       const size = fs.fstatSync(fd).size;
@@ -140,32 +164,56 @@ export function appendJournal(journalPath: string, entries: JournalEntry[]): voi
 }
 
 /**
- * Reads a journal, oldest entry first. A missing journal is empty. Lines
- * that do not parse (a line torn by a crash) are skipped and reported.
+ * Reads a journal, oldest entry first: its previous generation
+ * (`<journal>.1`, kept by rotation) and then the journal itself. A missing
+ * journal is empty. Lines that do not parse (a line torn by a crash) are
+ * skipped and reported with the file they are in. A link at either name is
+ * never followed (an io error).
  */
 export function readJournal(journalPath: string): JournalContents {
-  let text: string;
-  try {
-    text = fs.readFileSync(journalPath, "utf8");
-  } catch (error) {
-    if (errnoOf(error) === "ENOENT") return { entries: [], skipped: [] };
-    throw ioError(`cannot read the journal ${journalPath}`, journalPath, error);
-  }
   const result: JournalContents = { entries: [], skipped: [] };
-  const lines = text.split("\n");
-  lines.forEach((line, i) => {
-    if (line.trim() === "") return;
-    try {
-      const value = JSON.parse(line);
-      if (value === null || typeof value !== "object" || typeof value.key !== "string") {
-        throw new Error("not an entry");
+  for (const file of [rotatedJournalOf(journalPath), journalPath]) {
+    const text = readPrivate(file);
+    if (text === undefined) continue;
+    text.split("\n").forEach((line, i) => {
+      if (line.trim() === "") return;
+      try {
+        const value = JSON.parse(line);
+        if (value === null || typeof value !== "object" || typeof value.key !== "string") {
+          throw new Error("not an entry");
+        }
+        result.entries.push(value);
+      } catch {
+        result.skipped.push({ line: i + 1, text: line, file });
       }
-      result.entries.push(value);
-    } catch {
-      result.skipped.push({ line: i + 1, text: line });
-    }
-  });
+    });
+  }
   return result;
+}
+
+/** A state file's text, never through a link; undefined when it does not exist. */
+function readPrivate(file: string): string | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, noFollow(fs.constants.O_RDONLY));
+  } catch (error) {
+    if (errnoOf(error) === "ENOENT") return undefined;
+    throw ioError(`cannot read the journal ${file}`, file, error);
+  }
+  try {
+    if (!fs.fstatSync(fd).isFile()) {
+      throw ioError(
+        `cannot read the journal ${file}`,
+        file,
+        Object.assign(new Error("not a regular file"), { code: "EINVAL" }),
+      );
+    }
+    return fs.readFileSync(fd, "utf8");
+  } catch (error) {
+    throw ioError(`cannot read the journal ${file}`, file, error);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function jsonSafe(_key: string, value: unknown): unknown {

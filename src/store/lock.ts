@@ -1,38 +1,39 @@
 /**
  * The writer's lock: `<file>.lock`, created exclusively, holding who took
- * it. Stale locks (a dead holder on this host, or too old) are broken
- * safely; otherwise writers wait with backoff, then fail naming the holder.
- * See PROTOCOL.md for the normative rules.
+ * it, and kept alive as a lease while its holder works. A waiter breaks a
+ * lock only when its holder is certainly gone or when it has itself seen
+ * the lock unchanged for the stale bound (`lock_state.ts`); a holder checks
+ * the lock is still its own right before it renames its write into place
+ * ({@link FileLock.confirm}). See PROTOCOL.md sections 3 and 4.
  *
  * @module
  */
 
-import { shownField } from "../clip.ts";
 import * as fs from "node:fs";
 import * as os from "node:os";
+import { clearInterval, setInterval } from "node:timers";
 import { StrataError } from "../errors.ts";
 import { randomHex, unlinkWithRetry, writeAll } from "./_durable.ts";
 import { errnoOf, ioError } from "./_io_error.ts";
+import { breakGuardOf, lockPathOf } from "./layout.ts";
+import {
+  breakGuardStaleMs,
+  inspectLock,
+  lockDefaults,
+  type LockInfo,
+  lockIsStale,
+  monotonicMs,
+  type Observer,
+  pidNamespace,
+  printable,
+  readLockInfo,
+  renewEveryMs,
+  type SeenLock,
+  Sighting,
+  staleAfterMs,
+} from "./lock_state.ts";
 
-/** What a lock file holds (one JSON object and a newline). */
-export interface LockInfo {
-  /** Process id of the holder. */
-  pid: number;
-  /** Host name of the holder (`os.hostname()`). */
-  host: string;
-  /** When the lock was taken, ISO 8601 UTC. */
-  time: string;
-  /** Which program holds it, e.g. `strata set`. */
-  program: string;
-  /** A random token identifying this holding, so a holder removes only its own lock. */
-  token: string;
-  /**
-   * Linux only: the holder's pid namespace (`readlink /proc/self/ns/pid`,
-   * e.g. `pid:[4026531836]`), so a container that shares the host's name
-   * (host networking) does not judge the host's pids, nor the host its.
-   */
-  pidns?: string;
-}
+export { garbageLockMs, lockDefaults, type LockInfo, processAlive } from "./lock_state.ts";
 
 /** A lock this process holds. */
 export interface FileLock {
@@ -40,7 +41,14 @@ export interface FileLock {
   readonly path: string;
   /** What was written into the lock file. */
   readonly info: LockInfo;
-  /** Removes the lock file if it is still ours (same token). Never throws. */
+  /**
+   * Renews the lease (at most every second) and checks that the lock is
+   * still this holder's own (same file, same token). Throws a `StrataError`
+   * with code `lock` when another writer broke it: call it right before
+   * making a change visible, and write nothing when it throws.
+   */
+  confirm(): void;
+  /** Removes the lock file if it is still ours (same file and token). Never throws. */
   release(): void;
 }
 
@@ -48,29 +56,23 @@ export interface FileLock {
 export interface AcquireLockOptions {
   /** How long to wait for a live holder, in ms (default 10000). */
   timeoutMs?: number;
-  /** Age after which any lock is stale, in ms (default 30000). */
+  /** How long a lock must be seen unchanged to be stale, in ms (default 30000). */
   staleMs?: number;
   /** Name recorded as the holder (default `strata`). */
   program?: string;
 }
-
-/** Defaults of {@link AcquireLockOptions}. */
-export const lockDefaults = { timeoutMs: 10_000, staleMs: 30_000, program: "strata" } as const;
-
-/** Age after which a lock file that holds no readable record is garbage (a holder writes it at once). */
-export const garbageLockMs = 5_000;
-
-/** Age after which a break guard is abandoned (breaking takes microseconds). */
-export const breakGuardStaleMs = 2_000;
 
 /** First and largest wait between attempts, in ms. */
 const backoff = { firstMs: 2, maxMs: 50 } as const;
 
 /**
  * Takes `<target>.lock` (target = the real file, after symlinks). Resolves
- * when the lock is ours; rejects with `StrataError` code `lock` after
- * `timeoutMs` naming the holder, or code `io` when the lock file cannot be
- * created at all (folder missing or not writable).
+ * when the lock is ours. Waits for a live holder up to `timeoutMs`; a lock
+ * that has not changed at all since the waiter first saw it (a holder that
+ * stopped, crashed on another host, or never wrote its record) is watched
+ * past the timeout until it is stale, then broken. Rejects with
+ * `StrataError` code `lock` naming the holder, or code `io` when the lock
+ * file cannot be created at all (folder missing or not writable).
  *
  * @example
  * ```ts
@@ -82,6 +84,7 @@ const backoff = { firstMs: 2, maxMs: 50 } as const;
  * const dir = fs.mkdtempSync(path.join(os.tmpdir(), "strata-"));
  * const lock = await acquireLock(path.join(dir, "config.toml"), { program: "demo" });
  * assert.ok(fs.existsSync(path.join(dir, "config.toml.lock")));
+ * lock.confirm();
  * lock.release();
  * fs.rmSync(dir, { recursive: true });
  * ```
@@ -92,7 +95,7 @@ export async function acquireLock(
 ): Promise<FileLock> {
   const timeoutMs = options.timeoutMs ?? lockDefaults.timeoutMs;
   const staleMs = options.staleMs ?? lockDefaults.staleMs;
-  const lockPath = `${target}.lock`;
+  const lockPath = lockPathOf(target);
   const info: LockInfo = {
     pid: process.pid,
     host: os.hostname(),
@@ -102,27 +105,37 @@ export async function acquireLock(
   };
   const pidns = pidNamespace();
   if (pidns !== undefined) info.pidns = pidns;
-  const started = Date.now();
+  const us: Observer = pidns === undefined ? { host: info.host } : { host: info.host, pidns };
+  const lockSighting = new Sighting();
+  const guardSighting = new Sighting();
+  const started = monotonicMs();
   let quickRetries = 0; // immediate retries in a row (lock released or broken meanwhile)
   let transient = 0; // Windows: the name is briefly unusable after a delete
   for (let attempt = 0;; attempt++) {
     const created = tryCreate(lockPath, info);
-    if (created === true) return heldLock(lockPath, info);
+    if (typeof created === "number") return heldLock(target, lockPath, info, created, staleMs);
     let seen: SeenLock | undefined;
     if (created instanceof Error) {
       if (++transient > maxTransient) throw created;
     } else {
       seen = inspectLock(lockPath);
+      const unchangedMs = lockSighting.see(seen?.signature);
       const retryNow = seen === undefined ||
-        (isStale(seen, info, staleMs) && breakStaleLock(lockPath, seen));
+        (lockIsStale(seen, us, staleMs, unchangedMs) &&
+          breakStaleLock(lockPath, seen, guardSighting));
       if (retryNow && quickRetries++ < 3) continue;
     }
     quickRetries = 0;
-    const waited = Date.now() - started;
-    if (waited >= timeoutMs) throw lockTimeout(target, lockPath, seen, waited);
+    const waited = monotonicMs() - started;
+    // A lock that never changed while we waited may be a stopped or dead holder's: keep
+    // watching it until the stale rule breaks it. One that changed has a live holder.
+    const frozen = seen !== undefined && lockSighting.changes === 0 &&
+      staleAfterMs(seen, staleMs) !== undefined;
+    if (waited >= timeoutMs && !frozen) throw lockTimeout(target, lockPath, seen, waited);
     const delay = Math.min(backoff.maxMs, backoff.firstMs * 2 ** Math.min(attempt, 10));
     const jittered = delay / 2 + Math.random() * delay / 2;
-    await new Promise((done) => setTimeout(done, Math.min(jittered, timeoutMs - waited)));
+    const left = frozen ? jittered : Math.min(jittered, timeoutMs - waited);
+    await new Promise((done) => setTimeout(done, Math.max(0, left)));
   }
 }
 
@@ -130,12 +143,13 @@ export async function acquireLock(
 const maxTransient = 20;
 
 /**
- * Creates the lock file exclusively: true when created, false when it
- * exists, or (Windows only) the error when the name is briefly unusable
- * because a holder's delete is still pending (EPERM/EBUSY): the caller
- * retries a few times before reporting it.
+ * Creates the lock file exclusively: its descriptor (kept open while the
+ * lock is held: it renews the lease and proves the file is the same) when
+ * created, false when it exists, or (Windows only) the error when the name
+ * is briefly unusable because a holder's delete is still pending
+ * (EPERM/EBUSY): the caller retries a few times before reporting it.
  */
-function tryCreate(lockPath: string, info: LockInfo): boolean | StrataError {
+function tryCreate(lockPath: string, info: LockInfo): number | false | StrataError {
   let fd: number;
   try {
     fd = fs.openSync(lockPath, "wx", 0o600);
@@ -154,128 +168,98 @@ function tryCreate(lockPath: string, info: LockInfo): boolean | StrataError {
     unlinkQuietly(lockPath);
     throw ioError(`cannot write the lock file ${lockPath}`, lockPath, error);
   }
-  fs.closeSync(fd);
-  return true;
+  return fd;
 }
 
-function heldLock(lockPath: string, info: LockInfo): FileLock {
+function heldLock(
+  target: string,
+  lockPath: string,
+  info: LockInfo,
+  fd: number,
+  staleMs: number,
+): FileLock {
+  const every = Math.max(1, Math.min(renewEveryMs, staleMs / 4));
+  let renewedAt = monotonicMs();
+  let mtime = Date.now();
+  let open = true;
+  const ours = (): boolean => {
+    if (!open) return false;
+    try {
+      const mine = fs.fstatSync(fd);
+      const there = fs.lstatSync(lockPath);
+      return mine.nlink > 0 && there.isFile() && there.ino === mine.ino &&
+        there.dev === mine.dev && readLockInfo(lockPath)?.token === info.token;
+    } catch {
+      return false;
+    }
+  };
+  const renew = (): void => {
+    if (monotonicMs() - renewedAt < every) return;
+    // Observers compare the mtime with what they saw before, never with a clock: it only
+    // has to change, so it moves on by at least a second (coarse file systems keep seconds).
+    mtime = Math.max(Date.now(), mtime + 1000);
+    fs.futimesSync(fd, mtime / 1000, mtime / 1000);
+    renewedAt = monotonicMs();
+  };
+  // A holder that awaits while it holds the lock renews from a timer; the synchronous
+  // steps of a write renew through confirm(), since no timer runs while they do.
+  const timer = setInterval(() => {
+    try {
+      if (ours()) renew();
+    } catch {
+      // The next confirm() reports it.
+    }
+  }, every);
+  timer.unref?.();
   return {
     path: lockPath,
     info,
-    release() {
+    confirm() {
+      if (!ours()) throw lockLost(target, staleMs);
       try {
-        const now = inspectLock(lockPath);
-        if (now?.info?.token === info.token) unlinkWithRetry(lockPath);
+        renew();
+      } catch (error) {
+        throw ioError(`cannot renew the lock ${lockPath}`, lockPath, error);
+      }
+    },
+    release() {
+      clearInterval(timer);
+      if (!open) return;
+      try {
+        if (ours()) unlinkWithRetry(lockPath);
       } catch {
         // Cannot look at it any more (folder gone or closed): the next writer judges it.
+      }
+      open = false;
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // Already closed.
       }
     },
   };
 }
 
-/** What a writer saw at the lock path. */
-interface SeenLock {
-  /** The record, when the file is a regular file holding a valid one. */
-  info?: LockInfo;
-  /** Age of the file (from its modification time), ms. */
-  ageMs: number;
-  /** File kind: a symbolic link is never a lock a writer made. */
-  kind: "file" | "symlink" | "other";
-  /** Inode and device, to tell a file from its replacement. */
-  ino: number;
-  dev: number;
-}
-
-/** Reads the lock path without following links; undefined when nothing is there. */
-function inspectLock(lockPath: string): SeenLock | undefined {
-  let stat: fs.Stats;
-  try {
-    stat = fs.lstatSync(lockPath);
-  } catch (error) {
-    if (errnoOf(error) === "ENOENT") return undefined;
-    throw ioError(`cannot read the lock file ${lockPath}`, lockPath, error);
-  }
-  const kind = stat.isSymbolicLink() ? "symlink" : stat.isFile() ? "file" : "other";
-  const seen: SeenLock = {
-    ageMs: Date.now() - stat.mtimeMs,
-    kind,
-    ino: stat.ino,
-    dev: stat.dev,
-  };
-  if (kind === "file") seen.info = readLockInfo(lockPath);
-  return seen;
-}
-
-/** Parses a lock record; undefined for anything that is not one. */
-function readLockInfo(lockPath: string): LockInfo | undefined {
-  let text: string;
-  try {
-    // Never follow a link or block on a pipe swapped in since the lstat.
-    const flags = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) |
-      (fs.constants.O_NONBLOCK ?? 0);
-    const fd = fs.openSync(lockPath, flags);
-    try {
-      const buf = new Uint8Array(4096);
-      const n = fs.readSync(fd, buf, 0, buf.length, 0);
-      text = new TextDecoder().decode(buf.subarray(0, n));
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    return undefined;
-  }
-  try {
-    const value = JSON.parse(text);
-    const valid = value !== null && typeof value === "object" &&
-      Number.isInteger(value.pid) && typeof value.host === "string" &&
-      typeof value.token === "string";
-    return valid ? value as LockInfo : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The stale-lock rule of PROTOCOL.md ("Breaking a stale lock"). */
-function isStale(seen: SeenLock, us: LockInfo, staleMs: number): boolean {
-  if (seen.kind === "symlink") return true; // planted or garbage: never a lock
-  if (seen.kind === "other") return false; // a folder or pipe: refuse to guess (times out, named)
-  if (seen.ageMs > staleMs) return true;
-  if (!seen.info) return seen.ageMs > Math.min(garbageLockMs, staleMs);
-  const theirs = seen.info;
-  const samePids = theirs.host === us.host &&
-    (theirs.pidns === undefined || us.pidns === undefined || theirs.pidns === us.pidns);
-  return samePids && !processAlive(theirs.pid);
-}
-
-/** This process's pid namespace on Linux (undefined elsewhere, or where /proc is missing). */
-function pidNamespace(): string | undefined {
-  if (process.platform !== "linux") return undefined;
-  try {
-    return fs.readlinkSync("/proc/self/ns/pid");
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether a process with this id exists on this host (EPERM: exists, not ours). */
-export function processAlive(pid: number): boolean {
-  if (pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errnoOf(error) !== "ESRCH";
-  }
+function lockLost(target: string, staleMs: number): StrataError {
+  return new StrataError(
+    "lock",
+    `${target}: this writer's lock was broken by another writer while it worked (it was ` +
+      `stalled longer than the stale bound of ${staleMs / 1000} s: stopped, suspended, or ` +
+      `slowed down); nothing was written. To fix: run it again; if writes are that slow, ` +
+      `raise lock.stale_ms.`,
+  );
 }
 
 /**
  * Removes a stale lock without ever removing a fresh one: under the guard
  * `<lock>.break` (itself created exclusively), the lock is looked at again
  * and removed only if it is still the very file judged stale. False when
- * another writer holds the guard (wait, then look again).
+ * another writer holds the guard (wait, then look again); a guard seen
+ * unchanged for {@link breakGuardStaleMs} was left by a killed breaker and
+ * is removed.
  */
-function breakStaleLock(lockPath: string, seen: SeenLock): boolean {
-  const guard = `${lockPath}.break`;
+function breakStaleLock(lockPath: string, seen: SeenLock, guardSighting: Sighting): boolean {
+  const guard = breakGuardOf(lockPath.slice(0, -".lock".length));
   let fd: number;
   try {
     fd = fs.openSync(guard, "wx", 0o600);
@@ -283,28 +267,17 @@ function breakStaleLock(lockPath: string, seen: SeenLock): boolean {
     if (errnoOf(error) !== "EEXIST") {
       throw ioError(`cannot break the stale lock ${lockPath}`, lockPath, error);
     }
-    // Another writer is breaking it; a guard left by a killed breaker is abandoned.
-    const age = ageOf(guard);
-    if (age !== undefined && age > breakGuardStaleMs) unlinkQuietly(guard);
+    const there = inspectLock(guard);
+    if (guardSighting.see(there?.signature) > breakGuardStaleMs) unlinkQuietly(guard);
     return false;
   }
   try {
     fs.closeSync(fd);
     const now = inspectLock(lockPath);
-    const same = now !== undefined && now.ino === seen.ino && now.dev === seen.dev &&
-      now.kind === seen.kind && now.info?.token === seen.info?.token;
-    if (same) unlinkQuietly(lockPath);
+    if (now !== undefined && now.signature === seen.signature) unlinkQuietly(lockPath);
     return true;
   } finally {
     unlinkQuietly(guard);
-  }
-}
-
-function ageOf(file: string): number | undefined {
-  try {
-    return Date.now() - fs.lstatSync(file).mtimeMs;
-  } catch {
-    return undefined;
   }
 }
 
@@ -323,15 +296,13 @@ function lockTimeout(
   waitedMs: number,
 ) {
   const seconds = (waitedMs / 1000).toFixed(1);
-  const since = new Date(Date.now() - (seen?.ageMs ?? 0)).toISOString();
+  const since = seen ? new Date(seen.mtimeMs).toISOString() : "";
   const holder = !seen
     ? "other writers (the lock kept changing hands)"
     : seen.info
-    ? `process ${shownField(String(seen.info.pid))} on host ${
-      shownField(String(seen.info.host))
-    } ` +
-      `(program "${shownField(String(seen.info.program))}", ` +
-      `since ${seen.info.time ? shownField(String(seen.info.time)) : since})`
+    ? `process ${printable(String(seen.info.pid))} on host ${printable(seen.info.host)} (program "${
+      printable(seen.info.program)
+    }", since ${printable(seen.info.time || since)})`
     : seen.kind === "file"
     ? `an unreadable lock file (since ${since})`
     : `something that is not a lock file`;

@@ -8,7 +8,15 @@
  * @module
  */
 
-export { acquireLock, type AcquireLockOptions, type FileLock, type LockInfo } from "./lock.ts";
+export { acquireLock, type AcquireLockOptions, type FileLock } from "./lock.ts";
+export {
+  inspectLock,
+  lockDefaults,
+  type LockInfo,
+  lockIsStale,
+  processAlive,
+  type SeenLock,
+} from "./lock_state.ts";
 export {
   fileMode,
   folderMode,

@@ -6,8 +6,10 @@
  * @module
  */
 
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { fnv1a32 } from "../fnv1a.ts";
+import { stateFolders, stateKeyOf } from "./layout.ts";
 
 export { fnv1a32 };
 
@@ -19,6 +21,24 @@ export interface StatePaths {
   journal: string;
   /** `<basename>-<hash>`: the name both share. */
   name: string;
+  /** The file's identity: its folder's physical path (every link resolved) and its name. */
+  identity: string;
+}
+
+/**
+ * The path that names a file's state (PROTOCOL.md 2.3): the real file's
+ * folder with every symbolic link in it resolved (`realpath`), joined with
+ * the file's name. So one file reached through `~/dotfiles`, a linked folder
+ * or its own path keeps one history. A folder that does not exist yet is
+ * taken as it is.
+ */
+export function fileIdentity(realPath: string): string {
+  const absolute = path.resolve(realPath);
+  try {
+    return path.join(fs.realpathSync(path.dirname(absolute)), path.basename(absolute));
+  } catch {
+    return absolute;
+  }
 }
 
 /**
@@ -36,11 +56,12 @@ export interface StatePaths {
  * ```
  */
 export function statePaths(stateDir: string, realPath: string): StatePaths {
-  const absolute = path.resolve(realPath);
-  const name = `${path.basename(absolute)}-${fnv1a32(absolute)}`;
+  const identity = fileIdentity(realPath);
+  const name = stateKeyOf(identity, path.basename(identity));
   return {
     name,
-    backupDir: path.join(stateDir, "backups", name),
-    journal: path.join(stateDir, "journal", `${name}.ndjson`),
+    identity,
+    backupDir: path.join(stateDir, stateFolders.backups, name),
+    journal: path.join(stateDir, stateFolders.journal, `${name}.ndjson`),
   };
 }

@@ -10,11 +10,13 @@ import * as path from "node:path";
 import { StrataError } from "../errors.ts";
 import { crashPoint } from "./_durable.ts";
 import { errnoOf, ioError } from "./_io_error.ts";
-import { escapeRegExp, removeOrphanTemps } from "./_orphans.ts";
+import { removeOrphanTemps } from "./_orphans.ts";
 import { assertWritable, ensureFolder, writeFileAtomic } from "./atomic_write.ts";
 import { backupFile, defaultKeepBackups, discardBackup, rotateBackups } from "./backup.ts";
 import { appendJournal, type JournalChange, journalEntries } from "./journal.ts";
-import { acquireLock, lockDefaults } from "./lock.ts";
+import { acquireLock } from "./lock.ts";
+import { lockDefaults } from "./lock_state.ts";
+import { tempPatternOf } from "./layout.ts";
 import { resolveTarget } from "./resolve_target.ts";
 import { statePaths } from "./state_paths.ts";
 
@@ -178,6 +180,9 @@ export async function updateFile(
     if (result === null || result.text === current) {
       return { changed: false, text: current ?? "", file, warnings: [] };
     }
+    // Reading and editing a big file takes a while: renew the lease, and stop here if a
+    // stall cost us the lock (the text we edited may no longer be what is on disk).
+    lock.confirm();
     const paths = statePaths(options.stateDir, file);
     const rotation = {
       keep: options.keepBackups ?? defaultKeepBackups,
@@ -191,7 +196,13 @@ export async function updateFile(
     crashPoint("backup");
     const bom = decoded?.bom ? utf8Bom : "";
     try {
-      writeFileAtomic(file, bom + result.text, { resolved: true, mode: options.mode });
+      // The lock is checked once more right before the rename: a holder that stalled past
+      // the stale bound (stopped, suspended, slow disk) must not replace another's write.
+      writeFileAtomic(file, bom + result.text, {
+        resolved: true,
+        mode: options.mode,
+        beforeRename: () => lock.confirm(),
+      });
     } catch (error) {
       // The file is as it was; its backup would be a second name for the live version.
       if (backupId) discardBackup(paths.backupDir, backupId, path.extname(file));
@@ -207,10 +218,9 @@ export async function updateFile(
         `${file} was written, but rotating its backups failed: ${(error as Error).message}`,
       );
     }
-    const base = escapeRegExp(path.basename(file));
     removeOrphanTemps(
       path.dirname(file),
-      new RegExp(`^\\.${base}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`),
+      tempPatternOf(path.basename(file)),
       options.staleLockMs ?? lockDefaults.staleMs,
     );
     try {

@@ -105,13 +105,13 @@ test("--file mode: backups, undo, restore and history work on that one file", ()
   }
 });
 
-test("doctor judges a lock's age by strata's own lock.stale_ms", () => {
+test("doctor reports a lock that does not change while it watches, by strata's own lock.stale_ms", () => {
   const box = makeSandbox();
   try {
     const app = ["--app", "demo"];
     assert.equal(box.run([...app, "set", "a", "1"]).code, 0);
     const user = `${box.configHome}/demo/config.toml`;
-    // A lock held by a live process (this test's runner) on this host, 10 s old.
+    // A lock held by a live process (this test's runner) on this host, that nobody renews.
     fs.writeFileSync(
       `${user}.lock`,
       JSON.stringify({ pid: process.pid, host: os.hostname(), time: "", program: "x", token: "t" }),
@@ -119,10 +119,15 @@ test("doctor judges a lock's age by strata's own lock.stale_ms", () => {
     );
     const past = new Date(Date.now() - 10_000);
     fs.utimesSync(`${user}.lock`, past, past);
-    assert.equal(box.run([...app, "doctor"]).code, 0); // younger than the default 30 s
+    const found = box.run([...app, "doctor"]);
+    assert.equal(found.code, 3);
+    assert.match(
+      found.stdout,
+      /problem \[user lock\] .*: lock .*config\.toml\.lock held by process \d+ on .* \(x\), dated .*, did not change while doctor watched it \(\d+(\.\d)? s\): a live writer renews it; if none is running it blocks writers until one has seen it unchanged for 30 s\n {2}mend: strata --app demo doctor --fix \(watches it for up to 30 s and breaks it if it stays unchanged\)/,
+    );
     const strict = box.run([...app, "doctor"], { env: { STRATA_LOCK__STALE_MS: "5000" } });
     assert.equal(strict.code, 3);
-    assert.match(strict.stdout, /problem \[user lock\] .*stale lock .*, 10 s old/);
+    assert.match(strict.stdout, /until one has seen it unchanged for 5 s\n/);
   } finally {
     box.cleanup();
   }

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -118,6 +119,61 @@ test("whole numbers written as floats stay floats through the cache (kindOf need
       assert.equal(read.kindOf(["day"]), "local-date");
       assert.equal(read.kindOf(["nope"]), undefined);
     }
+  } finally {
+    fs.rmSync(dir, { recursive: true });
+  }
+});
+
+test(
+  "the cache is private: 0600 in a 0700 folder; nothing is cached through a link or in a folder open to others",
+  {
+    skip: process.platform === "win32" ? "POSIX modes and links" : false,
+  },
+  () => {
+    const dir = temp();
+    try {
+      const file = path.join(dir, "config.toml");
+      const state = path.join(dir, "state");
+      fs.writeFileSync(file, bigToml());
+      readFileLayer(file, "toml", { cacheDir: state });
+      const cacheFile = cacheFileOf(state, file);
+      assert.equal(fs.statSync(cacheFile).mode & 0o777, 0o600);
+      assert.equal(fs.statSync(path.dirname(cacheFile)).mode & 0o777, 0o700);
+      assert.deepEqual(fs.readdirSync(path.dirname(cacheFile)), [path.basename(cacheFile)]);
+      // A link planted at the cache folder's name: nothing is written where it points.
+      fs.rmSync(path.dirname(cacheFile), { recursive: true });
+      const elsewhere = path.join(dir, "elsewhere");
+      fs.mkdirSync(elsewhere, { mode: 0o700 });
+      fs.symlinkSync(elsewhere, path.dirname(cacheFile));
+      readFileLayer(file, "toml", { cacheDir: state });
+      assert.deepEqual(fs.readdirSync(elsewhere), []);
+      // A folder open to others: nothing is cached in it.
+      fs.unlinkSync(path.dirname(cacheFile));
+      fs.mkdirSync(path.dirname(cacheFile), { mode: 0o755 });
+      fs.chmodSync(path.dirname(cacheFile), 0o755);
+      readFileLayer(file, "toml", { cacheDir: state });
+      assert.deepEqual(fs.readdirSync(path.dirname(cacheFile)), []);
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  },
+);
+
+test("a pipe planted at the cache's name is never read (no hang), and the file is parsed", {
+  skip: process.platform === "win32" ? "FIFOs are POSIX" : false,
+}, () => {
+  const dir = temp();
+  try {
+    const file = path.join(dir, "config.toml");
+    const state = path.join(dir, "state");
+    const text = bigToml();
+    fs.writeFileSync(file, text);
+    const cacheFile = cacheFileOf(state, file);
+    fs.mkdirSync(path.dirname(cacheFile), { recursive: true, mode: 0o700 });
+    const made = spawnSync("mkfifo", [cacheFile]);
+    if (made.status !== 0) return;
+    assert.equal(readCachedValues(state, file, text, false), undefined);
+    assert.deepEqual(readFileLayer(file, "toml", { cacheDir: state }).values, parse(text));
   } finally {
     fs.rmSync(dir, { recursive: true });
   }

@@ -11,7 +11,10 @@
  * - read before the lock: the file is read before the lock is taken, so a
  *   write can be based on a stale copy (contention must report lost updates);
  * - write in place: the new text is written over the file (truncate, write)
- *   instead of renamed into place (the reader test must see partial files).
+ *   instead of renamed into place (the reader test must see partial files);
+ * - no lease check: a holder never checks its lock is still its own before
+ *   the rename (the hostile lock test must see a stalled holder's write
+ *   replace another's).
  *
  * Prints one line per mutant and exits 1 if any survived (or no longer applies).
  *
@@ -42,7 +45,7 @@ const mutants: Mutant[] = [
     name: "no lock",
     file: "src/store/update_file.ts",
     find: /const lock = await acquireLock\(file, \{[\s\S]*?\}\);/,
-    replace: "void acquireLock; const lock = { release() {} };",
+    replace: "void acquireLock; const lock = { release() {}, confirm() {} };",
     test: "contention_test.ts",
   },
   {
@@ -61,6 +64,13 @@ const mutants: Mutant[] = [
     replace:
       'fs.unlinkSync(temp); { const out = fs.openSync(real, "w"); fs.writeSync(out, typeof data === "string" ? data : Buffer.from(data)); fs.closeSync(out); }',
     test: "reader_test.ts",
+  },
+  {
+    name: "no lease check",
+    file: "src/store/update_file.ts",
+    find: /beforeRename: \(\) => lock\.confirm\(\),/,
+    replace: "",
+    test: "hostile_lock_test.ts",
   },
 ];
 

@@ -420,7 +420,7 @@ test("crash: kill -9 at random moments during writes loses nothing and corrupts 
 });
 
 test(
-  "crash on another host, or before the lock had content: broken after its bound, never before",
+  "crash on another host, or before the lock had content: broken once seen unchanged for its bound, never before",
   {
     timeout: 120_000,
   },
@@ -430,6 +430,7 @@ test(
       const file = path.join(box.work, "config.toml");
       fs.writeFileSync(file, "a = 1\n");
       const lock = `${file}.lock`;
+      const staleMs = 3_000;
       const foreign = (ageMs: number) => {
         fs.writeFileSync(
           lock,
@@ -445,24 +446,41 @@ test(
         fs.utimesSync(lock, when, when);
       };
       const set = (value: string, timeoutSeconds: number) =>
-        cli(box, ["--lock-timeout", String(timeoutSeconds), "--file", file, "set", "a", value]);
-      // A fresh lock from another host is a live writer there: waited for, not broken.
-      foreign(0);
-      const blocked = await set("2", 1);
+        cli(box, ["--lock-timeout", String(timeoutSeconds), "--file", file, "set", "a", value], {
+          env: { STRATA_LOCK__STALE_MS: String(staleMs) },
+        });
+      // A lock from another host whose holder renews its lease is a live writer there:
+      // waited for, never broken, however old its timestamps look from here.
+      foreign(3_600_000);
+      let renewals = 0;
+      const renewing = setInterval(() => {
+        const t = new Date(Date.now() - 3_600_000 + ++renewals * 1000);
+        fs.utimesSync(lock, t, t);
+      }, 200);
+      let blocked;
+      try {
+        blocked = await set("2", 1);
+      } finally {
+        clearInterval(renewing);
+      }
       assert.equal(blocked.code, 4, blocked.stderr);
       assert.ok(blocked.stderr.includes("another-host.example"), blocked.stderr);
       assert.equal(fs.readFileSync(file, "utf8"), "a = 1\n");
-      // The same lock just short of the stale bound: the next writer gets it once the bound
-      // passes, well within its own timeout (it is never blocked longer than the bound).
-      foreign(STALE_LOCK_MS - 1_500);
-      const waited = await set("3", 15);
+      // The same lock, no longer renewed (its holder crashed there): the next writer watches it
+      // for the stale bound on its own clock, then breaks it, even past its own timeout.
+      foreign(0);
+      let began = now();
+      const waited = await set("3", 1);
       assert.equal(waited.code, 0, waited.stderr);
+      assert.ok(now() - began >= staleMs, `broken after ${now() - began} ms`);
       assert.equal(fs.readFileSync(file, "utf8"), "a = 3\n");
       // A writer killed between creating the lock and writing its content leaves an empty lock:
-      // broken after the 5 s bound for a lock without content.
+      // broken after the bound for a lock without content (5 s, or the stale bound if shorter).
       fs.writeFileSync(lock, "");
+      began = now();
       const empty = await set("4", 15);
       assert.equal(empty.code, 0, empty.stderr);
+      assert.ok(now() - began >= staleMs, `broken after ${now() - began} ms`);
       assert.equal(fs.readFileSync(file, "utf8"), "a = 4\n");
       assert.deepEqual(leftovers(box.work), []);
     } finally {

@@ -7,6 +7,7 @@ import { readJournal } from "../../src/store/journal.ts";
 import { listBackups } from "../../src/store/backup.ts";
 import { statePaths } from "../../src/store/state_paths.ts";
 import { updateFile } from "../../src/store/update_file.ts";
+import { acquireLock } from "../../src/store/lock.ts";
 import * as os from "node:os";
 import { deadPid, type Finished, leftovers, runScript, tempDir } from "./_helpers.ts";
 
@@ -39,7 +40,7 @@ function py(file: string, stateDir: string, ...args: string[]): Promise<Finished
 
 test(
   "interop: Python writers and TypeScript writers on one JSON file lose nothing",
-  { skip, timeout: 60_000 },
+  { skip, timeout: 180_000 },
   async () => {
     const dir = tempDir();
     try {
@@ -142,26 +143,18 @@ test(
         ["db.user", undefined, "ana", "strata_writer.py"],
       ]);
       assert.equal(listBackups(statePaths(stateDir, file).backupDir).length, 3);
-      // While the TypeScript side holds the lock, the Python writer waits, then times out naming it.
-      let timedOut: { status: number | null; stderr: string } | undefined;
-      await updateFile(file, (current) => {
-        const args = [
-          "--file",
-          file,
-          "--state-dir",
-          stateDir,
-          "--timeout",
-          "0.2",
-          "set",
-          "name",
-          "x",
-        ];
-        timedOut = spawnSync("python3", [writer, ...args], { encoding: "utf8" });
-        return { text: current!, changes: [] };
-      }, { stateDir, program: "ts-holder" });
-      assert.equal(timedOut!.status, 4);
+      // While the TypeScript side holds the lock (renewing its lease), the Python writer waits,
+      // then times out naming it.
+      const held = await acquireLock(file, { program: "ts-holder", staleMs: 2_000 });
+      let timedOut: Finished;
+      try {
+        timedOut = await py(file, stateDir, "--timeout", "0.2", "set", "name", "x");
+      } finally {
+        held.release();
+      }
+      assert.equal(timedOut.code, 4, timedOut.stderr);
       assert.match(
-        timedOut!.stderr,
+        timedOut.stderr,
         new RegExp(`is locked by process ${process.pid} on host .* \\(program "ts-holder"`),
       );
       assert.match(fs.readFileSync(file, "utf8"), /^name = "new"/m);

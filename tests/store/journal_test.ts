@@ -69,7 +69,7 @@ test("journal: a torn last line is skipped and reported; a missing journal is em
     const read = readJournal(journal);
     assert.equal(read.entries.length, 1);
     assert.equal(read.entries[0].key, "a");
-    assert.deepEqual(read.skipped, [{ line: 2, text: '{"time":"2026-11-26T00:0' }]);
+    assert.deepEqual(read.skipped, [{ line: 2, text: '{"time":"2026-11-26T00:0', file: journal }]);
     appendJournal(journal, []);
     assert.equal(fs.readFileSync(journal, "utf8").split("\n").length, 2);
   } finally {
@@ -85,8 +85,65 @@ test("journal: an append after a torn line starts on a new line, so only the tor
     appendJournal(journal, journalEntries({ file: "/c", program: "t" }, [{ key: "c", new: 1 }]));
     const read = readJournal(journal);
     assert.deepEqual(read.entries.map((e) => e.key), ["a", "c"]);
-    assert.deepEqual(read.skipped, [{ line: 2, text: '{"key":"b","ti' }]);
+    assert.deepEqual(read.skipped, [{ line: 2, text: '{"key":"b","ti', file: journal }]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("journal: rotated past its size bound, the previous generation is kept and still read", () => {
+  const dir = tempDir();
+  try {
+    const journal = path.join(dir, "journal", "j.ndjson");
+    const line = (key: string) => journalEntries({ file: "/c", program: "t" }, [{ key, new: 1 }]);
+    const size = JSON.stringify(line("k0")[0]).length + 1;
+    for (let i = 0; i < 7; i++) appendJournal(journal, line(`k${i}`), size * 3);
+    // 3 lines fit: k0-k2 went to a generation that the second rotation dropped.
+    assert.equal(fs.readFileSync(`${journal}.1`, "utf8").split("\n").length - 1, 3);
+    assert.equal(fs.readFileSync(journal, "utf8").split("\n").length - 1, 1);
+    assert.deepEqual(readJournal(journal).entries.map((e) => e.key), ["k3", "k4", "k5", "k6"]);
+    if (process.platform !== "win32") {
+      assert.equal(fs.statSync(journal).mode & 0o777, 0o600);
+      assert.equal(fs.statSync(`${journal}.1`).mode & 0o777, 0o600);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test(
+  "journal: a link planted at the journal, its previous generation or its folder is never followed",
+  {
+    skip: process.platform === "win32" ? "symlinks need privileges on Windows" : false,
+  },
+  () => {
+    const dir = tempDir();
+    try {
+      const victim = path.join(dir, "victim");
+      fs.writeFileSync(victim, "precious\n");
+      const state = path.join(dir, "state");
+      fs.mkdirSync(path.join(state, "journal"), { recursive: true });
+      const journal = path.join(state, "journal", "j.ndjson");
+      const entry = journalEntries({ file: "/c", program: "t" }, [{ key: "a", new: 1 }]);
+      fs.symlinkSync(victim, journal);
+      assert.throws(() => appendJournal(journal, entry), /cannot append to the journal/);
+      assert.throws(() => readJournal(journal), /cannot read the journal/);
+      fs.unlinkSync(journal);
+      fs.symlinkSync(victim, `${journal}.1`);
+      assert.throws(() => readJournal(journal), /cannot read the journal .*j\.ndjson\.1/);
+      fs.unlinkSync(`${journal}.1`);
+      fs.rmSync(path.join(state, "journal"), { recursive: true });
+      const elsewhere = path.join(dir, "elsewhere");
+      fs.mkdirSync(elsewhere);
+      fs.symlinkSync(elsewhere, path.join(state, "journal"));
+      assert.throws(
+        () => appendJournal(journal, entry),
+        /journal is a symbolic link: strata keeps backups and journals only in real folders/,
+      );
+      assert.deepEqual(fs.readdirSync(elsewhere), []);
+      assert.equal(fs.readFileSync(victim, "utf8"), "precious\n");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

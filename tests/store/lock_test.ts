@@ -110,12 +110,21 @@ test("lock: a lock left by a dead process on this host is broken at once", async
   }
 });
 
-test("lock: a lock older than staleMs is broken even when its holder lives", async () => {
+/** Takes the lock and says how long it took (ms). */
+async function timedAcquire(target: string, options: Parameters<typeof acquireLock>[1]) {
+  const began = performance.now();
+  const lock = await acquireLock(target, options);
+  return { lock, ms: performance.now() - began };
+}
+
+test("lock: a lock seen unchanged for staleMs is broken even when its holder lives; its mtime does not count", async () => {
   const dir = tempDir();
   try {
     const target = path.join(dir, "config.toml");
-    writeLock(`${target}.lock`, record(process.pid), 60_000);
-    const lock = await acquireLock(target, { timeoutMs: 2000 });
+    // An hour old by its mtime (a clock step, or a holder stopped that long): not broken at once.
+    writeLock(`${target}.lock`, record(process.pid), 3_600_000);
+    const { lock, ms } = await timedAcquire(target, { timeoutMs: 50, staleMs: 400 });
+    assert.ok(ms >= 400, `broken after ${ms} ms`);
     assert.equal(JSON.parse(fs.readFileSync(lock.path, "utf8")).token, lock.info.token);
     lock.release();
   } finally {
@@ -131,56 +140,72 @@ test("lock: a dead pid in another pid namespace of this host is not judged (cont
     const target = path.join(dir, "config.toml");
     const other = { ...record(await deadPid()), pidns: "pid:[1]" };
     writeLock(`${target}.lock`, other);
-    await assert.rejects(acquireLock(target, { timeoutMs: 100 }), (error: unknown) => {
-      assert.ok(error instanceof StrataError && error.code === "lock");
-      return true;
-    });
-    // The same lock without a namespace (an older writer) is judged by its pid.
+    const watched = await timedAcquire(target, { timeoutMs: 50, staleMs: 400 });
+    assert.ok(watched.ms >= 400, `broken after ${watched.ms} ms`);
+    watched.lock.release();
+    // The same lock without a namespace (an older writer) is judged by its pid: at once.
     writeLock(`${target}.lock`, record(other.pid));
-    const lock = await acquireLock(target, { timeoutMs: 2000 });
+    const lock = await acquireLock(target, { timeoutMs: 2000, staleMs: 60_000 });
     lock.release();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test("lock: another host's lock is trusted until staleMs, then broken", async () => {
+test("lock: another host's lock is trusted until seen unchanged for staleMs, then broken", async () => {
   const dir = tempDir();
   try {
     const target = path.join(dir, "config.toml");
     // pid 999999999 is dead here, but it lives on another host: not ours to judge.
     writeLock(`${target}.lock`, record(999_999_999, "some-other-host"));
-    await assert.rejects(acquireLock(target, { timeoutMs: 100 }), (error: unknown) => {
-      assert.ok(error instanceof StrataError && error.code === "lock");
-      assert.match(
-        error.message,
-        / is locked by process 999999999 on host some-other-host \(program "other-program", since /,
-      );
-      return true;
-    });
+    const fresh = await timedAcquire(target, { timeoutMs: 50, staleMs: 500 });
+    assert.ok(fresh.ms >= 500, `broken after ${fresh.ms} ms`);
+    fresh.lock.release();
+    // Old by its mtime: the same (the other host's clock may be behind ours).
     writeLock(`${target}.lock`, record(999_999_999, "some-other-host"), 40_000);
-    const lock = await acquireLock(target, { timeoutMs: 2000 });
-    lock.release();
+    const old = await timedAcquire(target, { timeoutMs: 50, staleMs: 500 });
+    assert.ok(old.ms >= 500, `broken after ${old.ms} ms`);
+    old.lock.release();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test("lock: garbage is waited on while fresh, broken once older than the short bound", async () => {
+test("lock: a waiter gives up on a lock that changes (a live holder renewing its lease), naming it", async () => {
   const dir = tempDir();
   try {
     const target = path.join(dir, "config.toml");
-    writeLock(`${target}.lock`, "");
-    await assert.rejects(acquireLock(target, { timeoutMs: 100 }), (error: unknown) => {
-      assert.ok(error instanceof StrataError && error.code === "lock");
-      assert.match(
-        error.message,
-        /is locked by an unreadable lock file \(since .*\); gave up after/,
-      );
-      return true;
-    });
-    writeLock(`${target}.lock`, "\u0000garbage{", 6_000);
-    const lock = await acquireLock(target, { timeoutMs: 2000 });
+    writeLock(`${target}.lock`, record(999_999_999, "some-other-host"));
+    const renewing = setInterval(() => {
+      const t = new Date(Date.now() + Math.random() * 10_000);
+      fs.utimesSync(`${target}.lock`, t, t);
+    }, 20);
+    try {
+      await assert.rejects(acquireLock(target, { timeoutMs: 300, staleMs: 200 }), (error) => {
+        assert.ok(error instanceof StrataError && error.code === "lock");
+        assert.match(
+          error.message,
+          / is locked by process 999999999 on host some-other-host \(program "other-program", since /,
+        );
+        return true;
+      });
+    } finally {
+      clearInterval(renewing);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("lock: garbage is watched for the short bound (5 s) however it is dated, then broken", {
+  timeout: 30_000,
+}, async () => {
+  const dir = tempDir();
+  try {
+    const target = path.join(dir, "config.toml");
+    writeLock(`${target}.lock`, "\u0000garbage{", 600_000);
+    const { lock, ms } = await timedAcquire(target, { timeoutMs: 50, staleMs: 60_000 });
+    assert.ok(ms >= 5_000 && ms < 20_000, `broken after ${ms} ms`);
     assert.equal(JSON.parse(fs.readFileSync(lock.path, "utf8")).token, lock.info.token);
     lock.release();
   } finally {
@@ -188,14 +213,69 @@ test("lock: garbage is waited on while fresh, broken once older than the short b
   }
 });
 
-test("lock: a break guard left by a killed breaker is itself stale", async () => {
+test("lock: a break guard left by a killed breaker is abandoned once seen unchanged for 2 s", {
+  timeout: 30_000,
+}, async () => {
   const dir = tempDir();
   try {
     const target = path.join(dir, "config.toml");
     writeLock(`${target}.lock`, record(await deadPid()));
-    writeLock(`${target}.lock.break`, "", 5_000);
-    const lock = await acquireLock(target, { timeoutMs: 3000 });
+    writeLock(`${target}.lock.break`, "", 60_000);
+    const { lock, ms } = await timedAcquire(target, { timeoutMs: 50 });
+    assert.ok(ms >= 2_000, `guard abandoned after ${ms} ms`);
     lock.release();
+    assert.deepEqual(fs.readdirSync(dir), []);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("lock: the holder renews its lease from a timer while it awaits, and confirm() renews it too", async () => {
+  const dir = tempDir();
+  try {
+    const target = path.join(dir, "config.toml");
+    const lock = await acquireLock(target, { staleMs: 400 }); // renews every 100 ms
+    const first = fs.statSync(lock.path).mtimeMs;
+    await new Promise((done) => setTimeout(done, 350));
+    const renewed = fs.statSync(lock.path).mtimeMs;
+    assert.ok(renewed >= first + 1000, `mtime ${first} -> ${renewed}`);
+    // Another waiter never sees it unchanged for the stale bound: it times out instead.
+    await assert.rejects(acquireLock(target, { timeoutMs: 600, staleMs: 400 }), (error) => {
+      assert.ok(error instanceof StrataError && error.code === "lock");
+      return true;
+    });
+    lock.confirm();
+    lock.release();
+    assert.deepEqual(fs.readdirSync(dir), []);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("lock: confirm() refuses (code lock) once another writer has broken and retaken the lock", async () => {
+  const dir = tempDir();
+  try {
+    const target = path.join(dir, "config.toml");
+    const lock = await acquireLock(target, { staleMs: 60_000 });
+    lock.confirm();
+    // As a writer that judged it stale would: remove it and take its own.
+    fs.unlinkSync(lock.path);
+    const other = await acquireLock(target, { timeoutMs: 1000 });
+    assert.throws(() => lock.confirm(), (error: unknown) => {
+      assert.ok(error instanceof StrataError);
+      assert.equal(error.exitCode, 4);
+      assert.equal(
+        error.message,
+        `${target}: this writer's lock was broken by another writer while it worked (it was ` +
+          `stalled longer than the stale bound of 60 s: stopped, suspended, or slowed down); ` +
+          `nothing was written. To fix: run it again; if writes are that slow, raise lock.stale_ms.`,
+      );
+      return true;
+    });
+    lock.release(); // leaves the other writer's lock alone
+    assert.equal(JSON.parse(fs.readFileSync(other.path, "utf8")).token, other.info.token);
+    other.confirm();
+    other.release();
     assert.deepEqual(fs.readdirSync(dir), []);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
