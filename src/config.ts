@@ -55,8 +55,9 @@ import {
   typedValue,
   unsetEdit,
 } from "./layers/write.ts";
-import { cacheMinLength, writeCachedValues } from "./layers/parse_cache.ts";
+import { cacheFileOf, cacheMinLength, writeCachedValues } from "./layers/parse_cache.ts";
 import {
+  candidateFiles,
   type FileProbe,
   locateDefaults,
   type LocatedFile,
@@ -72,7 +73,14 @@ import {
   type PlatformContext,
   stateDir,
 } from "./platform/paths.ts";
-import { isFilePath, statPath } from "./runtime/fs.ts";
+import {
+  type AccessOptions,
+  isFilePath,
+  prefetchFiles,
+  type PrefetchMap,
+  probePath,
+  statPath,
+} from "./runtime/fs.ts";
 import { descriptionAt } from "./schema/check_value.ts";
 import {
   type LoadedSchema,
@@ -150,10 +158,10 @@ export class Config {
   #lockTimeoutMs?: number;
   #reads = new Map<string, FileRead>();
   /**
-   * The first read uses the runtime's native calls (Bun's, for a fast
-   * one-shot start); later ones use node:fs, whose stamps include the inode.
+   * What {@link Config.prefetch} read ahead, for the first read only;
+   * later reads use node:fs, whose stamps tell every change.
    */
-  #native = true;
+  #prefetched?: PrefetchMap;
   #schemaOption?: string | Record<string, unknown>;
   #schemaCache?: { file?: string; stamp?: string; loaded?: LoadedSchema };
   #strataConfig?: Config;
@@ -267,6 +275,7 @@ export class Config {
         info.file = l.file;
         info.format = formatOf(l.file);
       }
+      if (l.located?.skipped) info.skipped = l.located.skipped;
       return info;
     });
   }
@@ -285,6 +294,41 @@ export class Config {
     const env = this.#snapshot().env;
     if (!env) return [];
     return [...env.entries.filter((e) => !e.known).map((e) => e.name), ...env.invalid];
+  }
+
+  /**
+   * Reads the files the next read needs ahead of it, with the runtime's
+   * asynchronous calls (under Bun: its own stat and read-only read, which
+   * spare a one-shot command loading `node:fs`; elsewhere nothing). Optional:
+   * without it every read goes through `node:fs`.
+   *
+   * @example
+   * ```ts
+   * import { openConfig } from "./config.ts";
+   * const config = openConfig({ app: "demo", env: {} });
+   * await config.prefetch();
+   * console.assert(config.get("no.such.key") === undefined);
+   * ```
+   */
+  async prefetch(): Promise<void> {
+    const ctx = this.#ctx;
+    const p = pathFor(ctx.platform);
+    const paths = this.file !== undefined
+      ? [this.file]
+      : this.app !== undefined
+      ? candidateFiles(ctx, this.app)
+      : [];
+    for (const given of [this.#defaults, this.#schemaOption]) {
+      if (typeof given === "string") paths.push(p.resolve(ctx.cwd, given));
+    }
+    const ahead = await prefetchFiles(paths);
+    // A big file's values are read from its parse cache: read that ahead too.
+    const caches = [...ahead].flatMap(([file, found]) =>
+      found.read instanceof Uint8Array && found.read.length >= cacheMinLength
+        ? [cacheFileOf(this.#stateDir, file)]
+        : []
+    );
+    this.#prefetched = caches.length ? await prefetchFiles(caches, ahead) : ahead;
   }
 
   /**
@@ -420,7 +464,7 @@ export class Config {
       stateDir: writable ? this.#stateDir : undefined,
       mend: writable ? this.#mend(name) : undefined,
       previous: this.#reads.get(file),
-      native: this.#native,
+      prefetched: this.#prefetched,
       cacheDir: this.#stateDir,
     });
     this.#reads.set(file, read);
@@ -455,13 +499,17 @@ export class Config {
 
   #snapshot(): Snapshot {
     const snap = this.#takeSnapshot();
-    this.#native = false;
+    this.#prefetched = undefined;
     return snap;
   }
 
   #probe(): FileProbe {
-    const native = this.#native;
-    return (file) => isFilePath(file, { native });
+    const access: AccessOptions = { prefetched: this.#prefetched };
+    return (file) => {
+      const found = probePath(file, access);
+      if (found === undefined) return false;
+      return found === "unknown" || { type: found.type, uid: found.uid };
+    };
   }
 
   #takeSnapshot(): Snapshot {
@@ -469,7 +517,7 @@ export class Config {
     const probe = this.#probe();
     const fileLayers: Layer[] = [];
     if (this.file !== undefined) {
-      const located = { file: this.file, exists: probe(this.file), warnings: [] };
+      const located = { file: this.file, exists: probe(this.file) !== false, warnings: [] };
       fileLayers.push(this.#fileLayer("file", { ...located, format: formatOf(this.file) }, true));
     } else {
       const app = this.app!;
@@ -484,8 +532,8 @@ export class Config {
     const layers: Layer[] = [overrideLayer(this.#overrides)];
     const snap: Snapshot = { layers: [...layers, ...below] };
     let schema: { loaded?: LoadedSchema } | undefined;
-    const native = this.#native;
-    snap.schema = () => (schema ??= { loaded: this.#loadSchema(snap, false, native) }).loaded;
+    const access: AccessOptions = { prefetched: this.#prefetched };
+    snap.schema = () => (schema ??= { loaded: this.#loadSchema(snap, false, access) }).loaded;
     if (this.app === undefined) return snap;
     const env = mapEnvironment(
       ctx.env,
@@ -513,7 +561,7 @@ export class Config {
   }
 
   /** Where the schema file is: `--schema`, else beside the defaults file, else in a defaults folder. */
-  #schemaFile(snap: Snapshot, native: boolean): string | undefined {
+  #schemaFile(snap: Snapshot, access: AccessOptions): string | undefined {
     const path = pathFor(this.#ctx.platform);
     if (typeof this.#schemaOption === "string") {
       return path.resolve(this.#ctx.cwd, this.#schemaOption);
@@ -525,30 +573,34 @@ export class Config {
     if (this.app === undefined || this.#defaults !== undefined) return undefined;
     return defaultsDirs(this.#ctx, this.app)
       .map((dir) => path.join(dir, schemaFileName))
-      .find((file) => isFilePath(file, { native }));
+      .find((file) => isFilePath(file, access));
   }
 
   /**
    * The schema, read again only when its file changed. `strict`: a broken
    * schema throws; otherwise it is reported once and left out.
    */
-  #loadSchema(snap: Snapshot, strict: boolean, native = false): LoadedSchema | undefined {
+  #loadSchema(
+    snap: Snapshot,
+    strict: boolean,
+    access: AccessOptions = {},
+  ): LoadedSchema | undefined {
     const option = this.#schemaOption;
     try {
       if (option !== undefined && typeof option !== "string") {
         this.#schemaCache ??= { loaded: schemaFromValue(option) };
         return this.#schemaCache.loaded;
       }
-      const file = this.#schemaFile(snap, native);
+      const file = this.#schemaFile(snap, access);
       if (file === undefined) return undefined;
-      const info = statPath(file, { native });
+      const info = statPath(file, access);
       // A file changed in the last seconds may change again unseen by its stamp (see file_layer.ts).
       const stamp = info && Date.now() - info.mtimeMs > 3000 ? info.stamp : undefined;
       const cached = this.#schemaCache;
       if (cached && cached.file === file && stamp !== undefined && cached.stamp === stamp) {
         return cached.loaded;
       }
-      const loaded = loadSchemaFile(file, typeof option === "string");
+      const loaded = loadSchemaFile(file, typeof option === "string", access);
       this.#schemaCache = { file, stamp, loaded };
       return loaded;
     } catch (e) {
@@ -576,6 +628,13 @@ export class Config {
     const name = layer ?? "user";
     const found = snap.layers.find((l) => l.name === name);
     if (!found?.located) throw new StrataError("usage", `the ${name} layer cannot be written`);
+    const refused = found.located.refused;
+    if (refused) {
+      throw new StrataError(
+        "io",
+        `${refused.problem}; nothing was written. To fix: ${refused.mend}`,
+      );
+    }
     return { file: found.located.file, exists: found.status !== "no-file", layer: name };
   }
 

@@ -18,7 +18,7 @@
 import type * as NodeFs from "node:fs";
 import { isTable } from "../is_table.ts";
 import { type PathApi, posixPath, win32Path } from "../platform/path.ts";
-import { readBytes } from "../runtime/fs.ts";
+import { type AccessOptions, readBytes } from "../runtime/fs.ts";
 import { TomlDateTime } from "../toml/datetime.ts";
 import { fnv1a32 } from "../fnv1a.ts";
 import { pathId } from "./document.ts";
@@ -119,11 +119,11 @@ export function readCachedValues(
   stateDir: string,
   file: string,
   text: string,
-  native: boolean,
+  access: AccessOptions = {},
 ): { values: Record<string, unknown>; floats: Set<string> } | undefined {
   if (text.length < cacheMinLength) return undefined;
   try {
-    const bytes = readBytes(cacheFileOf(stateDir, file), { native });
+    const bytes = readBytes(cacheFileOf(stateDir, file), access);
     const json = new TextDecoder().decode(bytes);
     // A cache of another text (the file changed since) is told by its head,
     // before paying the parse of all its values.

@@ -6,7 +6,7 @@
  */
 
 import type { StrataError } from "../errors.ts";
-import type { LocatedFile } from "../platform/locate.ts";
+import type { LocatedFile, SkippedFile } from "../platform/locate.ts";
 import type { FileFormat } from "../platform/paths.ts";
 import type { LoadedSchema } from "../schema/load_schema.ts";
 import type { ValueType } from "../values.ts";
@@ -64,6 +64,8 @@ export interface LayerInfo {
   writable: boolean;
   /** The file's format. */
   format?: FileFormat;
+  /** Files under the layer's names that are not used (a folder, a FIFO, another user's file). */
+  skipped?: SkippedFile[];
 }
 
 /** One layer's part in `Explanation.walk`. */
