@@ -663,6 +663,8 @@ export class Config {
           keepBackups: settings.keep,
           lockTimeoutMs: this.#lockTimeoutMs ?? settings.timeout,
           staleLockMs: settings.stale,
+          // The system layer is meant to be read by everyone (its secrets are sealed).
+          ...(target.layer === "system" ? { mode: 0o644, folderMode: 0o755 } : {}),
           isValid: (text) => {
             try {
               parseValues(text, format);

@@ -21,6 +21,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { LayerInfo } from "../config.ts";
+import { StrataError } from "../errors.ts";
 import { assignPath } from "../layers/merge.ts";
 import { formatOf } from "../platform/paths.ts";
 import type { Schema } from "../schema/validate.ts";
@@ -29,6 +30,7 @@ import { writeFileAtomic } from "../store/atomic_write.ts";
 import { listBackups } from "../store/backup.ts";
 import { readJournal } from "../store/journal.ts";
 import { acquireLock, lockDefaults, processAlive } from "../store/lock.ts";
+import { readRegularFile } from "../runtime/fs.ts";
 import { issueText, layerIssues, parseLayerText } from "./check_text.ts";
 import { command, type LayerFile, type RecoveryConfig, writableLayerFiles } from "./layer_files.ts";
 import { latestValidBackup, readText } from "./versions.ts";
@@ -36,6 +38,7 @@ import { groupWrites } from "./writes.ts";
 
 /** What a finding is about. */
 export type CheckName =
+  | "file"
   | "parse"
   | "schema"
   | "permissions"
@@ -117,6 +120,18 @@ export async function runDoctor(
     });
   }
   const layers = config.layers();
+  for (const info of layers) {
+    for (const skipped of info.skipped ?? []) {
+      add({
+        layer: info.layer,
+        file: skipped.file,
+        check: "file",
+        problem: skipped.problem,
+        mend: skipped.mend,
+        fixable: false,
+      });
+    }
+  }
   for (const target of writableLayerFiles(config)) {
     report.checked.push({ layer: target.layer, file: target.file, exists: target.exists });
     checkLayerFile(target, schema, platform, staleMs, add);
@@ -159,6 +174,12 @@ function checkLayerFile(
     try {
       values = parseLayerText(readText(target.file) ?? "", target.format, target.file);
     } catch (e) {
+      const { problem, fix } = e as { problem?: string; fix?: string };
+      if (e instanceof StrataError && e.code === "io" && problem && fix) {
+        // Not a file strata can read (a FIFO, a device, too big): no parse to speak of.
+        add({ ...base, check: "file", problem, mend: fix, fixable: false });
+        return;
+      }
       const good = latestValidBackup(target);
       add({
         ...base,
@@ -191,14 +212,22 @@ function checkLayerFile(
   checkBackups(target, add);
 }
 
-/** POSIX modes: who else may read or write. */
+/**
+ * POSIX modes: who else may read or write. Only a regular file's mode is
+ * looked at (`/dev/null`, for the "link my config to /dev/null" idiom, is
+ * not the layer's to judge); `--fix` changes it only when the file lies in
+ * the layer's own folder, never through a link to a file elsewhere.
+ */
 function checkFileMode(target: LayerFile, add: Add): void {
   let mode: number;
   try {
-    mode = fs.statSync(target.real).mode & 0o777;
+    const stat = fs.statSync(target.real);
+    if (!stat.isFile()) return;
+    mode = stat.mode & 0o777;
   } catch {
     return;
   }
+  const elsewhere = path.dirname(target.real) !== path.dirname(path.resolve(target.file));
   const shared = target.layer === "project" || target.layer === "system";
   const tooWide = shared ? mode & 0o022 : mode & 0o077;
   if (!tooWide) return;
@@ -215,9 +244,12 @@ function checkFileMode(target: LayerFile, add: Add): void {
       : `${target.real} is open to others (mode ${
         octal(mode)
       }); it should be the owner's only (600)`,
-    mend: `chmod ${octal(wanted)} ${target.real} (or: ${target.cli} doctor --fix)`,
-    fixable: true,
-  }, () => fs.chmodSync(target.real, wanted));
+    mend: elsewhere
+      ? `chmod ${octal(wanted)} ${target.real} (by hand: ${target.file} links to it, ` +
+        `outside the layer's folder, so doctor --fix leaves it alone)`
+      : `chmod ${octal(wanted)} ${target.real} (or: ${target.cli} doctor --fix)`,
+    fixable: !elsewhere,
+  }, elsewhere ? undefined : () => fs.chmodSync(target.real, wanted));
 }
 
 /** A lock whose holder is gone (or that is older than the stale bound) blocks every writer until broken. */
@@ -232,7 +264,8 @@ function checkLock(target: LayerFile, staleMs: number, add: Add): void {
   const age = Date.now() - stat.mtimeMs;
   let holder: { pid?: number; host?: string; program?: string; pidns?: string } | undefined;
   try {
-    holder = JSON.parse(fs.readFileSync(lockPath, "utf8"));
+    // Bounded and regular files only: a lock that is a FIFO or a link to /dev/zero must not hang.
+    holder = JSON.parse(new TextDecoder().decode(readRegularFile(lockPath, { limit: 64 * 1024 })));
   } catch {
     holder = undefined;
   }

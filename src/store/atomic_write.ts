@@ -138,10 +138,18 @@ function ownerWouldChange(file: string, stat: fs.Stats, uid: number, cause?: unk
   );
 }
 
-/** Creates `dir` (and its parents) with mode 0700 when missing. */
-export function ensureFolder(dir: string, forFile = dir): void {
+/**
+ * Creates `dir` (and its parents) when missing, with mode 0700 or `mode`
+ * (set exactly, whatever the umask, on each folder created).
+ */
+export function ensureFolder(dir: string, forFile = dir, mode = folderMode): void {
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: folderMode });
+    const first = fs.mkdirSync(dir, { recursive: true, mode });
+    if (first === undefined || mode === folderMode) return;
+    for (let d = dir; d.length >= first.length; d = path.dirname(d)) {
+      fs.chmodSync(d, mode);
+      if (d === first) break;
+    }
   } catch (error) {
     throw ioError(`cannot create the folder ${dir}`, forFile, error);
   }

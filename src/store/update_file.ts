@@ -73,6 +73,8 @@ export interface UpdateFileOptions {
   staleLockMs?: number;
   /** Mode of the file when it is created (default 0o600). */
   mode?: number;
+  /** Mode of the folders created for it (default 0o700). */
+  folderMode?: number;
   /**
    * Let the edit see a file that is not valid UTF-8 (decoded loosely, with
    * `context.invalidUtf8` set) instead of refusing before it: for the
@@ -137,7 +139,7 @@ export async function updateFile(
   options: UpdateFileOptions,
 ): Promise<UpdateResult> {
   const file = resolveTarget(target);
-  ensureFolder(path.dirname(file), file);
+  ensureFolder(path.dirname(file), file, options.folderMode);
   const program = options.program ?? lockDefaults.program;
   const lock = await acquireLock(file, {
     timeoutMs: options.lockTimeoutMs,
