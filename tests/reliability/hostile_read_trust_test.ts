@@ -100,6 +100,8 @@ test("root's project file in a parent folder is used by everyone", { skip }, () 
   try {
     const { shared, mine } = sharedParent(box);
     fs.chownSync(mine, NOBODY, NOBODY);
+    // nobody's run sees no user layer (the test user's is 0600).
+    fs.rmSync(path.join(box.configHome, "demo", "config.toml"));
     fs.writeFileSync(path.join(shared, ".demo.toml"), 'x = "root"\n', { mode: 0o644 });
     const get = strata(box, ["--app", "demo", "get", "x"], { cwd: mine, nobody: true });
     assert.equal(get.code, 0, outcome(get));
