@@ -158,8 +158,9 @@ export class Config {
   #lockTimeoutMs?: number;
   #reads = new Map<string, FileRead>();
   /**
-   * What {@link Config.prefetch} read ahead, for the first read only;
-   * later reads use node:fs, whose stamps tell every change.
+   * What {@link Config.prefetch} read ahead: used by the snapshots taken
+   * in the synchronous run of the first one, then dropped (later reads use
+   * node:fs and see every change).
    */
   #prefetched?: PrefetchMap;
   #schemaOption?: string | Record<string, unknown>;
@@ -499,7 +500,10 @@ export class Config {
 
   #snapshot(): Snapshot {
     const snap = this.#takeSnapshot();
-    this.#prefetched = undefined;
+    const ahead = this.#prefetched;
+    // What was read ahead answers the snapshots of this synchronous run (a
+    // `get` and its `warnings()`), then the disk does again.
+    if (ahead) queueMicrotask(() => this.#prefetched === ahead && (this.#prefetched = undefined));
     return snap;
   }
 
