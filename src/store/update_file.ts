@@ -8,6 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { StrataError } from "../errors.ts";
+import { readRegularFile } from "../runtime/fs.ts";
 import { crashPoint } from "./_durable.ts";
 import { errnoOf, ioError } from "./_io_error.ts";
 import { escapeRegExp, removeOrphanTemps } from "./_orphans.ts";
@@ -212,7 +213,8 @@ export async function updateFile(
 function readBytes(file: string): Uint8Array | undefined {
   try {
     assertWritable(file, fs.statSync(file));
-    return fs.readFileSync(file);
+    // Read-only, regular files of a sane size only (see runtime/fs.ts).
+    return readRegularFile(file);
   } catch (error) {
     if (errnoOf(error) === "ENOENT") return undefined;
     throw ioError(`cannot read ${file}`, file, error);

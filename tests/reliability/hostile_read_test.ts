@@ -238,19 +238,19 @@ test("doctor, edit, get on a FIFO, /dev/zero, /dev/urandom: prompt clear errors,
     const env = { EDITOR: "true", VISUAL: "true" };
     for (const [file, message] of cases) {
       endsWith(
-        strata(box, ["--file", file, "get", "x"], { timeoutMs: 30_000 }),
+        strata(box, ["--file", file, "get", "x"], { timeoutMs: 120_000 }),
         5,
         message,
         `get ${file}`,
       );
       endsWith(
-        strata(box, ["--file", file, "doctor"], { timeoutMs: 30_000 }),
+        strata(box, ["--file", file, "doctor"], { timeoutMs: 120_000 }),
         3,
         message,
         `doctor ${file}`,
       );
       endsWith(
-        strata(box, ["--file", file, "edit"], { env, timeoutMs: 30_000 }),
+        strata(box, ["--file", file, "edit"], { env, timeoutMs: 120_000 }),
         5,
         message,
         `edit ${file}`,
@@ -267,7 +267,7 @@ test("a lock that is a FIFO or a link to /dev/zero: doctor ends at once and repo
     const file = path.join(box.work, "config.toml");
     fs.writeFileSync(file, 'x = "1"\n');
     mkfifo(`${file}.lock`);
-    const fifo = strata(box, ["--file", file, "doctor"], { timeoutMs: 30_000 });
+    const fifo = strata(box, ["--file", file, "doctor"], { timeoutMs: 120_000 });
     endsWith(
       fifo,
       3,
@@ -276,7 +276,7 @@ test("a lock that is a FIFO or a link to /dev/zero: doctor ends at once and repo
     );
     fs.rmSync(`${file}.lock`);
     fs.symlinkSync("/dev/zero", `${file}.lock`);
-    const zero = strata(box, ["--file", file, "doctor"], { timeoutMs: 30_000 });
+    const zero = strata(box, ["--file", file, "doctor"], { timeoutMs: 120_000 });
     endsWith(
       zero,
       3,
@@ -299,7 +299,7 @@ test("--schema FIFO or /dev/zero, edit --from FIFO: prompt clear errors, nothing
       const [schema, what] of [[fifo, /a FIFO \(named pipe\)/], ["/dev/zero", /a device/]] as const
     ) {
       const set = strata(box, ["--file", file, "--schema", schema, "set", "x", "2"], {
-        timeoutMs: 30_000,
+        timeoutMs: 120_000,
       });
       endsWith(
         set,
@@ -313,7 +313,7 @@ test("--schema FIFO or /dev/zero, edit --from FIFO: prompt clear errors, nothing
     mkfifo(from);
     const edit = strata(box, ["--file", file, "edit", "--from", from], {
       env: { EDITOR: "true", VISUAL: "true" },
-      timeoutMs: 30_000,
+      timeoutMs: 120_000,
     });
     endsWith(
       edit,
@@ -334,10 +334,13 @@ test("a file beyond the size limit (64 MiB) is refused before it is read", () =>
     // Sparse: 65 MiB that take no disk.
     fs.writeFileSync(file, "");
     fs.truncateSync(file, 65 * 1024 * 1024);
-    const get = strata(box, ["--file", file, "get", "x"], { timeoutMs: 30_000 });
+    const get = strata(box, ["--file", file, "get", "x"], { timeoutMs: 120_000 });
     endsWith(get, 5, /huge\.toml: it is bigger than 64 MiB, the most strata reads/, "get huge");
-    const doctor = strata(box, ["--file", file, "doctor"], { timeoutMs: 30_000 });
+    const doctor = strata(box, ["--file", file, "doctor"], { timeoutMs: 120_000 });
     endsWith(doctor, 3, /huge\.toml is too big to be a configuration file/, "doctor huge");
+    const set = strata(box, ["--file", file, "set", "x", "1"], { timeoutMs: 120_000 });
+    endsWith(set, 5, /huge\.toml is too big to be a configuration file/, "set huge");
+    assert.equal(fs.statSync(file).size, 65 * 1024 * 1024);
   } finally {
     box.cleanup();
   }

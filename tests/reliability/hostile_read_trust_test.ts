@@ -125,7 +125,7 @@ test(
         if (kind === "folder") fs.mkdirSync(planted);
         else mkfifo(planted);
         const words = kind === "folder" ? "a folder" : "a FIFO \\(named pipe\\)";
-        const get = strata(box, ["--app", "demo", "get", "x"], { cwd: mine, timeoutMs: 30_000 });
+        const get = strata(box, ["--app", "demo", "get", "x"], { cwd: mine, timeoutMs: 120_000 });
         assert.equal(get.code, 0, `${kind}: ${outcome(get)}`);
         assert.equal(get.stdout, "mine\n");
         assert.match(
@@ -134,7 +134,7 @@ test(
             `warning: ${planted} is ${words}, not a configuration file: strata ignores it`,
           ),
         );
-        const doctor = strata(box, ["--app", "demo", "doctor"], { cwd: mine, timeoutMs: 30_000 });
+        const doctor = strata(box, ["--app", "demo", "doctor"], { cwd: mine, timeoutMs: 120_000 });
         assert.equal(doctor.code, 3, `${kind}: ${outcome(doctor)}`);
         assert.match(doctor.stdout, new RegExp(`${planted} is ${words}, not a configuration file`));
         assert.match(doctor.stdout, new RegExp(`mv ${planted} ${planted}\\.away`));
