@@ -16,7 +16,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type Sandbox } from "./_harness.ts";
+import { spawnSync } from "node:child_process";
+import { PYTHON_WRITER, type Sandbox, SHELL_WRITER } from "./_harness.ts";
 import { mkfifo, needsRoot, NOBODY, openSandbox, outcome, strata } from "./_hostile_read.ts";
 
 const skip = needsRoot();
@@ -163,6 +164,21 @@ test("set --project never writes through a link owned by another user, dangling 
       ),
     );
     assert.equal(fs.existsSync(victim), false);
+    // The reference writers of PROTOCOL.md follow the same rule.
+    const state = path.join(box.root, "writer-state");
+    const writers: [string, string[]][] = [
+      ["python3", [PYTHON_WRITER, "--file", link, "--state-dir", state, "set", "k", "v"]],
+      ["sh", [SHELL_WRITER, link, state, "k", "v"]],
+    ];
+    for (const [program, args] of writers) {
+      const run = spawnSync(program, args, { encoding: "utf8", timeout: 120_000 });
+      assert.equal(run.status, 5, `${program}: ${run.stderr}`);
+      assert.match(
+        run.stderr,
+        /is a symbolic link owned by another user \(uid 65534\); nothing was written/,
+      );
+      assert.equal(fs.existsSync(victim), false, program);
+    }
     fs.writeFileSync(victim, "a = 1\n", { mode: 0o644 });
     const through = strata(box, ["--app", "demo", "set", "--project", "k", "v"]);
     assert.equal(through.code, 5, outcome(through));
