@@ -52,7 +52,9 @@ export function loadSchemaFile(
       : (e as Error).message;
     throw new StrataError(
       code === "ENOENT" ? "not_found" : "io",
-      `cannot read the schema ${file}: ${why}; give --schema a schema file (JSON)`,
+      `cannot read the schema ${file}: ${why}${
+        code === "ENOENT" ? "" : "; give --schema a schema file (JSON)"
+      }`,
       { cause: e },
     );
   }
