@@ -58,8 +58,9 @@ import {
   typedValue,
   unsetEdit,
 } from "./layers/write.ts";
-import { cacheMinLength, writeCachedValues } from "./layers/parse_cache.ts";
+import { cacheFileOf, cacheMinLength, writeCachedValues } from "./layers/parse_cache.ts";
 import {
+  candidateFiles,
   type FileProbe,
   locateDefaults,
   type LocatedFile,
@@ -78,7 +79,14 @@ import {
   stateDir,
 } from "./platform/paths.ts";
 import { HomeMissingError, homeNeeded, lazyHome } from "./platform/home.ts";
-import { isFilePath, statPath } from "./runtime/fs.ts";
+import {
+  type AccessOptions,
+  isFilePath,
+  prefetchFiles,
+  type PrefetchMap,
+  probePath,
+  statPath,
+} from "./runtime/fs.ts";
 import { descriptionAt } from "./schema/check_value.ts";
 import {
   type LoadedSchema,
@@ -175,10 +183,11 @@ export class Config {
   #lockTimeoutMs?: number;
   #reads = new Map<string, FileRead>();
   /**
-   * The first read uses the runtime's native calls (Bun's, for a fast
-   * one-shot start); later ones use node:fs, whose stamps include the inode.
+   * What {@link Config.prefetch} read ahead: used by the snapshots taken
+   * in the synchronous run of the first one, then dropped (later reads use
+   * node:fs and see every change).
    */
-  #native = true;
+  #prefetched?: PrefetchMap;
   #schemaOption?: string | Record<string, unknown>;
   #schemaCache?: { file?: string; stamp?: string; loaded?: LoadedSchema };
   #strataConfig?: Config;
@@ -337,6 +346,7 @@ export class Config {
       } else if (l.status === "no-file" && l.error) {
         info.note = l.error.message;
       }
+      if (l.located?.skipped) info.skipped = l.located.skipped;
       return info;
     });
   }
@@ -355,6 +365,44 @@ export class Config {
     const env = this.#snapshot().env;
     if (!env) return [];
     return [...env.entries.filter((e) => !e.known).map((e) => e.name), ...env.invalid];
+  }
+
+  /**
+   * Reads the files the next read needs ahead of it, with the runtime's
+   * asynchronous calls (under Bun: its own stat and read-only read, which
+   * spare a one-shot command loading `node:fs`; elsewhere nothing). Optional:
+   * without it every read goes through `node:fs`.
+   *
+   * @example
+   * ```ts
+   * import { openConfig } from "./config.ts";
+   * const config = openConfig({ app: "demo", env: {} });
+   * await config.prefetch();
+   * console.assert(config.get("no.such.key") === undefined);
+   * ```
+   */
+  async prefetch(): Promise<void> {
+    const ctx = this.#ctx;
+    const p = pathFor(ctx.platform);
+    const paths = this.file !== undefined
+      ? [this.file]
+      : this.app !== undefined
+      ? candidateFiles(ctx, this.app)
+      : [];
+    for (const given of [this.#defaults, this.#schemaOption]) {
+      if (typeof given === "string") paths.push(p.resolve(ctx.cwd, given));
+    }
+    const ahead = await prefetchFiles(paths);
+    // A big file's values are read from its parse cache: read that ahead too.
+    const state = this.#readState();
+    const caches = state === undefined
+      ? []
+      : [...ahead].flatMap(([file, found]) =>
+        found.read instanceof Uint8Array && found.read.length >= cacheMinLength
+          ? [cacheFileOf(state, file)]
+          : []
+      );
+    this.#prefetched = caches.length ? await prefetchFiles(caches, ahead) : ahead;
   }
 
   /**
@@ -501,7 +549,7 @@ export class Config {
       stateDir: writable ? state : undefined,
       mend: writable ? this.#mend(name) : undefined,
       previous: this.#reads.get(file),
-      native: this.#native,
+      prefetched: this.#prefetched,
       cacheDir: state,
       strict: this.#strict,
     });
@@ -549,13 +597,20 @@ export class Config {
 
   #snapshot(): Snapshot {
     const snap = this.#takeSnapshot();
-    this.#native = false;
+    const ahead = this.#prefetched;
+    // What was read ahead answers the snapshots of this synchronous run (a
+    // `get` and its `warnings()`), then the disk does again.
+    if (ahead) queueMicrotask(() => this.#prefetched === ahead && (this.#prefetched = undefined));
     return snap;
   }
 
   #probe(): FileProbe {
-    const native = this.#native;
-    return (file) => isFilePath(file, { native });
+    const access: AccessOptions = { prefetched: this.#prefetched };
+    return (file) => {
+      const found = probePath(file, access);
+      if (found === undefined) return false;
+      return found === "unknown" || { type: found.type, uid: found.uid };
+    };
   }
 
   #takeSnapshot(): Snapshot {
@@ -563,7 +618,7 @@ export class Config {
     const probe = this.#probe();
     const fileLayers: Layer[] = [];
     if (this.file !== undefined) {
-      const located = { file: this.file, exists: probe(this.file), warnings: [] };
+      const located = { file: this.file, exists: probe(this.file) !== false, warnings: [] };
       fileLayers.push(
         this.#fileLayer("file", { ...located, format: this.#formatOf(this.file) }, true),
       );
@@ -580,8 +635,8 @@ export class Config {
     const layers: Layer[] = [overrideLayer(this.#overrides)];
     const snap: Snapshot = { layers: [...layers, ...below] };
     let schema: { loaded?: LoadedSchema } | undefined;
-    const native = this.#native;
-    snap.schema = () => (schema ??= { loaded: this.#loadSchema(snap, false, native) }).loaded;
+    const access: AccessOptions = { prefetched: this.#prefetched };
+    snap.schema = () => (schema ??= { loaded: this.#loadSchema(snap, false, access) }).loaded;
     snap.editCommand = (layer) => this.#mend(layer).edit;
     // The schema's defaults are the bottom layer, there only when a schema is.
     const loaded = snap.schema();
@@ -616,7 +671,7 @@ export class Config {
   }
 
   /** Where the schema file is: `--schema`, else beside the defaults file, else in a defaults folder. */
-  #schemaFile(snap: Snapshot, native: boolean): string | undefined {
+  #schemaFile(snap: Snapshot, access: AccessOptions): string | undefined {
     const path = pathFor(this.#ctx.platform);
     if (typeof this.#schemaOption === "string") {
       return path.resolve(this.#ctx.cwd, this.#schemaOption);
@@ -628,14 +683,18 @@ export class Config {
     if (this.app === undefined || this.#defaults !== undefined) return undefined;
     return defaultsDirs(this.#ctx, this.app)
       .map((dir) => path.join(dir, schemaFileName))
-      .find((file) => isFilePath(file, { native }));
+      .find((file) => isFilePath(file, access));
   }
 
   /**
    * The schema, read again only when its file changed. `strict`: a broken
    * schema throws; otherwise it is reported once and left out.
    */
-  #loadSchema(snap: Snapshot, strict: boolean, native = false): LoadedSchema | undefined {
+  #loadSchema(
+    snap: Snapshot,
+    strict: boolean,
+    access: AccessOptions = {},
+  ): LoadedSchema | undefined {
     const option = this.#schemaOption;
     try {
       if (option !== undefined && typeof option !== "string") {
@@ -643,9 +702,9 @@ export class Config {
         for (const w of this.#schemaCache.loaded?.warnings ?? []) this.#warn(w);
         return this.#schemaCache.loaded;
       }
-      const file = this.#schemaFile(snap, native);
+      const file = this.#schemaFile(snap, access);
       if (file === undefined) return undefined;
-      const info = statPath(file, { native });
+      const info = statPath(file, access);
       // Most applications ship no schema: one stat says so, no read is tried.
       if (info === undefined && typeof option !== "string") return undefined;
       // A file changed in the last seconds may change again unseen by its stamp (see file_layer.ts).
@@ -654,7 +713,7 @@ export class Config {
       if (cached && cached.file === file && stamp !== undefined && cached.stamp === stamp) {
         return cached.loaded;
       }
-      const loaded = loadSchemaFile(file, typeof option === "string");
+      const loaded = loadSchemaFile(file, typeof option === "string", access);
       this.#schemaCache = { file, stamp, loaded };
       for (const w of loaded?.warnings ?? []) this.#warn(w);
       return loaded;
@@ -691,6 +750,13 @@ export class Config {
     const found = snap.layers.find((l) => l.name === name);
     if (!found?.located && found?.error) throw found.error;
     if (!found?.located) throw new StrataError("usage", `the ${name} layer cannot be written`);
+    const refused = found.located.refused;
+    if (refused) {
+      throw new StrataError(
+        "io",
+        `${refused.problem}; nothing was written. To fix: ${refused.mend}`,
+      );
+    }
     return { file: found.located.file, exists: found.status !== "no-file", layer: name };
   }
 
@@ -719,6 +785,8 @@ export class Config {
           keepBackups: settings.keep,
           lockTimeoutMs: this.#lockTimeoutMs ?? settings.timeout,
           staleLockMs: settings.stale,
+          // The system layer is meant to be read by everyone (its secrets are sealed).
+          ...(target.layer === "system" ? { mode: 0o644, folderMode: 0o755 } : {}),
           isValid: (text) => {
             try {
               parseValues(text, format);

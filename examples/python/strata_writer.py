@@ -103,9 +103,17 @@ def real_file(target):
             break
         seen.add(current)
         try:
+            owner = os.lstat(current).st_uid
             link = os.readlink(current)
         except OSError as err:
             raise io_failure(f"cannot read {current}", err)
+        if hasattr(os, "getuid") and owner not in (os.getuid(), 0):
+            # 2.1: another user's link never decides where we write.
+            raise Failure(
+                f"{current} is a symbolic link owned by another user (uid {owner}); "
+                "nothing was written.",
+                5,
+            )
         current = os.path.abspath(os.path.join(os.path.dirname(current), link))
     raise Failure(f"{os.path.abspath(target)} is a symbolic link loop; nothing was written.", 5)
 

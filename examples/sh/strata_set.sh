@@ -97,6 +97,12 @@ while [ -L "$real" ]; do
   [ $hops -le 40 ] || fail 5 "$target is a symbolic link loop; nothing was written"
   command -v readlink >/dev/null 2>&1 || fail 5 "$real is a symbolic link and readlink is missing"
   link=$(readlink "$real") || fail 5 "cannot follow $real"
+  # 2.1: another user's link never decides where we write (ls -n: numeric owner of the link itself).
+  owner=$(ls -ln "$real" | awk '{ print $3 }')
+  me=$(id -u)
+  if [ "$owner" != "$me" ] && [ "$owner" != 0 ]; then
+    fail 5 "$real is a symbolic link owned by another user (uid $owner); nothing was written"
+  fi
   case $link in /*) real=$(absolute "$link") ;; *) real=$(absolute "$(dirname "$real")/$link") ;; esac
 done
 if [ -e "$real" ] && [ ! -f "$real" ]; then fail 5 "cannot write $real: it is not a regular file"; fi

@@ -55,9 +55,11 @@ const STATUS_TEXT: Record<string, string> = {
 };
 
 /** Runs `strata explain`. */
-export function run(context: CommandContext): number {
+export async function run(context: CommandContext): Promise<number> {
   const [key] = expectPositionals(context.positionals, "explain", ["KEY"]);
   const config = openFromContext(context);
+  // Read ahead with the runtime's fast calls: a one-shot read then never loads node:fs.
+  await config.prefetch();
   const explanation = config.explain(key);
   context.out(context.flags.json ? `${toJson(explanation)}\n` : describe(explanation));
   // A step's detail is already printed in the walk; warn about the rest.

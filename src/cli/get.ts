@@ -37,6 +37,8 @@ export const options = { json: { type: "boolean" } } as const;
 export async function run(context: CommandContext): Promise<number> {
   const [key] = expectPositionals(context.positionals, "get", ["KEY"]);
   const config = openFromContext(context);
+  // Read ahead with the runtime's fast calls: a one-shot read then never loads node:fs.
+  await config.prefetch();
   const value = config.get(key);
   printWarnings(context, config.warnings());
   if (value === undefined) {

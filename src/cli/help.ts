@@ -57,6 +57,8 @@ Layers, highest first: --set, environment (APP_KEY, "__" for nesting:
 DEMO_DB__HOST is db.host), project (.APP.toml in this folder or a parent),
 user ($XDG_CONFIG_HOME/APP/config.toml), system (/etc/APP/config.toml),
 defaults. The first layer that sets a key wins; tables merge key by key.
+A project file owned by another user (not you, not root) is ignored with a
+warning unless its folder is listed in $STRATA_TRUSTED_DIRS (":"-separated).
 
 Exit codes:
   0   ok
@@ -64,7 +66,8 @@ Exit codes:
   2   usage error (unknown command or flag, missing argument)
   3   a file that does not parse, or a value of the wrong type
   4   the file's lock was not obtained in time (another writer holds it)
-  5   I/O failure (permission denied, disk full, the working folder was deleted)
+  5   I/O failure (permission denied, disk full, the working folder was deleted,
+      a FIFO/device/folder or a file over 64 MiB where a file should be)
   70  internal error (a bug: please report it)
 
 Examples:

@@ -48,9 +48,11 @@ export const options = {
 } as const;
 
 /** Runs `strata list`. */
-export function run(context: CommandContext): number {
+export async function run(context: CommandContext): Promise<number> {
   const [prefix] = expectPositionals(context.positionals, "list", [], ["PREFIX"]);
   const config = openFromContext(context);
+  // Read ahead with the runtime's fast calls: a one-shot read then never loads node:fs.
+  await config.prefetch();
   const entries = config.list(prefix);
   const showOrigin = context.flags["show-origin"] === true;
   const describe = context.flags.describe === true;

@@ -9,7 +9,14 @@
 
 import { StrataError } from "../errors.ts";
 import type { FileFormat } from "../platform/paths.ts";
-import { type AccessOptions, nodeFs, readBytes, statPath } from "../runtime/fs.ts";
+import {
+  type AccessOptions,
+  maxReadBytes,
+  type PrefetchMap,
+  readBytes,
+  statPath,
+  typeWords,
+} from "../runtime/fs.ts";
 import { positionOf } from "../parse_error.ts";
 import { backupDirOf, listBackupFiles } from "./backups.ts";
 import { clipText } from "../clip.ts";
@@ -83,8 +90,8 @@ export interface ReadFileOptions {
   mend?: { edit: string; restore: string };
   /** The previous read: returned as it is when the file has not changed. */
   previous?: FileRead;
-  /** Use the runtime's native calls (see `runtime/fs.ts`). */
-  native?: boolean;
+  /** Paths read ahead (see `runtime/fs.ts` prefetchFiles). */
+  prefetched?: PrefetchMap;
   /** The state folder whose `cache/` keeps parsed values of big files (see `parse_cache.ts`). */
   cacheDir?: string;
   /** Strict mode: a file that does not parse is `unreadable`, never replaced by a backup. */
@@ -100,7 +107,10 @@ function stampOf(
     const s = statPath(file, options);
     if (s === undefined) return undefined;
     if (s.kind !== "file") {
-      return Object.assign(new Error("not a regular file"), { code: "EISDIR" });
+      return Object.assign(new Error(`${file} is ${typeWords(s.type)}`), {
+        code: s.type === "folder" ? "EISDIR" : "ENOTREG",
+        type: s.type,
+      });
     }
     return { stamp: s.stamp, racy: Date.now() - s.mtimeMs < racyMs };
   } catch (e) {
@@ -108,36 +118,22 @@ function stampOf(
   }
 }
 
-/**
- * What stands at `file` when it is not a regular file ("a folder", "a named
- * pipe (FIFO)", ...), or undefined. Only asked once a read has failed, so
- * the read path pays nothing for it.
- */
-function notAFile(file: string): string | undefined {
-  try {
-    const s = nodeFs().statSync(file);
-    if (s.isFile()) return undefined;
-    if (s.isDirectory()) return "a folder";
-    if (s.isFIFO()) return "a named pipe (FIFO), not a file";
-    if (s.isSocket()) return "a socket, not a file";
-    if (s.isCharacterDevice() || s.isBlockDevice()) return "a device, not a file";
-    return "not a regular file";
-  } catch {
-    return undefined;
-  }
-}
-
 function ioProblem(file: string, cause: unknown): StrataError {
   const code = (cause as { code?: string }).code;
-  const denied = code === "EACCES" || code === "EPERM";
-  // A runtime may fail on a pipe or a device with an unrelated errno (EINVAL from mmap): say what it is.
-  const kind = denied || code === "ELOOP"
-    ? undefined
-    : notAFile(file) ?? (code === "EISDIR" ? "not a regular file" : undefined);
-  const [why, fix] = denied
+  const [why, fix] = code === "EACCES" || code === "EPERM"
     ? ["permission denied", `check the owner and mode of the file and its folders (ls -ld ${file})`]
-    : kind !== undefined
-    ? [`it is ${kind}`, "move it away: a configuration file must be a regular file"]
+    : code === "EISDIR"
+    ? ["it is a folder", "move it away: a configuration file must be a file"]
+    : code === "ENOTREG"
+    ? [
+      `it is ${typeWords((cause as { type?: "fifo" }).type ?? "device")}, not a regular file`,
+      `move it away (mv ${file} ${file}.away): a configuration file must be a regular file`,
+    ]
+    : code === "EFBIG"
+    ? [
+      `it is bigger than ${maxReadBytes / 1024 / 1024} MiB, the most strata reads`,
+      `check what wrote it (ls -l ${file}); a configuration file is small`,
+    ]
     : code === "ELOOP"
     ? [
       "it is a symbolic link loop (or a chain of too many links)",
@@ -192,7 +188,7 @@ export function readFileLayer(
   format: FileFormat,
   options: ReadFileOptions = {},
 ): FileRead {
-  const access = { native: options.native };
+  const access = { prefetched: options.prefetched };
   const stat = stampOf(file, access);
   const prev = options.previous;
   if (prev && stat && !(stat instanceof Error) && prev.stamp === stat.stamp && !prev.racy) {
@@ -241,7 +237,7 @@ export function readFileLayer(
   }
   try {
     const cacheDir = options.cacheDir;
-    const cached = cacheDir && readCachedValues(cacheDir, file, text, options.native === true);
+    const cached = cacheDir && readCachedValues(cacheDir, file, text, access);
     if (cached) {
       values = cached.values;
       floats = cached.floats;

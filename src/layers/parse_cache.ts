@@ -29,7 +29,7 @@
 import type * as NodeFs from "node:fs";
 import { isTable } from "../is_table.ts";
 import { type PathApi, posixPath, win32Path } from "../platform/path.ts";
-import { readBytes } from "../runtime/fs.ts";
+import { type AccessOptions, readBytes } from "../runtime/fs.ts";
 import { TomlDateTime } from "../toml/datetime.ts";
 import { stateFolders, stateKeyOf } from "../store/layout.ts";
 import { pathId } from "./document.ts";
@@ -130,7 +130,7 @@ export function readCachedValues(
   stateDir: string,
   file: string,
   text: string,
-  native: boolean,
+  access: AccessOptions = {},
 ): { values: Record<string, unknown>; floats: Set<string> } | undefined {
   if (text.length < cacheMinLength) return undefined;
   try {
@@ -139,7 +139,7 @@ export function readCachedValues(
     const fs = process.getBuiltinModule("node:fs") as typeof NodeFs;
     const stat = fs.lstatSync(cacheFile, { throwIfNoEntry: false });
     if (!stat?.isFile() || stat.size > text.length * 8 + 1024 * 1024) return undefined;
-    const bytes = readBytes(cacheFile, { native });
+    const bytes = readBytes(cacheFile, access);
     const json = new TextDecoder().decode(bytes);
     // A cache of another text (the file changed since) is told by its head,
     // before paying the parse of all its values.

@@ -6,7 +6,7 @@
  */
 
 import type { ErrorCode, StrataError } from "../errors.ts";
-import type { LocatedFile } from "../platform/locate.ts";
+import type { LocatedFile, SkippedFile } from "../platform/locate.ts";
 import type { FileFormat } from "../platform/paths.ts";
 import type { LoadedSchema } from "../schema/load_schema.ts";
 import type { ValueType } from "../values.ts";
@@ -93,6 +93,8 @@ export interface LayerInfo {
   format?: FileFormat;
   /** Why a file layer has no file at all (e.g. no home folder is known), and what to set. */
   note?: string;
+  /** Files under the layer's names that are not used (a folder, a FIFO, another user's file). */
+  skipped?: SkippedFile[];
 }
 
 /** One layer's part in `Explanation.walk`. */

@@ -6,9 +6,11 @@
  * @module
  */
 
-import { isFilePath } from "../runtime/fs.ts";
+import { type PathType, probePath, typeWords } from "../runtime/fs.ts";
+import { HomeMissingError } from "./home.ts";
 import {
   defaultsDirs,
+  envValue,
   type FileFormat,
   formatOf,
   pathFor,
@@ -20,12 +22,45 @@ import {
   userConfigDir,
 } from "./paths.ts";
 
-/** Answers "is there a regular file (or a link to one) at this path?". */
-export type FileProbe = (file: string) => boolean;
+/** What a probe tells of a path that exists: what it is, and its owner (POSIX). */
+export interface FileFacts {
+  /** A regular file (`file`; `null` is `/dev/null`, read as empty), or what else it is. */
+  type: PathType;
+  /** The owner's user id, when known. */
+  uid?: number;
+}
 
-/** The default probe: a `stat` that follows symbolic links. */
-export function isFile(file: string): boolean {
-  return isFilePath(file);
+/**
+ * Answers "what is at this path?": `false` for nothing, `true` for a
+ * regular file (or a link to one) of a trusted owner, or the facts.
+ */
+export type FileProbe = (file: string) => boolean | FileFacts;
+
+/** The name of the variable that lists folders whose project files are trusted whoever owns them. */
+export const trustedDirsVariable = "STRATA_TRUSTED_DIRS";
+
+/**
+ * The default probe: a `stat` that follows symbolic links. Something that
+ * is there but cannot be stat'ed (a link loop, no permission) counts as a
+ * file, so that the reader reports it instead of taking it for absent.
+ */
+export function isFile(file: string): boolean | FileFacts {
+  const found = probePath(file);
+  if (found === undefined) return false;
+  if (found === "unknown") return true;
+  return { type: found.type, uid: found.uid };
+}
+
+/** A file found under a layer's name but not used, and why. */
+export interface SkippedFile {
+  /** The path. */
+  file: string;
+  /** `not-a-file` (a folder, a FIFO, a device...) or `untrusted-owner`. */
+  reason: "not-a-file" | "untrusted-owner";
+  /** What is wrong, in words. */
+  problem: string;
+  /** What mends it (or trusts it). */
+  mend: string;
 }
 
 /** A layer's file: the one that exists, or where a write would create it. */
@@ -38,12 +73,63 @@ export interface LocatedFile {
   format: FileFormat;
   /** E.g. both `config.toml` and `config.json` exist (the `.toml` is used). */
   warnings: string[];
+  /** Files under the layer's names that are not used (each also in `warnings`). */
+  skipped?: SkippedFile[];
+  /** Set when `file` is one of `skipped`: a write there is refused, for this reason. */
+  refused?: SkippedFile;
+}
+
+/** Who may own a file a layer uses: a user id is trusted, or a folder is. */
+export interface OwnerRule {
+  /** The user ids whose files are used (the current user and root). */
+  uids: number[];
+  /** Folders whose files are used whoever owns them (`*`: every folder). */
+  dirs: string[];
+  /** The variable that lists trusted folders, for the advice. */
+  variable: string;
+}
+
+function factsOf(answer: boolean | FileFacts): FileFacts | undefined {
+  if (answer === true) return { type: "file" };
+  if (answer === false) return undefined;
+  return answer;
+}
+
+function skipReason(
+  file: string,
+  dir: string,
+  facts: FileFacts,
+  owner: OwnerRule | undefined,
+): SkippedFile | undefined {
+  if (facts.type !== "file" && facts.type !== "null") {
+    return {
+      file,
+      reason: "not-a-file",
+      problem: `${file} is ${typeWords(facts.type)}, not a configuration file: strata ignores it`,
+      mend: `move it away (mv ${file} ${file}.away)`,
+    };
+  }
+  if (owner === undefined || facts.uid === undefined || owner.uids.includes(facts.uid)) {
+    return undefined;
+  }
+  if (owner.dirs.includes("*") || owner.dirs.includes(dir)) return undefined;
+  const list = owner.dirs.length ? `${owner.dirs.join(":")}:${dir}` : dir;
+  return {
+    file,
+    reason: "untrusted-owner",
+    problem: `${file} belongs to another user (uid ${facts.uid}), who could set any of your ` +
+      `values through it: strata ignores it`,
+    mend: `if you trust that user, trust the folder: export ${owner.variable}=${list} ` +
+      `(folders separated by ":"); or remove the file`,
+  };
 }
 
 /**
  * Looks for `<dir>/<base>.toml` then `<dir>/<base>.json` in each folder in
  * order; the first folder holding either wins. When nothing exists, the
- * result names `<writeDir>/<base>.toml` with `exists: false`.
+ * result names `<writeDir>/<base>.toml` with `exists: false`. Something
+ * that is not a regular file (a folder, a FIFO) under those names, or a
+ * file whose owner `owner` does not trust, is skipped with a warning.
  */
 export function findFirst(
   platform: string,
@@ -51,30 +137,64 @@ export function findFirst(
   base: string,
   writeDir: string,
   probe: FileProbe = isFile,
+  owner?: OwnerRule,
 ): LocatedFile {
   const p = pathFor(platform);
+  const skipped: SkippedFile[] = [];
+  const usable = (dir: string, file: string): boolean => {
+    const facts = factsOf(probe(file));
+    if (facts === undefined) return false;
+    const skip = skipReason(file, dir, facts, owner);
+    if (skip) skipped.push(skip);
+    return skip === undefined;
+  };
+  const done = (found: Omit<LocatedFile, "skipped" | "refused">): LocatedFile => {
+    if (skipped.length === 0) return found;
+    const warnings = [...found.warnings, ...skipped.map((s) => `${s.problem}. To fix: ${s.mend}`)];
+    const refused = found.exists ? undefined : skipped.find((s) => s.file === found.file);
+    return refused ? { ...found, warnings, skipped, refused } : { ...found, warnings, skipped };
+  };
   for (const dir of dirs) {
     // The folders are normalized already: a join is a concatenation.
     const prefix = dir.endsWith(p.sep) ? dir : dir + p.sep;
     const toml = `${prefix}${base}.toml`;
     const json = `${prefix}${base}.json`;
-    const hasToml = probe(toml);
-    const hasJson = probe(json);
+    const hasToml = usable(dir, toml);
+    const hasJson = usable(dir, json);
     if (hasToml && hasJson) {
-      return {
+      return done({
         file: toml,
         exists: true,
         format: "toml",
         warnings: [
           `both ${toml} and ${json} exist; strata reads ${toml} only: merge ${json} into it and remove it`,
         ],
-      };
+      });
     }
-    if (hasToml) return { file: toml, exists: true, format: "toml", warnings: [] };
-    if (hasJson) return { file: json, exists: true, format: "json", warnings: [] };
+    if (hasToml) return done({ file: toml, exists: true, format: "toml", warnings: [] });
+    if (hasJson) return done({ file: json, exists: true, format: "json", warnings: [] });
   }
   const file = p.join(writeDir, `${base}.toml`);
-  return { file, exists: false, format: formatOf(file), warnings: [] };
+  return done({ file, exists: false, format: formatOf(file), warnings: [] });
+}
+
+/**
+ * Whose project files are used: the current user's and root's, and anyone's
+ * in the folders listed in `STRATA_TRUSTED_DIRS` (absolute paths separated
+ * by `:`, or `*` for every folder), like git's `safe.directory`. Undefined
+ * (everyone's) where there are no user ids (Windows).
+ */
+export function projectOwnerRule(
+  ctx: PlatformContext,
+  uid: number | undefined = process.getuid?.(),
+): OwnerRule | undefined {
+  if (uid === undefined || ctx.platform === "win32") return undefined;
+  const p = pathFor(ctx.platform);
+  const listed = envValue(ctx, trustedDirsVariable) ?? "";
+  const dirs = listed.split(":").filter((d) => d === "*" || p.isAbsolute(d)).map((d) =>
+    d === "*" ? d : p.resolve(d)
+  );
+  return { uids: uid === 0 ? [0] : [uid, 0], dirs, variable: trustedDirsVariable };
 }
 
 /**
@@ -94,9 +214,37 @@ export function locateProject(
   ctx: PlatformContext,
   app: string,
   probe: FileProbe = isFile,
+  owner: OwnerRule | undefined = projectOwnerRule(ctx),
 ): LocatedFile {
   const dirs = projectDirs(ctx);
-  return findFirst(ctx.platform, dirs, projectBaseName(app), dirs[0], probe);
+  return findFirst(ctx.platform, dirs, projectBaseName(app), dirs[0], probe, owner);
+}
+
+/**
+ * Every path the layer files of `app` may be at (project, user, system,
+ * defaults, and the schema beside the defaults): what a one-shot command
+ * reads ahead (see `runtime/fs.ts` prefetchFiles).
+ */
+export function candidateFiles(ctx: PlatformContext, app: string): string[] {
+  const p = pathFor(ctx.platform);
+  const pair = (
+    dir: string,
+    base: string,
+  ) => [p.join(dir, `${base}.toml`), p.join(dir, `${base}.json`)];
+  const project = projectBaseName(app);
+  let user: string[] = [];
+  try {
+    user = pair(userConfigDir(ctx, app), "config");
+  } catch (e) {
+    // No home folder: the user layer is absent, nothing of it to read ahead.
+    if (!(e instanceof HomeMissingError)) throw e;
+  }
+  return [
+    ...projectDirs(ctx).flatMap((d) => pair(d, project)),
+    ...user,
+    ...systemConfigDirs(ctx, app).flatMap((d) => pair(d, "config")),
+    ...defaultsDirs(ctx, app).flatMap((d) => [...pair(d, "defaults"), p.join(d, "schema.json")]),
+  ];
 }
 
 /** The user layer's file. */

@@ -20,6 +20,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { LayerInfo, Rejected } from "../config.ts";
+import { StrataError } from "../errors.ts";
 import { assignPath } from "../layers/merge.ts";
 import { formatOf } from "../platform/paths.ts";
 import type { Schema } from "../schema/validate.ts";
@@ -43,6 +44,7 @@ import { wideIntegers } from "../values.ts";
 
 /** What a finding is about. */
 export type CheckName =
+  | "file"
   | "parse"
   | "schema"
   | "permissions"
@@ -127,6 +129,18 @@ export async function runDoctor(
     });
   }
   const layers = config.layers();
+  for (const info of layers) {
+    for (const skipped of info.skipped ?? []) {
+      add({
+        layer: info.layer,
+        file: skipped.file,
+        check: "file",
+        problem: skipped.problem,
+        mend: skipped.mend,
+        fixable: false,
+      });
+    }
+  }
   for (const target of writableLayerFiles(config)) {
     report.checked.push({ layer: target.layer, file: target.file, exists: target.exists });
     await checkLayerFile(target, schema, platform, staleMs, add);
@@ -170,6 +184,12 @@ async function checkLayerFile(
     try {
       values = parseLayerText(readText(target.file) ?? "", target.format, target.file);
     } catch (e) {
+      const { problem, fix } = e as { problem?: string; fix?: string };
+      if (e instanceof StrataError && e.code === "io" && problem && fix) {
+        // Not a file strata can read (a FIFO, a device, too big): no parse to speak of.
+        add({ ...base, check: "file", problem, mend: fix, fixable: false });
+        return;
+      }
       const good = latestValidBackup(target);
       add({
         ...base,
@@ -205,14 +225,22 @@ async function checkLayerFile(
   checkBackups(target, add);
 }
 
-/** POSIX modes: who else may read or write. */
+/**
+ * POSIX modes: who else may read or write. Only a regular file's mode is
+ * looked at (`/dev/null`, for the "link my config to /dev/null" idiom, is
+ * not the layer's to judge); `--fix` changes it only when the file lies in
+ * the layer's own folder, never through a link to a file elsewhere.
+ */
 function checkFileMode(target: LayerFile, add: Add): void {
   let mode: number;
   try {
-    mode = fs.statSync(target.real).mode & 0o777;
+    const stat = fs.statSync(target.real);
+    if (!stat.isFile()) return;
+    mode = stat.mode & 0o777;
   } catch {
     return;
   }
+  const elsewhere = path.dirname(target.real) !== path.dirname(path.resolve(target.file));
   const shared = target.layer === "project" || target.layer === "system";
   const tooWide = shared ? mode & 0o022 : mode & 0o077;
   if (!tooWide) return;
@@ -229,9 +257,12 @@ function checkFileMode(target: LayerFile, add: Add): void {
       : `${target.real} is open to others (mode ${
         octal(mode)
       }); it should be the owner's only (600)`,
-    mend: `chmod ${octal(wanted)} ${target.real} (or: ${target.cli} doctor --fix)`,
-    fixable: true,
-  }, () => fs.chmodSync(target.real, wanted));
+    mend: elsewhere
+      ? `chmod ${octal(wanted)} ${target.real} (by hand: ${target.file} links to it, ` +
+        `outside the layer's folder, so doctor --fix leaves it alone)`
+      : `chmod ${octal(wanted)} ${target.real} (or: ${target.cli} doctor --fix)`,
+    fixable: !elsewhere,
+  }, elsewhere ? undefined : () => fs.chmodSync(target.real, wanted));
 }
 
 /**

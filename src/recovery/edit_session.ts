@@ -24,7 +24,7 @@ import { ensureFolder, fileMode } from "../store/atomic_write.ts";
 import type { JournalChange } from "../store/journal.ts";
 import { checkLayerText, parseLayerText } from "./check_text.ts";
 import { command, type LayerFile, mendOptions, type WritableConfig } from "./layer_files.ts";
-import { readText } from "./versions.ts";
+import { readFileBytes, readText } from "./versions.ts";
 
 /** How an editor run ended. */
 export interface EditorExit {
@@ -212,7 +212,7 @@ function readOriginal(file: string): string {
     return readText(file) ?? "";
   } catch (e) {
     if (!(e instanceof StrataError) || e.code !== "parse") throw e;
-    const text = new TextDecoder().decode(fs.readFileSync(file));
+    const text = new TextDecoder().decode(readFileBytes(file));
     return text.startsWith("\uFEFF") ? text.slice(1) : text;
   }
 }

@@ -6,8 +6,8 @@
  * @module
  */
 
-import * as fs from "node:fs";
 import { StrataError } from "../errors.ts";
+import { maxReadBytes, readRegularFile } from "../runtime/fs.ts";
 import { type BackupEntry, listBackups } from "../store/backup.ts";
 import { decodeText } from "../store/update_file.ts";
 import { parseLayerText } from "./check_text.ts";
@@ -28,19 +28,39 @@ export interface Version {
 }
 
 /**
- * Reads a file's text strictly (a bad UTF-8 byte is a located `parse`
- * error); undefined when it does not exist.
+ * Reads a file's bytes: a regular file (or `/dev/null`) of a sane size only
+ * (see `runtime/fs.ts`); undefined when it does not exist. Anything else
+ * (a FIFO, a device, a folder, a file too big, no permission) is a
+ * `StrataError` with code `io` that says what to do.
  */
-export function readText(file: string): string | undefined {
-  let bytes: Uint8Array;
+export function readFileBytes(file: string): Uint8Array | undefined {
   try {
-    bytes = fs.readFileSync(file);
+    return readRegularFile(file);
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === "ENOENT" || code === "ENOTDIR") return undefined;
-    throw new StrataError("io", `cannot read ${file}: ${(e as Error).message}`, { cause: e });
+    const fix = code === "ENOTREG" || code === "EISDIR"
+      ? `move it away (mv ${file} ${file}.away): strata reads regular files only`
+      : code === "EFBIG"
+      ? `strata reads files of up to ${
+        maxReadBytes / 1024 / 1024
+      } MiB; check what wrote it (ls -l ${file})`
+      : `check the owner and mode of the file and its folder (ls -l ${file})`;
+    const problem = `cannot read ${file}: ${(e as Error).message}`;
+    throw Object.assign(new StrataError("io", `${problem}. To fix: ${fix}`, { cause: e }), {
+      problem,
+      fix,
+    });
   }
-  return decodeText(bytes, file).text;
+}
+
+/**
+ * Reads a file's text strictly (a bad UTF-8 byte is a located `parse`
+ * error); undefined when it does not exist (see {@link readFileBytes}).
+ */
+export function readText(file: string): string | undefined {
+  const bytes = readFileBytes(file);
+  return bytes === undefined ? undefined : decodeText(bytes, file).text;
 }
 
 /** Whether a text parses in the layer's format. */

@@ -8,7 +8,7 @@
 
 import { StrataError } from "../errors.ts";
 import { isTable } from "../is_table.ts";
-import { readBytes } from "../runtime/fs.ts";
+import { type AccessOptions, maxReadBytes, readRegularFile } from "../runtime/fs.ts";
 import { checkSchema } from "./check_schema.ts";
 import type { Schema } from "./types.ts";
 
@@ -36,17 +36,27 @@ export const schemaFileName = "schema.json";
  * console.assert(loadSchemaFile("/no/such/strata/schema.json") === undefined);
  * ```
  */
-export function loadSchemaFile(file: string, required = false): LoadedSchema | undefined {
+export function loadSchemaFile(
+  file: string,
+  required = false,
+  access: AccessOptions = {},
+): LoadedSchema | undefined {
   let bytes: Uint8Array;
   try {
-    bytes = readBytes(file);
+    // A regular file of a sane size only: a FIFO or a device would hang or fill memory.
+    bytes = readRegularFile(file, access);
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (!required && (code === "ENOENT" || code === "ENOTDIR")) return undefined;
+    const why = code === "ENOENT"
+      ? "no such file"
+      : code === "EFBIG"
+      ? `it is bigger than ${maxReadBytes / 1024 / 1024} MiB, the most strata reads`
+      : (e as Error).message;
     throw new StrataError(
       code === "ENOENT" ? "not_found" : "io",
-      `cannot read the schema ${file}: ${
-        code === "ENOENT" ? "no such file" : (e as Error).message
+      `cannot read the schema ${file}: ${why}${
+        code === "ENOENT" ? "" : "; give --schema a schema file (JSON)"
       }`,
       { cause: e },
     );

@@ -147,10 +147,18 @@ function ownerWouldChange(file: string, stat: fs.Stats, uid: number, cause?: unk
   );
 }
 
-/** Creates `dir` (and its parents) with mode 0700 when missing. */
-export function ensureFolder(dir: string, forFile = dir): void {
+/**
+ * Creates `dir` (and its parents) when missing, with mode 0700 or `mode`
+ * (set exactly, whatever the umask, on each folder created).
+ */
+export function ensureFolder(dir: string, forFile = dir, mode = folderMode): void {
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: folderMode });
+    const first = fs.mkdirSync(dir, { recursive: true, mode });
+    if (first === undefined || mode === folderMode) return;
+    for (let d = dir; d.length >= first.length; d = path.dirname(d)) {
+      fs.chmodSync(d, mode);
+      if (d === first) break;
+    }
   } catch (error) {
     // Denied: the folder to name is the one mkdir could not write into (the
     // nearest that exists), not the folder of the file this is for.

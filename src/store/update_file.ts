@@ -8,6 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { StrataError } from "../errors.ts";
+import { readRegularFile } from "../runtime/fs.ts";
 import { crashPoint } from "./_durable.ts";
 import { errnoOf, ioError } from "./_io_error.ts";
 import { removeOrphanTemps } from "./_orphans.ts";
@@ -75,6 +76,8 @@ export interface UpdateFileOptions {
   staleLockMs?: number;
   /** Mode of the file when it is created (default 0o600). */
   mode?: number;
+  /** Mode of the folders created for it (default 0o700). */
+  folderMode?: number;
   /**
    * Let the edit see a file that is not valid UTF-8 (decoded loosely, with
    * `context.invalidUtf8` set) instead of refusing before it: for the
@@ -161,7 +164,7 @@ export async function updateFile(
 ): Promise<UpdateResult> {
   const file = resolveTarget(target);
   refuseLongName(file);
-  ensureFolder(path.dirname(file), file);
+  ensureFolder(path.dirname(file), file, options.folderMode);
   const program = options.program ?? lockDefaults.program;
   const lock = await acquireLock(file, {
     timeoutMs: options.lockTimeoutMs,
@@ -247,7 +250,8 @@ export async function updateFile(
 function readBytes(file: string): Uint8Array | undefined {
   try {
     assertWritable(file, fs.statSync(file));
-    return fs.readFileSync(file);
+    // Read-only, regular files of a sane size only (see runtime/fs.ts).
+    return readRegularFile(file);
   } catch (error) {
     if (errnoOf(error) === "ENOENT") return undefined;
     throw ioError(`cannot read ${file}`, file, error);

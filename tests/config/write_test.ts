@@ -391,13 +391,13 @@ test("a set on a big file leaves the parsed-values cache of the new text", async
     await config.set("t.k0", "changed");
     await config.set("big", 9007199254740993n);
     const text = sb.read(sb.userFile);
-    const cached = readCachedValues(sb.stateDir, sb.userFile, text, false);
+    const cached = readCachedValues(sb.stateDir, sb.userFile, text);
     assert.deepEqual(cached?.values, parse(text));
     assert.equal(config.get("t.k0"), "changed");
     await config.unset("t.k1");
     const after = sb.read(sb.userFile);
     assert.deepEqual(
-      readCachedValues(sb.stateDir, sb.userFile, after, false)?.values,
+      readCachedValues(sb.stateDir, sb.userFile, after)?.values,
       parse(after),
     );
   } finally {

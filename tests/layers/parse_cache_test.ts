@@ -44,7 +44,7 @@ test("a big file's values come back from the cache exactly, also what JSON canno
     const cacheFile = cacheFileOf(state, file);
     assert.ok(fs.existsSync(cacheFile));
     assert.equal(fs.statSync(cacheFile).mode & 0o777, 0o600);
-    const cached = readCachedValues(state, file, text, false)!.values;
+    const cached = readCachedValues(state, file, text)!.values;
     assert.deepEqual(cached, parse(text));
     assert.deepEqual(first.values, cached);
     assert.ok(Object.is(cached.negzero, -0));
@@ -107,7 +107,7 @@ test("whole numbers written as floats stay floats through the cache (kindOf need
     fs.writeFileSync(file, text);
     const first = readFileLayer(file, "toml", { cacheDir: state });
     const second = readFileLayer(file, "toml", { cacheDir: state });
-    const cached = readCachedValues(state, file, text, false)!;
+    const cached = readCachedValues(state, file, text)!;
     assert.deepEqual([...cached.floats].sort(), ['["negzero"]', '["ratio"]', '["t","f"]']);
     for (const read of [first, second]) {
       assert.equal(read.kindOf(["ratio"]), "float");
@@ -172,7 +172,7 @@ test("a pipe planted at the cache's name is never read (no hang), and the file i
     fs.mkdirSync(path.dirname(cacheFile), { recursive: true, mode: 0o700 });
     const made = spawnSync("mkfifo", [cacheFile]);
     if (made.status !== 0) return;
-    assert.equal(readCachedValues(state, file, text, false), undefined);
+    assert.equal(readCachedValues(state, file, text, {}), undefined);
     assert.deepEqual(readFileLayer(file, "toml", { cacheDir: state }).values, parse(text));
   } finally {
     fs.rmSync(dir, { recursive: true });

@@ -1,17 +1,24 @@
-// The read path's file access, native (Bun.file/Bun.mmap under Bun; node:fs
+// The read path's file access, read ahead (Bun.file under Bun; nothing
 // elsewhere) and through node:fs, must agree.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { isFilePath, readBytes, readDirNames, readLink, statPath } from "../../src/runtime/fs.ts";
+import {
+  isFilePath,
+  prefetchFiles,
+  readBytes,
+  readDirNames,
+  readLink,
+  statPath,
+} from "../../src/runtime/fs.ts";
 
 function temp(): string {
   return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "strata-")));
 }
 
-test("stat, read, probe: native and node:fs agree", () => {
+test("stat, read, probe: read ahead and node:fs agree", async () => {
   const dir = temp();
   try {
     const file = path.join(dir, "a.toml");
@@ -20,19 +27,23 @@ test("stat, read, probe: native and node:fs agree", () => {
     fs.writeFileSync(empty, "");
     const link = path.join(dir, "link.toml");
     fs.symlinkSync(file, link);
-    for (const native of [true, false]) {
-      const s = statPath(file, { native });
+    const none = path.join(dir, "none");
+    const under = path.join(file, "under-a-file");
+    const ahead = await prefetchFiles([file, empty, link, none, under]);
+    for (const prefetched of [ahead, undefined]) {
+      const native = { prefetched };
+      const s = statPath(file, native);
       assert.equal(s?.kind, "file");
       assert.equal(typeof s?.stamp, "string");
       assert.ok(Math.abs(s!.mtimeMs - fs.statSync(file).mtimeMs) < 1000);
-      assert.equal(statPath(path.join(dir, "none"), { native }), undefined);
-      assert.equal(statPath(path.join(file, "under-a-file"), { native }), undefined);
-      assert.equal(new TextDecoder().decode(readBytes(file, { native })), "a = 1\n");
-      assert.equal(readBytes(empty, { native }).length, 0);
-      assert.equal(new TextDecoder().decode(readBytes(link, { native })), "a = 1\n");
-      assert.equal(isFilePath(file, { native }), true);
-      assert.equal(isFilePath(path.join(dir, "none"), { native }), false);
-      assert.throws(() => readBytes(path.join(dir, "none"), { native }), (e: unknown) => {
+      assert.equal(statPath(none, native), undefined);
+      assert.equal(statPath(under, native), undefined);
+      assert.equal(new TextDecoder().decode(readBytes(file, native)), "a = 1\n");
+      assert.equal(readBytes(empty, native).length, 0);
+      assert.equal(new TextDecoder().decode(readBytes(link, native)), "a = 1\n");
+      assert.equal(isFilePath(file, native), true);
+      assert.equal(isFilePath(none, native), false);
+      assert.throws(() => readBytes(none, native), (e: unknown) => {
         assert.equal((e as { code?: string }).code, "ENOENT");
         return true;
       });
@@ -48,19 +59,20 @@ test("stat, read, probe: native and node:fs agree", () => {
   }
 });
 
-test("a stamp changes when the file is replaced", () => {
+test("a stamp changes when the file is replaced", async () => {
   const dir = temp();
   try {
     const file = path.join(dir, "a.toml");
     fs.writeFileSync(file, "a = 1\n");
     const past = new Date(Date.now() - 60_000);
     fs.utimesSync(file, past, past);
-    for (const native of [true, false]) {
-      const before = statPath(file, { native })!.stamp;
-      assert.equal(statPath(file, { native })!.stamp, before);
+    for (const ahead of [true, false]) {
+      const options = async () => (ahead ? { prefetched: await prefetchFiles([file]) } : {});
+      const before = statPath(file, await options())!.stamp;
+      assert.equal(statPath(file, await options())!.stamp, before);
       fs.writeFileSync(`${file}.new`, "a = 22\n");
       fs.renameSync(`${file}.new`, file);
-      assert.notEqual(statPath(file, { native })!.stamp, before);
+      assert.notEqual(statPath(file, await options())!.stamp, before);
       fs.utimesSync(file, past, past);
     }
   } finally {
