@@ -123,7 +123,7 @@ function ioProblem(file: string, cause: unknown): StrataError {
   const [why, fix] = code === "EACCES" || code === "EPERM"
     ? ["permission denied", `check the owner and mode of the file and its folders (ls -ld ${file})`]
     : code === "EISDIR"
-    ? ["it is a folder", "move it away: a configuration file must be a file"]
+    ? ["it is a folder", "move it away: a configuration file must be a regular file"]
     : code === "ENOTREG"
     ? [
       `it is ${typeWords((cause as { type?: "fifo" }).type ?? "device")}, not a regular file`,
