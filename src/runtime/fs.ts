@@ -18,7 +18,10 @@
  * Under Bun a one-shot command may read ahead with {@link prefetchFiles}
  * (Bun's own asynchronous `stat` and read-only read, which cost nearly
  * nothing at start-up); the synchronous functions here then answer from
- * what was read ahead, and fall back to `node:fs` for anything else.
+ * what was read ahead, and fall back to `node:fs` for anything else. Bun
+ * checks the type by path and then reads (it has no call on a descriptor
+ * here): a regular file replaced by a FIFO between the two, by someone
+ * who may write its folder, could still block that one read.
  *
  * @module
  */
