@@ -34,7 +34,7 @@ const ROWS: [string, string][] = [
   ["git config -f (set)", "git-set"],
 ];
 
-/** The goals of issue 4, as ratios. */
+/** The start-up and write goals, as ratios. */
 type Lookup = (name: string) => number | undefined;
 type Ratio = (t: Lookup, n: number, n0: number) => number | undefined;
 const over = (a: string, b: string): Ratio => (t, n, n0) =>

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start-up and write benchmark of the compiled strata binary (issue 4).
+# Start-up and write benchmark of the compiled strata binary.
 #
 # Builds the native binary (.bench/strata) and a Bun-compiled hello-world
 # (.bench/hello, the floor), writes a 50-, 1,000- and 20,000-key TOML file

@@ -1,5 +1,5 @@
 /**
- * Shared parts of the reliability campaign (issue 6): a temporary machine,
+ * Shared parts of the reliability campaign: a temporary machine,
  * real processes (the strata CLI, long-lived library writers, the Python
  * reference writer) that can be killed with SIGKILL, a seeded random
  * source, the campaign's size (bounded for CI, `STRATA_SOAK=1` for a soak),
