@@ -218,8 +218,9 @@ def inspect_lock(lock_path):
                 seen["info"] = info
         except (OSError, ValueError):
             pass
-    seen["sig"] = (kind, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns,
-                   (seen["info"] or {}).get("token"))
+    token = (seen["info"] or {}).get("token")
+    seen["sig"] = (kind, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, token)
+    seen["holding"] = (kind, st.st_dev, st.st_ino, token)  # a renewal changes sig, not this
     return seen
 
 
@@ -340,6 +341,7 @@ def acquire_lock(real, program, timeout_s):
     token = secrets.token_hex(16)
     started = time.monotonic()
     lock_sighting, guard_sighting = Sighting(), Sighting()
+    last, renewals = None, 0
     attempt = 0
     while True:
         try:
@@ -362,15 +364,21 @@ def acquire_lock(real, program, timeout_s):
             return Lock(real, fd, token)
         seen = inspect_lock(lock_path)
         unchanged = lock_sighting.see(seen and seen["sig"])
+        if (seen and seen["holding"]) != (last and last["holding"]):
+            renewals = 0
+        elif seen is not None and seen["sig"] != last["sig"]:
+            renewals += 1
+        last = seen
         if seen is None:
             continue
         if is_stale(seen, host, unchanged):
             break_stale_lock(lock_path, seen, guard_sighting)
             continue
         waited = time.monotonic() - started
-        # 3.2: a lock that never changed while we waited may be a stopped or dead holder's:
-        # keep watching it until 4.1 breaks it.
-        frozen = lock_sighting.changes == 0 and stale_after(seen) is not None
+        # 3.2: a holding that is not renewed may be a stopped, slow or dead holder's: keep
+        # watching it past the timeout until 4.1 breaks it, at most the stale bound more.
+        frozen = (renewals == 0 and stale_after(seen) is not None
+                  and waited < timeout_s + STALE_S)
         if waited >= timeout_s and not frozen:
             info = seen["info"]
             holder = (f"process {info['pid']} on host {info['host']} (program "

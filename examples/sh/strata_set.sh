@@ -164,8 +164,8 @@ trap cleanup EXIT
 trap 'exit 5' INT TERM HUP
 
 # 3.2 Take the lock; 4.1: judged by how long this writer has seen it unchanged; 4.2 break under
-# the guard. A lock that never changed while we waited is watched past the timeout until stale.
-waited_ms=0 seen= seen_ms=0 guard_seen_ms=0 changes=0
+# the guard. A holding that is not renewed is watched past the timeout until stale (30 s more).
+waited_ms=0 seen= seen_ms=0 guard_seen_ms=0 renewals=0 last_hold=
 while :; do
   record="{\"pid\":$my_pid,\"host\":$(json_str "$host"),\"time\":\"$(iso_now)\",\"program\":$(json_str "$program"),\"token\":\"$token\"$pidns_field}"
   if [ "$(look "$lock")" = none ] &&
@@ -173,9 +173,12 @@ while :; do
     held=true; mine=$(ls -i "$lock" 2>/dev/null | awk '{ print $1 }'); break
   fi
   now=$(look "$lock")
-  if [ "$now" = none ]; then [ -n "$seen" ] && changes=$((changes + 1)); seen=; continue; fi
-  if [ "$now" = "$seen" ]; then seen_ms=$((seen_ms + tick_ms))
-  else [ -n "$seen" ] && changes=$((changes + 1)); seen=$now seen_ms=0; fi
+  [ "$now" = none ] && continue
+  # One holding is the same inode and content; a new stamp on it is a renewal (a live holder).
+  hold=$(printf '%s\n' "$now" | awk '{ i = index($0, " | "); print $1 " " $2 (i ? substr($0, i) : "") }')
+  if [ "$hold" != "$last_hold" ]; then renewals=0; last_hold=$hold
+  elif [ "$now" != "$seen" ]; then renewals=$((renewals + 1)); fi
+  if [ "$now" = "$seen" ]; then seen_ms=$((seen_ms + tick_ms)); else seen=$now seen_ms=0; fi
   stale=false
   case $now in
     symlink) stale=true ;;
@@ -197,7 +200,8 @@ while :; do
     guard_seen_ms=$((guard_seen_ms + tick_ms))
     [ $guard_seen_ms -gt 2000 ] && { rm -f "$lock.break"; guard_seen_ms=0; }
   fi
-  if [ $waited_ms -ge $((wait_s * 1000)) ] && { [ $changes -gt 0 ] || [ "$now" = other ]; }; then
+  if [ $waited_ms -ge $((wait_s * 1000)) ] && { [ $renewals -gt 0 ] || [ "$now" = other ] ||
+     [ $waited_ms -ge $((wait_s * 1000 + 30000)) ]; }; then
     case $now in
       file*) holder="process $(field "$now" pid) on host $(field "$now" host) (program \"$(field "$now" program)\", since $(field "$now" time))" ;;
       *) holder="something that is not a lock file" ;;

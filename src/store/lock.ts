@@ -67,10 +67,11 @@ const backoff = { firstMs: 2, maxMs: 50 } as const;
 
 /**
  * Takes `<target>.lock` (target = the real file, after symlinks). Resolves
- * when the lock is ours. Waits for a live holder up to `timeoutMs`; a lock
- * that has not changed at all since the waiter first saw it (a holder that
- * stopped, crashed on another host, or never wrote its record) is watched
- * past the timeout until it is stale, then broken. Rejects with
+ * when the lock is ours. Waits for a live holder (one that renews its lock)
+ * up to `timeoutMs`; a holding that is not renewed (a holder that stopped,
+ * is stuck in a long step, crashed on another host, or never wrote its
+ * record) is watched past the timeout until it is stale, then broken, at
+ * most `staleMs` beyond the timeout. Rejects with
  * `StrataError` code `lock` naming the holder, or code `io` when the lock
  * file cannot be created at all (folder missing or not writable).
  *
@@ -107,6 +108,8 @@ export async function acquireLock(
   if (pidns !== undefined) info.pidns = pidns;
   const us: Observer = pidns === undefined ? { host: info.host } : { host: info.host, pidns };
   const lockSighting = new Sighting();
+  let last: SeenLock | undefined; // to tell a renewal (same holding, new signature)
+  let renewals = 0;
   const guardSighting = new Sighting();
   const started = monotonicMs();
   let quickRetries = 0; // immediate retries in a row (lock released or broken meanwhile)
@@ -120,6 +123,9 @@ export async function acquireLock(
     } else {
       seen = inspectLock(lockPath);
       const unchangedMs = lockSighting.see(seen?.signature);
+      if (seen?.holding !== last?.holding) renewals = 0;
+      else if (seen !== undefined && seen.signature !== last?.signature) renewals++;
+      last = seen;
       const retryNow = seen === undefined ||
         (lockIsStale(seen, us, staleMs, unchangedMs) &&
           breakStaleLock(lockPath, seen, guardSighting));
@@ -127,10 +133,11 @@ export async function acquireLock(
     }
     quickRetries = 0;
     const waited = monotonicMs() - started;
-    // A lock that never changed while we waited may be a stopped or dead holder's: keep
-    // watching it until the stale rule breaks it. One that changed has a live holder.
-    const frozen = seen !== undefined && lockSighting.changes === 0 &&
-      staleAfterMs(seen, staleMs) !== undefined;
+    // A holding that is not renewed may be a stopped, slow or dead holder's: keep watching it
+    // past the timeout until the stale rule breaks it (or it is released), at most the stale
+    // bound more. One that is renewed has a live holder: give up at the timeout.
+    const frozen = seen !== undefined && renewals === 0 &&
+      staleAfterMs(seen, staleMs) !== undefined && waited < timeoutMs + staleMs;
     if (waited >= timeoutMs && !frozen) throw lockTimeout(target, lockPath, seen, waited);
     const delay = Math.min(backoff.maxMs, backoff.firstMs * 2 ** Math.min(attempt, 10));
     const jittered = delay / 2 + Math.random() * delay / 2;

@@ -51,6 +51,8 @@ export interface SeenLock {
   mtimeMs: number;
   /** Everything that changes when the lock changes: kind, inode, size, times, token. */
   signature: string;
+  /** One holding: the same file with the same token (a renewal changes the signature, not this). */
+  holding: string;
 }
 
 /** Defaults of the lock's timings. */
@@ -90,7 +92,8 @@ export function inspectLock(lockPath: string): SeenLock | undefined {
     stat.ctimeMs,
     info?.token ?? "",
   ].join(":");
-  return { info, kind, ino: stat.ino, dev: stat.dev, mtimeMs: stat.mtimeMs, signature };
+  const holding = [kind, stat.dev, stat.ino, info?.token ?? ""].join(":");
+  return { info, kind, ino: stat.ino, dev: stat.dev, mtimeMs: stat.mtimeMs, signature, holding };
 }
 
 /** Parses a lock record; undefined for anything that is not one. */

@@ -49,13 +49,23 @@ test("a lock held by a live process: the write waits lockTimeoutMs, then fails n
       token: "t",
     };
     fs.writeFileSync(lock, JSON.stringify(info) + "\n");
+    // A live holder renews its lease (a lock that never changes is watched until it is stale).
+    let tick = 0;
+    const renewing = setInterval(() => {
+      const t = new Date(Date.now() + ++tick * 1000);
+      fs.utimesSync(lock, t, t);
+    }, 20);
     const config = sb.open({ lockTimeoutMs: 200 });
-    await assert.rejects(config.set("a", 2), (e: unknown) => {
-      assert.ok(e instanceof StrataError);
-      assert.equal(e.code, "lock");
-      assert.match(e.message, /someone else/);
-      return true;
-    });
+    try {
+      await assert.rejects(config.set("a", 2), (e: unknown) => {
+        assert.ok(e instanceof StrataError);
+        assert.equal(e.code, "lock");
+        assert.match(e.message, /someone else/);
+        return true;
+      });
+    } finally {
+      clearInterval(renewing);
+    }
     assert.equal(sb.read(sb.userFile), "a = 1\n");
     fs.rmSync(lock);
     await config.set("a", 2);

@@ -2,6 +2,7 @@
 // version, through the real CLI.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -75,7 +76,7 @@ test("help for strata and every command, with examples; version", () => {
   }
 });
 
-test("exit codes: 1 not found, 3 bad value, 4 lock held, 5 I/O failure, each with its message", () => {
+test("exit codes: 1 not found, 3 bad value, 4 lock held, 5 I/O failure, each with its message", async () => {
   const box = makeSandbox();
   try {
     const user = box.write(`${box.configHome}/demo/config.toml`, `port = 80\n`);
@@ -89,7 +90,8 @@ test("exit codes: 1 not found, 3 bad value, 4 lock held, 5 I/O failure, each wit
     assert.equal(typed.code, 3);
     assert.match(typed.stderr, /^strata: .*port.*integer.*\n$/);
 
-    // A live holder (this test process) keeps the lock: the writer gives up.
+    // A live holder (this test process, renewing its lease from another process) keeps the
+    // lock: the writer gives up.
     const lock = `${user}.lock`;
     const holder = {
       pid: process.pid,
@@ -99,7 +101,12 @@ test("exit codes: 1 not found, 3 bad value, 4 lock held, 5 I/O failure, each wit
       token: "0123456789abcdef",
     };
     fs.writeFileSync(lock, JSON.stringify(holder) + "\n");
+    const renewer = spawn("sh", ["-c", 'while :; do touch "$0"; sleep 0.05; done', lock], {
+      stdio: "ignore",
+    });
     const locked = box.run(["--app", "demo", "--lock-timeout", "0.3", "set", "port", "81"]);
+    renewer.kill("SIGKILL");
+    await new Promise((done) => renewer.on("close", done));
     fs.rmSync(lock);
     assert.equal(locked.code, 4);
     assert.match(locked.stderr, new RegExp(`^strata: .*${process.pid}.*`));

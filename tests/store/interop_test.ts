@@ -6,7 +6,6 @@ import * as path from "node:path";
 import { readJournal } from "../../src/store/journal.ts";
 import { listBackups } from "../../src/store/backup.ts";
 import { statePaths } from "../../src/store/state_paths.ts";
-import { updateFile } from "../../src/store/update_file.ts";
 import { acquireLock } from "../../src/store/lock.ts";
 import * as os from "node:os";
 import { deadPid, type Finished, leftovers, runScript, tempDir } from "./_helpers.ts";
