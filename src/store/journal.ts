@@ -13,6 +13,7 @@ import { errnoOf, ioError } from "./_io_error.ts";
 import { ensureStateFolder, noFollow } from "./_state_folder.ts";
 import { fileMode } from "./atomic_write.ts";
 import { journalRotateBytes, rotatedJournalOf } from "./layout.ts";
+import { maxReadBytes } from "../runtime/fs.ts";
 
 /** One changed key, as the caller of `updateFile` describes it. */
 export interface JournalChange {
@@ -195,17 +196,28 @@ export function readJournal(journalPath: string): JournalContents {
 function readPrivate(file: string): string | undefined {
   let fd: number;
   try {
-    fd = fs.openSync(file, noFollow(fs.constants.O_RDONLY));
+    // Non-blocking: a FIFO planted at the journal's name must not hang the read.
+    fd = fs.openSync(file, noFollow(fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)));
   } catch (error) {
     if (errnoOf(error) === "ENOENT") return undefined;
     throw ioError(`cannot read the journal ${file}`, file, error);
   }
   try {
-    if (!fs.fstatSync(fd).isFile()) {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) {
       throw ioError(
         `cannot read the journal ${file}`,
         file,
         Object.assign(new Error("not a regular file"), { code: "EINVAL" }),
+      );
+    }
+    if (stat.size > maxReadBytes) {
+      throw ioError(
+        `cannot read the journal ${file}`,
+        file,
+        Object.assign(new Error(`bigger than ${maxReadBytes / 1024 / 1024} MiB`), {
+          code: "EFBIG",
+        }),
       );
     }
     return fs.readFileSync(fd, "utf8");

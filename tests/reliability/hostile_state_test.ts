@@ -158,3 +158,25 @@ test("run as an unprivileged user with umask 000, everything in the state folder
     box.cleanup();
   }
 });
+
+test("a FIFO at the journal's name: history ends at once and says what it is", {
+  skip: posix ? false : "FIFOs are POSIX",
+  timeout: 60_000,
+}, () => {
+  const box = sandbox();
+  try {
+    const file = path.join(box.work, "config.toml");
+    fs.writeFileSync(file, "a = 1\n");
+    assert.equal(cliSync(box, ["--file", file, "set", "a", "2"]).code, 0);
+    const { journal } = statePaths(fileModeStateDir(box), file);
+    fs.rmSync(journal);
+    assert.equal(spawnSync("mkfifo", [journal]).status, 0);
+    const history = cliSync(box, ["--file", file, "history"]);
+    noStack(history.stderr);
+    assert.equal(history.code, 5, history.stderr);
+    assert.match(history.stderr, /cannot read the journal .*not a regular file/);
+    assert.equal(fs.readFileSync(file, "utf8"), "a = 2\n");
+  } finally {
+    box.cleanup();
+  }
+});
