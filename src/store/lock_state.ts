@@ -17,6 +17,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import { errnoOf, ioError } from "./_io_error.ts";
+import { shownField } from "../clip.ts";
 
 /** What a lock file holds (one JSON object and a newline). */
 export interface LockInfo {
@@ -223,13 +224,5 @@ export function processAlive(pid: number): boolean {
 
 /** A field of a lock record made safe to print: control characters escaped, length bounded. */
 export function printable(text: unknown, max = 120): string {
-  const s = String(text ?? "?");
-  const clipped = s.length > max ? `${s.slice(0, max)}...` : s;
-  let out = "";
-  for (const c of clipped) {
-    const code = c.charCodeAt(0);
-    const control = code < 0x20 || (code >= 0x7f && code <= 0x9f);
-    out += control ? `\\u${code.toString(16).padStart(4, "0")}` : c;
-  }
-  return out;
+  return shownField(String(text ?? "?"), max);
 }

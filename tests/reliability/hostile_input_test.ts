@@ -10,7 +10,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -160,7 +160,7 @@ test("edit says why a text does not parse once, not twice", () => {
   }
 });
 
-test("a lock planted with escapes and newlines in its fields reaches the terminal escaped", () => {
+test("a lock planted with escapes and newlines in its fields reaches the terminal escaped", async () => {
   const box = makeSandbox();
   try {
     const file = box.write("c.toml", "k = 1\n");
@@ -174,7 +174,17 @@ test("a lock planted with escapes and newlines in its fields reaches the termina
         token: "planted",
       }) + "\n",
     );
+    // Renewed like a live holder's lease, so the writer gives up at its timeout.
+    const renewer = spawn(
+      "sh",
+      ["-c", 'while :; do touch "$0"; sleep 0.05; done', `${file}.lock`],
+      {
+        stdio: "ignore",
+      },
+    );
     const r = box.run(["--file", file, "--lock-timeout", "0.5", "set", "k", "2"]);
+    renewer.kill("SIGKILL");
+    await new Promise((done) => renewer.on("close", done));
     assert.equal(r.code, 4, r.stderr);
     assert.equal(r.stderr.split("\n").length, 2, r.stderr); // one line and its newline
     assert.ok(!hasControl(r.stderr), JSON.stringify(r.stderr));

@@ -210,7 +210,7 @@ test(
       assert.ok(
         doctor.stdout.includes(
           `: lock ${file}.lock held by process 4242 on another-host.example ` +
-            `(strata set\\u001b[31m\\u000aforged line), dated ${future.toISOString()}, did not change`,
+            `(strata set\\x1b[31m\\nforged line), dated ${future.toISOString()}, did not change`,
         ),
         doctor.stdout,
       );
