@@ -49,7 +49,9 @@ export function execRunner(
   function fire(): void {
     timer = undefined;
     if (stopped || running || pending.size === 0) return;
-    const changes = [...pending.values()];
+    const changes = [...pending.values()].sort((a, b) =>
+      a.key < b.key ? -1 : a.key > b.key ? 1 : 0
+    );
     pending = new Map();
     running = new Promise<void>((done) => {
       child = spawn(command[0], command.slice(1), {

@@ -79,23 +79,32 @@ async function watching(
 
 const brief = (c: ConfigChange) => ({ key: c.key, old: c.old, new: c.new, layer: c.layer });
 
-test("a set from another process is reported with its layer and origin", async () => {
-  await watching(async (box, seen) => {
-    assert.equal(await runScript(MAIN, ["--app", "demo", "set", "db.port", "2"], box.env, box.project), 0);
-    await seen.until(() => seen.changes.length >= 1);
-    await sleep(150);
-    assert.deepEqual(seen.changes, [{
-      key: "db.port",
-      old: 1,
-      new: 2,
-      layer: "user",
-      origin: { layer: "user", file: box.userFile, line: 2 },
-    }]);
-    assert.equal(seen.errors.length, 0);
-  }, { prefix: "db", before: (box) => box.write(box.userFile, "[db]\nport = 1\n") });
-});
+test(
+  "a set from another process is reported with its layer and origin",
+  { timeout: 90_000 },
+  async () => {
+    await watching(async (box, seen) => {
+      assert.equal(
+        await runScript(MAIN, ["--app", "demo", "set", "db.port", "2"], box.env, box.project),
+        0,
+      );
+      await seen.until(() => seen.changes.length >= 1);
+      await sleep(150);
+      assert.deepEqual(seen.changes, [{
+        key: "db.port",
+        old: 1,
+        new: 2,
+        layer: "user",
+        origin: { layer: "user", file: box.userFile, line: 2 },
+      }]);
+      assert.equal(seen.errors.length, 0);
+    }, { prefix: "db", before: (box) => box.write(box.userFile, "[db]\nport = 1\n") });
+  },
+);
 
-test("atomic renames: our own set, a vim-style save, a git-checkout-like replace", async () => {
+test("atomic renames: our own set, a vim-style save, a git-checkout-like replace", {
+  timeout: 90_000,
+}, async () => {
   await watching(async (box, seen, config) => {
     await config.set("db.port", 2);
     await seen.until(() => seen.changes.length === 1);
@@ -106,7 +115,7 @@ test("atomic renames: our own set, a vim-style save, a git-checkout-like replace
     await seen.until(() => seen.changes.length === 2);
     // git checkout: a new file written elsewhere, renamed over the old one.
     const other = path.join(box.dir, "checkout.tmp");
-    fs.writeFileSync(other, "[db]\nport = 4\nhost = \"h\"\n");
+    fs.writeFileSync(other, '[db]\nport = 4\nhost = "h"\n');
     fs.renameSync(other, box.userFile);
     await seen.until(() => seen.changes.length === 4);
     await sleep(150);
@@ -120,19 +129,23 @@ test("atomic renames: our own set, a vim-style save, a git-checkout-like replace
   }, { before: (box) => box.write(box.userFile, "[db]\nport = 1\n") });
 });
 
-test("a burst of 100 writes from another process: the last state is delivered", async () => {
-  await watching(async (box, seen) => {
-    assert.equal(await runScript(WRITER, ["burst", box.userFile, "100"], box.env, box.dir), 0);
-    await seen.until(() => seen.changes.at(-1)?.new === 100);
-    await sleep(200);
-    const values = seen.changes.map((c) => c.new as number);
-    assert.equal(values.at(-1), 100);
-    assert.ok(values.every((v, i) => i === 0 || v > values[i - 1]), `in order: ${values}`);
-    assert.equal(seen.errors.length, 0);
-  }, { before: (box) => box.write(box.userFile, "[db]\nport = 0\n") });
-});
+test(
+  "a burst of 100 writes from another process: the last state is delivered",
+  { timeout: 90_000 },
+  async () => {
+    await watching(async (box, seen) => {
+      assert.equal(await runScript(WRITER, ["burst", box.userFile, "100"], box.env, box.dir), 0);
+      await seen.until(() => seen.changes.at(-1)?.new === 100);
+      await sleep(200);
+      const values = seen.changes.map((c) => c.new as number);
+      assert.equal(values.at(-1), 100);
+      assert.ok(values.every((v, i) => i === 0 || v > values[i - 1]), `in order: ${values}`);
+      assert.equal(seen.errors.length, 0);
+    }, { before: (box) => box.write(box.userFile, "[db]\nport = 0\n") });
+  },
+);
 
-test("a file deleted then re-created, and its folder replaced", async () => {
+test("a file deleted then re-created, and its folder replaced", { timeout: 90_000 }, async () => {
   await watching(async (box, seen) => {
     fs.rmSync(box.userFile);
     await seen.until(() => seen.changes.length === 1);
@@ -154,7 +167,9 @@ test("a file deleted then re-created, and its folder replaced", async () => {
   }, { before: (box) => box.write(box.userFile, "[db]\nport = 1\n") });
 });
 
-test("a slow non-atomic writer: the broken states are errors, the last good values stay", async () => {
+test("a slow non-atomic writer: the broken states are errors, the last good values stay", {
+  timeout: 90_000,
+}, async () => {
   await watching(async (box, seen, config) => {
     const stateBefore = fs.readdirSync(box.dir, { recursive: true }).sort();
     const chunks = ["[db", "]\nport = ", "9\n"];
@@ -179,7 +194,9 @@ test("a slow non-atomic writer: the broken states are errors, the last good valu
   }, { before: (box) => box.write(box.userFile, "[db]\nport = 1\n") });
 });
 
-test("a project file created after the watch started, in a parent then in the working folder", async () => {
+test("a project file created after the watch started, in a parent then in the working folder", {
+  timeout: 90_000,
+}, async () => {
   let cwd = "";
   await watching(async (box, seen) => {
     box.write(path.join(box.project, ".demo.toml"), "[db]\nport = 11\n");
@@ -213,7 +230,7 @@ test("a project file created after the watch started, in a parent then in the wo
   });
 });
 
-test("own writes that leave a value as it was are not reported", async () => {
+test("own writes that leave a value as it was are not reported", { timeout: 90_000 }, async () => {
   await watching(async (box, seen, config) => {
     assert.equal((await config.set("db.port", 1)).changed, false);
     // The same values, written differently: no change of any value.
@@ -227,24 +244,28 @@ test("own writes that leave a value as it was are not reported", async () => {
   }, { prefix: "", before: (box) => box.write(box.userFile, "[db]\nport = 1\n") });
 });
 
-test("only keys under the prefix are reported; close stops every report", async () => {
-  await watching(async (box, seen, config) => {
-    await config.set("other", "x");
-    await config.set("db.port", 2);
-    await seen.until(() => seen.changes.length === 1);
-    await sleep(150);
-    assert.deepEqual(seen.changes.map((c) => c.key), ["db.port"]);
-  }, { prefix: "db", before: (box) => box.write(box.userFile, "[db]\nport = 1\n") });
-  const box = sandbox();
-  try {
-    const changes: ConfigChange[] = [];
-    {
-      using _watch = box.open().watch("", (c) => changes.push(c), { pollMs: 600_000 });
+test(
+  "only keys under the prefix are reported; close stops every report",
+  { timeout: 90_000 },
+  async () => {
+    await watching(async (box, seen, config) => {
+      await config.set("other", "x");
+      await config.set("db.port", 2);
+      await seen.until(() => seen.changes.length === 1);
+      await sleep(150);
+      assert.deepEqual(seen.changes.map((c) => c.key), ["db.port"]);
+    }, { prefix: "db", before: (box) => box.write(box.userFile, "[db]\nport = 1\n") });
+    const box = sandbox();
+    try {
+      const changes: ConfigChange[] = [];
+      {
+        using _watch = box.open().watch("", (c) => changes.push(c), { pollMs: 600_000 });
+      }
+      box.write(box.userFile, "a = 1\n");
+      await sleep(300);
+      assert.deepEqual(changes, []);
+    } finally {
+      box.cleanup();
     }
-    box.write(box.userFile, "a = 1\n");
-    await sleep(300);
-    assert.deepEqual(changes, []);
-  } finally {
-    box.cleanup();
-  }
-});
+  },
+);
