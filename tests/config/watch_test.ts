@@ -248,7 +248,7 @@ test(
   "only keys under the prefix are reported; close stops every report",
   { timeout: 90_000 },
   async () => {
-    await watching(async (box, seen, config) => {
+    await watching(async (_box, seen, config) => {
       await config.set("other", "x");
       await config.set("db.port", 2);
       await seen.until(() => seen.changes.length === 1);

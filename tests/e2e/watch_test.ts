@@ -104,18 +104,31 @@ function startWatch(box: Sandbox, args: string[]): Watcher {
 }
 
 /**
- * Writes `ready = N` into the user file until the watch reports it (it has
- * started), then forgets what it printed so far.
+ * Writes `ready = N` into the user file (`db.ready` with `inDb`) every 200 ms
+ * until the watch shows it has started, then waits for the line of the last
+ * value written, so nothing printed later comes from these writes.
  */
-async function whenReady(box: Sandbox, watch: Watcher, seen: () => boolean): Promise<void> {
+async function whenReady(box: Sandbox, watch: Watcher, inDb = false): Promise<void> {
   const file = path.join(box.configHome, "demo", "config.toml");
+  const text = (i: number) =>
+    inDb ? `[db]\nport = 1\nready = ${i}\n` : `ready = ${i}\n[db]\nport = 1\n`;
+  // A --exec command may print the changes on stderr.
+  const shows = (i: number) =>
+    `${watch.stdout()}\n${watch.stderr()}`.split("\n").some((l) =>
+      inDb
+        ? l.includes('"key":"db.ready"') && l.includes(`"new":${i},`)
+        : l.endsWith(`-> ${i}  (user ${file}:1)`)
+    );
   const end = Date.now() + 30_000;
-  for (let i = 1; !seen(); i++) {
-    if (Date.now() > end) assert.fail(`the watch never started; stderr ${watch.stderr()}`);
-    const text = fs.readFileSync(file, "utf8").replace(/^ready = .*\n/m, "");
-    fs.writeFileSync(file, `ready = ${i}\n${text}`);
+  let i = 0;
+  while (watch.lines().length === 0) {
+    if (Date.now() > end || !watch.running()) {
+      assert.fail(`the watch never started; stderr ${watch.stderr()}`);
+    }
+    fs.writeFileSync(file, text(++i));
     await sleep(200);
   }
+  await watch.until(() => shows(i));
 }
 
 /** Stops the watch (if still running) and removes the sandbox, whatever happened. */
@@ -141,7 +154,7 @@ test("strata watch prints a set from another process as it happens, and SIGINT e
   timeout: 90_000,
 }, async () => {
   await withWatch([], async (box, watch, userFile) => {
-    await whenReady(box, watch, () => watch.lines().some((l) => l.startsWith("ready: ")));
+    await whenReady(box, watch);
     const before = watch.lines().length;
     assert.equal((await box.runAsync(["--app", "demo", "set", "db.port", "2"])).code, 0);
     await watch.until(() => watch.lines().length > before);
@@ -161,7 +174,7 @@ test("strata watch --json prints one object per change; SIGTERM ends it with 0",
   timeout: 90_000,
 }, async () => {
   await withWatch(["db", "--json"], async (box, watch, userFile) => {
-    await whenReadyKey(box, watch);
+    await whenReady(box, watch, true);
     const before = watch.lines().length;
     assert.equal((await box.runAsync(["--app", "demo", "set", "db.host", "h"])).code, 0);
     await watch.until(() => watch.lines().length > before);
@@ -177,23 +190,11 @@ test("strata watch --json prints one object per change; SIGTERM ends it with 0",
   });
 });
 
-/** For a watch of `db`: sets db.ready from this process until the watch shows it. */
-async function whenReadyKey(box: Sandbox, watch: Watcher): Promise<void> {
-  const file = path.join(box.configHome, "demo", "config.toml");
-  const end = Date.now() + 30_000;
-  for (let i = 1; watch.lines().length === 0; i++) {
-    if (Date.now() > end) assert.fail(`the watch never started; stderr ${watch.stderr()}`);
-    fs.writeFileSync(file, `[db]\nport = 1\nready = ${i}\n`);
-    await sleep(200);
-  }
-  await sleep(300);
-}
-
 test("strata watch --json delivers the last state of a burst of 100 writes from another process", {
   timeout: 90_000,
 }, async () => {
   await withWatch(["db", "--json"], async (box, watch, userFile) => {
-    await whenReadyKey(box, watch);
+    await whenReady(box, watch, true);
     const writer = fileURLToPath(new URL("../config/_watch_writer.ts", import.meta.url));
     const deno = "Deno" in globalThis;
     const args = deno
@@ -219,7 +220,7 @@ test("strata watch --exec runs the command with the changes in its environment",
 }, async () => {
   const script = 'echo "keys=[$STRATA_CHANGED_KEYS]"; echo "$STRATA_CHANGES"';
   await withWatch(["db", "--exec", "--", "sh", "-c", script], async (box, watch, userFile) => {
-    await whenReadyKey(box, watch);
+    await whenReady(box, watch, true);
     const before = watch.lines().length;
     // One write changing two keys: one run naming both.
     fs.writeFileSync(userFile, '[db]\nport = 2\nhost = "h"\n');
@@ -255,9 +256,9 @@ test("strata watch --exec runs the command with the changes in its environment",
 test("strata watch --exec never runs two at once: changes during a run lead to one more run", {
   timeout: 90_000,
 }, async () => {
-  const script = 'echo "start $STRATA_CHANGED_KEYS"; sleep 1; echo end';
+  const script = 'echo "start $STRATA_CHANGED_KEYS"; echo "$STRATA_CHANGES" >&2; sleep 1; echo end';
   await withWatch(["db", "--exec", "--", "sh", "-c", script], async (box, watch, userFile) => {
-    await whenReadyKey(box, watch);
+    await whenReady(box, watch, true);
     await watch.until(() => watch.lines().at(-1) === "end");
     const before = watch.lines().length;
     fs.writeFileSync(userFile, "[db]\nport = 2\n");
