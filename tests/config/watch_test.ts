@@ -171,15 +171,22 @@ test("a slow non-atomic writer: the broken states are errors, the last good valu
   timeout: 90_000,
 }, async () => {
   await watching(async (box, seen, config) => {
+    // A write through the protocol: the file now has a backup (port = 1), which a
+    // watch must not fall back to while the file is broken.
+    await config.set("db.port", 5);
+    await seen.until(() => seen.changes.length === 1);
     const stateBefore = fs.readdirSync(box.dir, { recursive: true }).sort();
     const chunks = ["[db", "]\nport = ", "9\n"];
     assert.equal(
       await runScript(WRITER, ["slow", box.userFile, "400", ...chunks], box.env, box.dir),
       0,
     );
-    await seen.until(() => seen.changes.length === 1);
+    await seen.until(() => seen.changes.length === 2);
     await sleep(150);
-    assert.deepEqual(seen.changes.map(brief), [{ key: "db.port", old: 1, new: 9, layer: "user" }]);
+    assert.deepEqual(seen.changes.map(brief), [
+      { key: "db.port", old: 1, new: 5, layer: "user" },
+      { key: "db.port", old: 5, new: 9, layer: "user" },
+    ]);
     assert.ok(seen.errors.length >= 1, "the broken content is reported");
     for (const e of seen.errors) {
       assert.equal(e.file, box.userFile);
@@ -269,3 +276,52 @@ test(
     }
   },
 );
+
+test("single-file mode: the one file is watched", { timeout: 90_000 }, async () => {
+  const box = sandbox();
+  const file = box.write(path.join(box.dir, "app.json"), '{"port": 1}');
+  const changes: ConfigChange[] = [];
+  try {
+    using _watch = box.open({ app: undefined, file }).watch("", (c) => changes.push(c), {
+      pollMs: 600_000,
+    });
+    fs.writeFileSync(file, '{"port": 2}');
+    const end = Date.now() + 10_000;
+    while (changes.length === 0 && Date.now() < end) await sleep(10);
+    assert.deepEqual(changes, [{
+      key: "port",
+      old: 1,
+      new: 2,
+      layer: "file",
+      origin: { layer: "file", file, line: 1 },
+    }]);
+  } finally {
+    box.cleanup();
+  }
+});
+
+test("the schema file: a broken one is an error, a new default is a change", {
+  timeout: 90_000,
+}, async () => {
+  const schema = (port: number) =>
+    JSON.stringify({ type: "object", properties: { port: { type: "integer", default: port } } });
+  let schemaFile = "";
+  await watching(async (box, seen) => {
+    fs.writeFileSync(schemaFile, "{ not json");
+    await seen.until(() => seen.errors.length === 1);
+    assert.equal(seen.errors[0].error.code, "schema");
+    assert.ok(seen.errors[0].message.includes(schemaFile), seen.errors[0].message);
+    fs.writeFileSync(schemaFile, schema(2));
+    await seen.until(() => seen.changes.length === 1);
+    assert.deepEqual(seen.changes.map(brief), [
+      { key: "port", old: 1, new: 2, layer: "schema-defaults" },
+    ]);
+    assert.equal(seen.changes[0].origin.file, schemaFile);
+    assert.equal(box.read(schemaFile), schema(2));
+  }, {
+    before: (box) => {
+      box.write(box.defaultsFile, 'name = "x"\n');
+      schemaFile = box.write(path.join(path.dirname(box.defaultsFile), "schema.json"), schema(1));
+    },
+  });
+});
