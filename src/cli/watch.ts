@@ -10,7 +10,7 @@ import type { ConfigChange, WatchError } from "../config.ts";
 import { expectPositionals, findCommand, usage } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
-import { describeOrigin, formatLiteral, toJson } from "./_output.ts";
+import { describeOrigin, formatLiteral, needsFloatCheck, toJson } from "./_output.ts";
 import { type ExecRunner, execRunner, plain } from "./_watch_exec.ts";
 
 /** `strata watch --help`. */
@@ -69,11 +69,20 @@ export async function run(context: CommandContext): Promise<number> {
   config.list(prefix);
   printWarnings(context, config.warnings());
   const json = context.flags.json === true;
+  // A whole float prints as 2.0, as `get` prints it.
+  const isFloat = (key: string, value: unknown) => {
+    if (!needsFloatCheck(value)) return false;
+    try {
+      return config.typeOf(key)?.type === "float";
+    } catch {
+      return false;
+    }
+  };
   return await new Promise<number>((finish) => {
     let runner: ExecRunner | undefined;
     const onError = (e: WatchError) => context.err(watchErrorText(e));
     const print = (change: ConfigChange) =>
-      context.out(json ? `${toJson(plain(change), 0)}\n` : changeLine(change));
+      context.out(json ? `${toJson(plain(change), 0)}\n` : changeLine(change, isFloat));
     const watch = config.watch(
       prefix ?? "",
       command ? (change) => runner?.push([change]) : print,
@@ -119,8 +128,12 @@ function execCommand(count: number): string[] {
 }
 
 /** `db.port: 5432 -> 6543  (user /home/me/.config/demo/config.toml:3)`. */
-function changeLine(change: ConfigChange): string {
-  const show = (present: boolean, value: unknown) => present ? formatLiteral(value) : "(unset)";
+function changeLine(
+  change: ConfigChange,
+  isFloat: (key: string, value: unknown) => boolean,
+): string {
+  const show = (present: boolean, value: unknown) =>
+    present ? formatLiteral(value, isFloat(change.key, value)) : "(unset)";
   const old = show("old" in change, change.old);
   const now = show("new" in change, change.new);
   return `${change.key}: ${old} -> ${now}  (${describeOrigin(change.origin)})\n`;
