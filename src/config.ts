@@ -95,6 +95,12 @@ import {
   schemaFromValue,
 } from "./schema/load_schema.ts";
 import type { ValueType } from "./values.ts";
+import {
+  type ConfigChange,
+  type ConfigWatch,
+  type ConfigWatchOptions,
+  watchConfig,
+} from "./watch/watch_config.ts";
 
 export type {
   Explanation,
@@ -110,6 +116,12 @@ export type {
   WritableLayer,
 } from "./layers/types.ts";
 export type { ValueType } from "./values.ts";
+export type {
+  ConfigChange,
+  ConfigWatch,
+  ConfigWatchOptions,
+  WatchError,
+} from "./watch/watch_config.ts";
 
 /** Options of {@link openConfig}. */
 export interface OpenOptions {
@@ -193,9 +205,11 @@ export class Config {
   #strataConfig?: Config;
   #reported = new Set<string>();
   #pending: string[] = [];
+  #options: OpenOptions;
 
   /** Use {@link openConfig}. */
   constructor(options: OpenOptions) {
+    this.#options = options;
     // One copy of the environment per Config: reading process.env as a whole is
     // costly under Deno (a conversion per read), and a Config reads it on every call.
     const env = options.env ?? { ...process.env };
@@ -515,6 +529,35 @@ export class Config {
     const out: UnsetResult = { file: target.file, removed: result.changed };
     if (result.changed && seen.old !== undefined) out.old = seen.old;
     return out;
+  }
+
+  /**
+   * Watches every file of this configuration and calls `onChange` once per
+   * key under `keyOrPrefix` (everything when empty) whose effective value
+   * changed, by any writer; a file that does not parse goes to
+   * `options.onError` and the last good values are kept. Close the handle
+   * (or declare it with `using`) to stop. See `src/watch/watch_config.ts`.
+   */
+  watch(
+    keyOrPrefix: string,
+    onChange: (change: ConfigChange) => void,
+    options?: ConfigWatchOptions,
+  ): ConfigWatch {
+    const { env, cwd } = this.#ctx;
+    const schema = this.#options.schema;
+    return watchConfig(
+      this,
+      {
+        open: () => new Config({ ...this.#options, env, cwd, strict: true }),
+        cwd,
+        schemaFile: typeof schema === "string"
+          ? pathFor(this.#ctx.platform).resolve(cwd, schema)
+          : undefined,
+      },
+      keyOrPrefix,
+      onChange,
+      options,
+    );
   }
 
   // ---- reading -------------------------------------------------------------

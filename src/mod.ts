@@ -64,6 +64,9 @@
 
 export {
   Config,
+  type ConfigChange,
+  type ConfigWatch,
+  type ConfigWatchOptions,
   type Explanation,
   type LayerInfo,
   type LayerName,
@@ -76,6 +79,7 @@ export {
   type SetResult,
   type UnsetResult,
   type WalkStep,
+  type WatchError,
   type WritableLayer,
 } from "./config.ts";
 export { formatKey, parseKey } from "./keys.ts";

@@ -83,6 +83,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "check every layer (parses, schema, permissions, locks) and mend",
     load: () => import("./doctor.ts"),
   },
+  watch: {
+    summary: "print each change of the configuration as it happens (or run a command)",
+    load: () => import("./watch.ts"),
+  },
   help: { summary: "show help for strata or for one command", load: () => import("./help.ts") },
   version: { summary: "print strata's version", load: () => import("./version.ts") },
 };
