@@ -91,7 +91,8 @@ test("exit codes: 1 not found, 3 bad value, 4 lock held, 5 I/O failure, each wit
     assert.match(typed.stderr, /^strata: .*port.*integer.*\n$/);
 
     // A live holder (this test process, renewing its lease from another process) keeps the
-    // lock: the writer gives up.
+    // lock: the writer gives up. `touch -c`: a touch still in flight when the loop is killed
+    // must not create the lock again after it is removed.
     const lock = `${user}.lock`;
     const holder = {
       pid: process.pid,
@@ -101,7 +102,7 @@ test("exit codes: 1 not found, 3 bad value, 4 lock held, 5 I/O failure, each wit
       token: "0123456789abcdef",
     };
     fs.writeFileSync(lock, JSON.stringify(holder) + "\n");
-    const renewer = spawn("sh", ["-c", 'while :; do touch "$0"; sleep 0.05; done', lock], {
+    const renewer = spawn("sh", ["-c", 'while :; do touch -c "$0"; sleep 0.05; done', lock], {
       stdio: "ignore",
     });
     const locked = box.run(["--app", "demo", "--lock-timeout", "0.3", "set", "port", "81"]);

@@ -177,7 +177,7 @@ test("a lock planted with escapes and newlines in its fields reaches the termina
     // Renewed like a live holder's lease, so the writer gives up at its timeout.
     const renewer = spawn(
       "sh",
-      ["-c", 'while :; do touch "$0"; sleep 0.05; done', `${file}.lock`],
+      ["-c", 'while :; do touch -c "$0"; sleep 0.05; done', `${file}.lock`],
       {
         stdio: "ignore",
       },
