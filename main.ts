@@ -30,7 +30,9 @@ async function main(argv: string[]): Promise<number> {
     const module = await COMMANDS[call.global.help ? "help" : "version"].load();
     return await module.run({ ...call, name, positionals: target, env: process.env, out, err });
   }
-  return await command.run({ ...call, name, env: process.env, out, err });
+  const context = { ...call, name, env: process.env, out, err };
+  if (entry?.state) await (await import("./src/cli/_state.ts")).mergeOldState(context);
+  return await command.run(context);
 }
 
 // console.log/console.error, not process.stdout.write: touching

@@ -88,6 +88,7 @@ import {
   statPath,
 } from "./runtime/fs.ts";
 import { descriptionAt } from "./schema/check_value.ts";
+import { sharedStateName } from "./store/layout.ts";
 import {
   type LoadedSchema,
   loadSchemaFile,
@@ -268,7 +269,7 @@ export class Config {
 
   #state(): string | StrataError {
     try {
-      this.#stateDir ??= stateDir(this.#ctx, this.app ?? "_file");
+      this.#stateDir ??= stateDir(this.#ctx, sharedStateName); // one for every app and --file
     } catch (e) {
       if (!(e instanceof HomeMissingError)) throw e;
       this.#stateDir = homeNeeded(this.#ctx.platform, "state", e);

@@ -34,6 +34,7 @@ import {
   watchLock,
 } from "../store/inspect.ts";
 import { readJournal } from "../store/journal.ts";
+import { legacyStateFolders, migrateLegacyState } from "../store/migrate_state.ts";
 import { lockDefaults, printable } from "../store/lock_state.ts";
 import { issueText, layerIssues, parseLayerText } from "./check_text.ts";
 import { command, type LayerFile, type RecoveryConfig, writableLayerFiles } from "./layer_files.ts";
@@ -52,6 +53,7 @@ export type CheckName =
   | "temp"
   | "journal"
   | "backups"
+  | "state"
   | "value";
 
 /** One problem found. */
@@ -155,6 +157,7 @@ export async function runDoctor(
   if (schema) checkRequired(config, schema, add);
   checkRejected(config, add);
   const cli = writableLayerFiles(config)[0]?.cli ?? "strata";
+  checkLegacyState(config.stateDir, cli, staleMs, add);
   if (platform !== "win32") checkStateFolder(config.stateDir, cli, add);
   if (options.fix) {
     for (const { finding, apply } of fixes) {
@@ -496,6 +499,30 @@ function checkRequired(config: DoctorConfig, schema: { schema: Schema; file?: st
 
 function cliOf(config: DoctorConfig): string {
   return writableLayerFiles(config)[0]?.cli ?? "strata";
+}
+
+/**
+ * State folders of the per-application layout not merged yet: their backups
+ * and journals are missing from history, undo and restore until they are.
+ */
+function checkLegacyState(stateDir: string, cli: string, staleMs: number, add: Add): void {
+  for (const folder of legacyStateFolders(stateDir)) {
+    add({
+      layer: "state",
+      file: folder,
+      check: "state",
+      problem: `${folder} holds backups or journals of the per-application layout, not yet ` +
+        `merged into ${stateDir} (history, undo and restore miss them until they are)`,
+      mend: `${cli} doctor --fix (merges them; nothing is lost)`,
+      fixable: true,
+    }, async () => {
+      const result = await migrateLegacyState(stateDir, { staleMs });
+      const left = result.left.map((l) => `${l.path}: ${l.problem}`);
+      if (legacyStateFolders(stateDir).includes(folder)) {
+        throw new Error(`left in place: ${left.join("; ") || folder}`);
+      }
+    });
+  }
 }
 
 /** Everything under the state folder is the owner's only: backups hold every old value. */
