@@ -111,7 +111,8 @@ export type CrashPoint =
   | "renamed"
   | "written"
   | "journaled"
-  | "migrated";
+  | "migrated"
+  | "migrated-backup";
 
 /**
  * Test hook, in the spirit of SQLite's crash tests: when the environment

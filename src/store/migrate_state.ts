@@ -317,7 +317,7 @@ function moveBackups(
       continue;
     }
     linkInto(src, stat, to, name);
-    crashPoint("migrated");
+    crashPoint("migrated-backup");
     removeQuietly(src);
   }
   if (!removeIfEmpty(from)) {

@@ -120,9 +120,9 @@ export function sandbox(base = os.tmpdir()): Sandbox {
   };
 }
 
-/** The state dir strata uses for `--file` (single-file mode: application `_file`). */
+/** The state dir strata uses, for `--file` as for every application (`<state home>/strata/_shared`). */
 export function fileModeStateDir(box: Sandbox): string {
-  return path.join(box.stateHome, "strata", "_file");
+  return path.join(box.stateHome, "strata", "_shared");
 }
 
 /** The command that runs the CLI under the runtime running the tests. */
