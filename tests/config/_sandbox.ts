@@ -41,7 +41,7 @@ export function sandbox(app = "demo"): Sandbox {
     userFile: path.join(dir, "config", app, "config.toml"),
     systemFile: path.join(dir, "etc", app, "config.toml"),
     defaultsFile: path.join(dir, "share", app, "defaults.toml"),
-    stateDir: path.join(dir, "state", "strata", app),
+    stateDir: path.join(dir, "state", "strata", "_shared"),
     project,
     write,
     read: (file) => fs.readFileSync(file, "utf8"),

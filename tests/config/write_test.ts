@@ -286,7 +286,7 @@ test("file mode: one file, no layers; --project refused", async () => {
       config.set("a", 2, { layer: "project" }),
       refusedWith("usage", /--project does not apply with --file/),
     );
-    assert.equal(config.stateDir, path.join(sb.dir, "state", "strata", "_file"));
+    assert.equal(config.stateDir, path.join(sb.dir, "state", "strata", "_shared"));
     const overridden = sb.open({ app: undefined, file, overrides: ["a=5"] });
     assert.equal(overridden.get("a"), 5);
   } finally {
@@ -326,7 +326,7 @@ test("a file that does not parse falls back to its newest backup that parses, wa
     assert.equal(r.origin.layer, "user");
     assert.match(
       r.origin.file!,
-      /\/state\/strata\/demo\/backups\/config\.toml-[0-9a-f]{8}\/\d{8}T\d{6}\.\d{3}Z-\d+\.toml$/,
+      /\/state\/strata\/_shared\/backups\/config\.toml-[0-9a-f]{8}\/\d{8}T\d{6}\.\d{3}Z-\d+\.toml$/,
     );
     const warnings = reader.warnings();
     assert.equal(warnings.length, 1);

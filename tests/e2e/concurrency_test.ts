@@ -44,7 +44,7 @@ test("8 writers x 50 sets on one file: nothing lost, nothing failed, nothing lef
     assert.ok(box.read(user).startsWith(`# shared by ${WRITERS} writers\n`));
     assert.deepEqual(listFiles(path.dirname(user)), ["config.toml"]);
     // Every write is in the journal, once; backups are kept (and rotated).
-    const state = path.join(box.stateHome, "strata", "demo");
+    const state = path.join(box.stateHome, "strata", "_shared");
     const files = listFiles(state);
     const journals = files.filter((f) => f.startsWith("journal/"));
     assert.equal(journals.length, 1);

@@ -99,7 +99,7 @@ test("--file mode: backups, undo, restore and history work on that one file", ()
     assert.equal(box.read(file), '{\n  "port": 82\n}\n');
     assert.equal(box.run([...f, "backups", "--project"]).code, 2);
     assert.equal(JSON.parse(box.run([...f, "history", "--json"]).stdout).length, 4);
-    assert.ok(fs.existsSync(path.join(box.stateHome, "strata", "_file", "journal")));
+    assert.ok(fs.existsSync(path.join(box.stateHome, "strata", "_shared", "journal")));
   } finally {
     box.cleanup();
   }

@@ -44,7 +44,7 @@ test("1,000 writes by 8 processes: 1,000 journal entries and every version, in o
     );
     assert.deepEqual(codes, Array(WRITERS).fill(0));
 
-    const state = statePaths(path.join(box.stateHome, "strata", "demo"), user);
+    const state = statePaths(path.join(box.stateHome, "strata", "_shared"), user);
     const journal = readJournal(state.journal);
     assert.equal(journal.skipped.length, 0);
     assert.equal(journal.entries.length, WRITERS * EACH);

@@ -181,7 +181,7 @@ test(
       assert.equal(edit.code, 3);
       assert.match(edit.stderr, /"oneOf" must be a non-empty array of schemas/);
       assert.deepEqual(
-        fs.readdirSync(path.join(box.stateHome, "strata", "demo")).includes("edits"),
+        fs.readdirSync(path.join(box.stateHome, "strata", "_shared")).includes("edits"),
         false,
       );
       const restore = box.run([...app, "restore", "latest"]);

@@ -54,7 +54,7 @@ test(
     const box = sandbox();
     const python = pythonHasToml();
     const file = path.join(box.configHome, "demo", "config.toml");
-    const stateDir = path.join(box.stateHome, "strata", "demo");
+    const stateDir = path.join(box.stateHome, "strata", "_shared");
     const cliWrites = sized(isDeno ? 8 : 20, 200);
     const libWrites = sized(60, 1000);
     const pyWrites = sized(8, 100);

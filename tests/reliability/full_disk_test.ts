@@ -118,7 +118,7 @@ function setUp(where: { config: boolean; state: boolean; journal?: boolean }): S
   }
   const file = path.join(where.config ? disk : box.work, "cfg", "config.toml");
   if (where.state) box.env.XDG_STATE_HOME = path.join(disk, "state");
-  const stateDir = path.join(box.env.XDG_STATE_HOME, "strata", "_file");
+  const stateDir = path.join(box.env.XDG_STATE_HOME, "strata", "_shared");
   if (where.journal) {
     const journalDir = path.dirname(statePaths(stateDir, file).journal);
     assert.ok(mountTmpfs(journalDir));
