@@ -743,7 +743,6 @@ export class Config {
     try {
       if (option !== undefined && typeof option !== "string") {
         this.#schemaCache ??= { loaded: schemaFromValue(option) };
-        for (const w of this.#schemaCache.loaded?.warnings ?? []) this.#warn(w);
         return this.#schemaCache.loaded;
       }
       const file = this.#schemaFile(snap, access);
@@ -759,7 +758,6 @@ export class Config {
       }
       const loaded = loadSchemaFile(file, typeof option === "string", access);
       this.#schemaCache = { file, stamp, loaded };
-      for (const w of loaded?.warnings ?? []) this.#warn(w);
       return loaded;
     } catch (e) {
       if (strict || !(e instanceof StrataError)) throw e;

@@ -80,6 +80,13 @@ export interface DoctorReport {
   checked: { layer: string; file: string; exists: boolean }[];
   /** The problems, in the order found. */
   findings: Finding[];
+  /**
+   * What reading the configuration warned about (a `.toml` beside a `.json`,
+   * an ignored project file, ...) and what strata does not check in the
+   * schema: worth knowing, not problems (they do not make the report unhealthy).
+   * A warning that repeats a finding is left out.
+   */
+  warnings: string[];
 }
 
 /** Options of {@link runDoctor}. */
@@ -98,6 +105,8 @@ export interface DoctorConfig extends RecoveryConfig {
   list(): { path: string[]; value: unknown }[];
   /** Values that would win but cannot be used (schema, type), with their layer and origin. */
   rejected?(): Rejected[];
+  /** Warnings from reading the configuration, each returned once (`Config.warnings`). */
+  warnings?(): string[];
 }
 
 interface Fix {
@@ -112,13 +121,13 @@ export async function runDoctor(
 ): Promise<DoctorReport> {
   const platform = options.platform ?? process.platform;
   const staleMs = options.staleLockMs ?? lockDefaults.staleMs;
-  const report: DoctorReport = { checked: [], findings: [] };
+  const report: DoctorReport = { checked: [], findings: [], warnings: [] };
   const fixes: Fix[] = [];
   const add = (finding: Finding, apply?: Fix["apply"]) => {
     report.findings.push(finding);
     if (apply) fixes.push({ finding, apply });
   };
-  let schema: { schema: Schema; file?: string } | undefined;
+  let schema: { schema: Schema; file?: string; warnings?: string[] } | undefined;
   try {
     schema = config.schema?.();
   } catch (e) {
@@ -159,6 +168,7 @@ export async function runDoctor(
   const cli = writableLayerFiles(config)[0]?.cli ?? "strata";
   checkLegacyState(config.stateDir, cli, staleMs, add);
   if (platform !== "win32") checkStateFolder(config.stateDir, cli, add);
+  report.warnings = readWarnings(config, report.findings, schema?.warnings ?? []);
   if (options.fix) {
     for (const { finding, apply } of fixes) {
       try {
@@ -173,6 +183,19 @@ export async function runDoctor(
 }
 
 type Add = (finding: Finding, apply?: Fix["apply"]) => void;
+
+/**
+ * The configuration's read warnings and the schema's unchecked parts, less
+ * those a finding already says (a broken file's fallback to its backup
+ * repeats its parse finding; a broken schema repeats its schema finding).
+ */
+function readWarnings(config: DoctorConfig, findings: Finding[], schema: string[]): string[] {
+  const said = (w: string) =>
+    findings.some((f) =>
+      w.startsWith(f.problem) || (f.check === "parse" && f.file && w.startsWith(`${f.file}:`))
+    );
+  return [...new Set([...(config.warnings?.() ?? []), ...schema])].filter((w) => !said(w));
+}
 
 async function checkLayerFile(
   target: LayerFile,
