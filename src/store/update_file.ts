@@ -61,7 +61,7 @@ export type EditFn = (current: string | undefined, context: EditContext) => File
 
 /** Options of {@link updateFile}. */
 export interface UpdateFileOptions {
-  /** The application's state folder (backups and journal go there), e.g. `$XDG_STATE_HOME/strata/<app>`. */
+  /** The state folder (backups and journal go there): strata's shared one is `$XDG_STATE_HOME/strata/_shared`. */
   stateDir: string;
   /** Layer name recorded in the journal (`user`, `project`, `system`, `file`). */
   layer?: string;

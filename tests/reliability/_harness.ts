@@ -38,6 +38,24 @@ export function sized<T>(bounded: T, soaked: T): T {
   return soak ? soaked : bounded;
 }
 
+/**
+ * A soak figure shrunk by `STRATA_SOAK_SCALE` (between 0 and 1) to fit the
+ * time a loaded machine has; at least 1. Unset: the figure itself.
+ */
+export function scaled(soaked: number): number {
+  const scale = Number(process.env.STRATA_SOAK_SCALE ?? 1);
+  return scale > 0 && scale < 1 ? Math.max(1, Math.round(soaked * scale)) : soaked;
+}
+
+/**
+ * `STRATA_SOAK_SECONDS`: a soak campaign that runs by time stops taking new
+ * steps after this many seconds (then settles and checks); undefined: none.
+ */
+export function soakBudgetMs(): number | undefined {
+  const seconds = Number(process.env.STRATA_SOAK_SECONDS);
+  return soak && seconds > 0 ? seconds * 1000 : undefined;
+}
+
 /** The stale-lock bound strata ships with (defaults/strata.toml `lock.stale`), ms. */
 export const STALE_LOCK_MS = 30_000;
 

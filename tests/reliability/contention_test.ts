@@ -38,6 +38,7 @@ import {
   pythonHasToml,
   report,
   sandbox,
+  scaled,
   scriptCommand,
   SHELL_WRITER,
   sized,
@@ -55,9 +56,9 @@ test(
     const python = pythonHasToml();
     const file = path.join(box.configHome, "demo", "config.toml");
     const stateDir = path.join(box.stateHome, "strata", "_shared");
-    const cliWrites = sized(isDeno ? 8 : 20, 200);
-    const libWrites = sized(60, 1000);
-    const pyWrites = sized(8, 100);
+    const cliWrites = sized(isDeno ? 8 : 20, scaled(200));
+    const libWrites = sized(60, scaled(1000));
+    const pyWrites = sized(8, scaled(100));
     const cliKeys = ["cli0", "cli1", "cli2"];
     // Without Python 3.11 (no tomllib) two more strata loops take the Python writers' places.
     const pyKeys = python ? ["py0", "py1"] : [];
@@ -67,7 +68,7 @@ test(
     // A ninth writer beyond the eight: the POSIX shell reference writer, where `sh` runs.
     const shell = spawnSync("sh", ["-c", "exit 0"]).status === 0;
     const shKeys = shell ? ["sh0"] : [];
-    const shWrites = sized(8, 100);
+    const shWrites = sized(8, scaled(100));
     const setKeys = [...allCliKeys, ...pyKeys, ...shKeys, libKey];
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     fs.writeFileSync(

@@ -50,10 +50,12 @@ import {
   report,
   type Sandbox,
   sandbox,
+  scaled,
   scriptCommand,
   SHELL_WRITER,
   sized,
   soak,
+  soakBudgetMs,
   STALE_LOCK_MS,
   start,
   tryParseToml,
@@ -234,9 +236,11 @@ async function runSlot(
   slot: Slot,
   rng: ReturnType<typeof random>,
   kinds: Kind[],
-  target: { kills: number; writes: number },
+  target: { kills: number; writes: number; until?: number },
 ): Promise<void> {
-  const enough = () => c.kills >= target.kills && c.writes >= target.writes;
+  const enough = () =>
+    (c.kills >= target.kills && c.writes >= target.writes) ||
+    (target.until !== undefined && now() > target.until);
   while (!enough() && c.failures.length === 0 && c.corrupt.length === 0) {
     const kind = rng.pick(kinds);
     const count = kind === "lib" ? rng.int(3, sized(40, 60)) : 1;
@@ -301,6 +305,12 @@ async function settle(c: Campaign, slot: Slot): Promise<void> {
   if (done.code !== 0) c.failures.push(`final writer ${slot.key}: ${done.stderr.slice(0, 2000)}`);
 }
 
+/** When a soak run by time (`STRATA_SOAK_SECONDS`) stops taking new steps. */
+function deadline(): number | undefined {
+  const budget = soakBudgetMs();
+  return budget === undefined ? undefined : now() + budget;
+}
+
 test("crash: kill -9 at random moments during writes loses nothing and corrupts nothing", {
   timeout: sized(150_000, 3_600_000),
 }, async () => {
@@ -333,7 +343,7 @@ test("crash: kill -9 at random moments during writes loses nothing and corrupts 
   };
   // Deno starts a process in ~200 ms (Bun ~40 ms): fewer kills there keep the run short.
   const target = soak
-    ? { kills: 500, writes: 10_000 }
+    ? { kills: scaled(500), writes: scaled(10_000), until: deadline() }
     : isDeno
     ? { kills: 20, writes: 100 }
     : { kills: 50, writes: 300 };
