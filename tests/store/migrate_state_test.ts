@@ -81,9 +81,11 @@ test("a backup name taken by another version moves to the next free millisecond;
 });
 
 test("a link planted at an old folder's journal or backups is never followed", async () => {
-  const root = tempDir();
+  const top = tempDir();
+  const root = path.join(top, "strata");
   try {
-    const elsewhere = path.join(root, "elsewhere");
+    fs.mkdirSync(root);
+    const elsewhere = path.join(top, "elsewhere");
     fs.mkdirSync(elsewhere);
     fs.writeFileSync(path.join(elsewhere, "x.ndjson"), '{"key":"a","time":"t"}\n');
     fs.mkdirSync(path.join(root, "demo"));
@@ -97,6 +99,6 @@ test("a link planted at an old folder's journal or backups is never followed", a
     assert.deepEqual(fs.readdirSync(elsewhere), ["x.ndjson"]);
     assert.equal(fs.existsSync(path.join(root, "_shared", "journal")), false);
   } finally {
-    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(top, { recursive: true, force: true });
   }
 });
