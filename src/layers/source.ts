@@ -25,12 +25,16 @@ export interface SourceContext {
   schema(): LoadedSchema | undefined;
 }
 
-/** The text of a write, as the store hands it to an edit, and what the edit returns. */
-export type SourceEdit = (
+/**
+ * An edit of a layer's text: gets the text as it is now (under the lock),
+ * returns what it did (the new text and the changes for the journal, and
+ * whatever else its caller wants back), or null for no change.
+ */
+export type SourceEdit<E extends NonNullable<EditResult> = NonNullable<EditResult>> = (
   current: string | undefined,
   file: string,
   info: { invalidUtf8?: boolean },
-) => EditResult;
+) => E | null;
 
 /** How a write is made: who writes, and the store's settings. */
 export interface WriteSettings {
@@ -48,8 +52,10 @@ export interface WriteSettings {
   acceptInvalidUtf8?: boolean;
 }
 
-/** What a write did. */
-export interface WriteOutcome {
+/** What a write did; `edit`: what the edit returned (null: no change). */
+export interface WriteOutcome<E = NonNullable<EditResult>> {
+  /** What the edit returned. */
+  edit: E | null;
   /** The file written. */
   file: string;
   /** False when the edit changed nothing (nothing was written). */
@@ -87,11 +93,11 @@ export interface LayerSource {
    * Writes the layer through its own protocol (a file's: lock, re-read,
    * edit, backup, atomic write, journal). Only writable sources have it.
    */
-  write?(
+  write?<E extends NonNullable<EditResult>>(
     target: { file: string; format: FileFormat },
-    edit: SourceEdit,
+    edit: SourceEdit<E>,
     settings: WriteSettings,
-  ): Promise<WriteOutcome>;
+  ): Promise<WriteOutcome<E>>;
   /**
    * Reports that the layer may have changed (its file, or a place one may
    * appear, was written): `onChange` is then called, with no detail; the
