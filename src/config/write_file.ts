@@ -9,7 +9,14 @@
 import { parseValues } from "../layers/document.ts";
 import type { EditResult } from "../layers/edits.ts";
 import { StrataError } from "../errors.ts";
-import type { LayerSource, SourceEdit, WriteOutcome, WriteSettings } from "../layers/source.ts";
+import type {
+  LayerSource,
+  SourceChange,
+  SourceEdit,
+  SourceVersion,
+  WriteOutcome,
+  WriteSettings,
+} from "../layers/source.ts";
 import type { LayerName } from "../layers/types.ts";
 import type { FileFormat } from "../platform/paths.ts";
 
@@ -55,6 +62,34 @@ export async function writeLayerFile<E extends NonNullable<EditResult>>(
   };
   if (result.backupId !== undefined) out.backupId = result.backupId;
   return out;
+}
+
+/** A layer file's backups (newest first), by the store's names; none before its first write. */
+export async function fileVersions(stateDir: string, file: string): Promise<SourceVersion[]> {
+  const [{ listBackups }, { resolveTarget }, { statePaths }] = await Promise.all([
+    import("../store/backup.ts"),
+    import("../store/resolve_target.ts"),
+    import("../store/state_paths.ts"),
+  ]);
+  const { backupDir } = statePaths(stateDir, resolveTarget(file));
+  return listBackups(backupDir).map((b) => ({ id: b.id, path: b.path, time: b.time }));
+}
+
+/** A layer file's journal of changes (oldest first); lines torn by a crash are left out. */
+export async function fileHistory(stateDir: string, file: string): Promise<SourceChange[]> {
+  const [{ readJournal }, { resolveTarget }, { statePaths }] = await Promise.all([
+    import("../store/journal.ts"),
+    import("../store/resolve_target.ts"),
+    import("../store/state_paths.ts"),
+  ]);
+  const { journal } = statePaths(stateDir, resolveTarget(file));
+  return readJournal(journal).entries.map((e) => {
+    const change: SourceChange = { time: e.time, key: e.key };
+    if (e.program !== undefined) change.program = e.program;
+    if ("old" in e) change.old = e.old;
+    if ("new" in e) change.new = e.new;
+    return change;
+  });
 }
 
 /** Writes `target` through the source of its layer (refused when that layer cannot be written). */

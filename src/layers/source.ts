@@ -105,8 +105,32 @@ export interface LayerSource {
    * process runs (the command line, the environment) has none.
    */
   watch?(onChange: () => void, watchFile: FileWatcher): SourceWatch;
-  /** The versions kept of the layer (newest first), where it keeps them. */
-  versions?(stateDir: string): Promise<{ id: string; path: string; time: string }[]>;
-  /** The journal of the layer's changes, where it keeps one (its path). */
-  history?(stateDir: string): Promise<string | undefined>;
+  /** The versions kept of the layer (its file's backups), newest first. */
+  versions?(stateDir: string): Promise<SourceVersion[]>;
+  /** The changes made to the layer through strata (its file's journal), oldest first. */
+  history?(stateDir: string): Promise<SourceChange[]>;
+}
+
+/** A version a source keeps (a backup of its file). */
+export interface SourceVersion {
+  /** Its id (`<UTC time>-<pid>` for a file's backup). */
+  id: string;
+  /** Where it is. */
+  path: string;
+  /** When it was taken, ISO 8601 UTC. */
+  time: string;
+}
+
+/** One change of one key, as a source's history records it. */
+export interface SourceChange {
+  /** When, ISO 8601 UTC. */
+  time: string;
+  /** The key as dotted text. */
+  key: string;
+  /** Who wrote it (`strata set`, a program's name). */
+  program?: string;
+  /** The value before (absent: the key was added). */
+  old?: unknown;
+  /** The value after (absent: the key was removed). */
+  new?: unknown;
 }
