@@ -28,7 +28,7 @@ import { lockDefaults } from "../store/lock_state.ts";
 import { legacyStateFolders, migrateLegacyState } from "../store/migrate_state.ts";
 import { issueText, layerIssues, parseLayerText } from "./check_text.ts";
 import { checkLayerFile } from "./doctor_file.ts";
-import { type RecoveryConfig, writableLayerFiles } from "./layer_files.ts";
+import { adviseAll, type RecoveryConfig, writableLayerFiles } from "./layer_files.ts";
 import { readText } from "./versions.ts";
 
 /** What a finding is about. */
@@ -153,9 +153,9 @@ export async function runDoctor(
   }
   if (schema) checkRequired(config, schema, add);
   checkRejected(config, add);
-  const cli = writableLayerFiles(config)[0]?.cli ?? "strata";
-  checkLegacyState(config.stateDir, cli, staleMs, add);
-  if (platform !== "win32") checkStateFolder(config.stateDir, cli, add);
+  const fix = adviseAll(config, { action: "doctor-fix" });
+  checkLegacyState(config.stateDir, fix, staleMs, add);
+  if (platform !== "win32") checkStateFolder(config.stateDir, fix, add);
   report.warnings = readWarnings(config, report.findings, schema?.warnings ?? []);
   if (options.fix) {
     for (const { finding, apply } of fixes) {
@@ -273,7 +273,9 @@ function checkRequired(config: DoctorConfig, schema: { schema: Schema; file?: st
         problem: `${issueText(issue)} (the merged configuration; schema ${
           schema.file ?? "given by the program"
         }#${issue.pointer ?? ""})`,
-        mend: `${cliOf(config)} explain KEY shows which layer sets each key; change one of them`,
+        mend: `${
+          adviseAll(config, { action: "explain", key: "KEY" })
+        } shows which layer sets each key; change one of them`,
         fixable: false,
       });
       continue;
@@ -284,23 +286,21 @@ function checkRequired(config: DoctorConfig, schema: { schema: Schema; file?: st
       problem: `${issueText(issue)}: no layer sets it (schema ${
         schema.file ?? "given by the program"
       })`,
-      mend: `${writableLayerFiles(config)[0]?.cli ?? "strata"} set ${
-        issueText(issue).split(": ")[0]
-      } VALUE`,
+      mend: adviseAll(config, {
+        action: "set",
+        key: issueText(issue).split(": ")[0],
+        value: "VALUE",
+      }),
       fixable: false,
     });
   }
-}
-
-function cliOf(config: DoctorConfig): string {
-  return writableLayerFiles(config)[0]?.cli ?? "strata";
 }
 
 /**
  * State folders of the per-application layout not merged yet: their backups
  * and journals are missing from history, undo and restore until they are.
  */
-function checkLegacyState(stateDir: string, cli: string, staleMs: number, add: Add): void {
+function checkLegacyState(stateDir: string, fix: string, staleMs: number, add: Add): void {
   for (const folder of legacyStateFolders(stateDir)) {
     add({
       layer: "state",
@@ -308,7 +308,7 @@ function checkLegacyState(stateDir: string, cli: string, staleMs: number, add: A
       check: "state",
       problem: `${folder} holds backups or journals of the per-application layout, not yet ` +
         `merged into ${stateDir} (history, undo and restore miss them until they are)`,
-      mend: `${cli} doctor --fix (merges them; nothing is lost)`,
+      mend: `${fix} (merges them; nothing is lost)`,
       fixable: true,
     }, async () => {
       const result = await migrateLegacyState(stateDir, { staleMs });
@@ -321,7 +321,7 @@ function checkLegacyState(stateDir: string, cli: string, staleMs: number, add: A
 }
 
 /** Everything under the state folder is the owner's only: backups hold every old value. */
-function checkStateFolder(stateDir: string, cli: string, add: Add): void {
+function checkStateFolder(stateDir: string, fix: string, add: Add): void {
   const walk = (dir: string) => {
     let entries: fs.Dirent[];
     try {
@@ -354,7 +354,7 @@ function checkStateFolder(stateDir: string, cli: string, add: Add): void {
       check: "permissions",
       problem: `${file} is open to others (mode ${mode.toString(8).padStart(3, "0")}); ` +
         `backups and journals hold old values and must be the owner's only`,
-      mend: `chmod ${fixed.toString(8)} ${file} (or: ${cli} doctor --fix)`,
+      mend: `chmod ${fixed.toString(8)} ${file} (or: ${fix})`,
       fixable: true,
     }, () => fs.chmodSync(file, fixed));
   };
