@@ -8,7 +8,8 @@
  * - `naive-set`: a naive writer doing the write protocol's durable steps
  *   (`_cli_naive_writer.ts` with smol-toml);
  * - `base` (when a git revision is given): strata as of that revision,
- *   for before/after figures in one run.
+ *   built with that revision's release flags, for before/after figures in
+ *   one run.
  *
  * smol-toml is bench-only: installed into `OUT_DIR/node_modules` (git-ignored)
  * on first use, never a dependency of strata.
@@ -84,7 +85,18 @@ export function buildAll(out: string, baseRevision?: string): void {
     const archive = join(out, "base.tar");
     run("git", ["archive", "--format=tar", `--output=${archive}`, baseRevision]);
     run("tar", ["-xf", archive, "-C", tree]);
-    build(join(tree, "main.ts"), join(out, "base"));
+    // Built by that revision's own build script and release flags: a change of flags shows too.
+    const script = join(out, "build-base.ts");
+    writeFileSync(
+      script,
+      `import { compile, RELEASE_FLAGS } from ${
+        JSON.stringify(join(tree, "scripts/_build_compile.ts"))
+      };\n` +
+        `compile({ entry: ${JSON.stringify(join(tree, "main.ts"))}, outfile: ${
+          JSON.stringify(join(out, "base"))
+        }, bunTarget: "bun", flags: RELEASE_FLAGS, defines: {} });\n`,
+    );
+    run(process.execPath, [script]);
   }
 }
 
