@@ -8,7 +8,11 @@
  * - `bench-schema`: the same, plus a `schema.json` beside the defaults
  *   describing every key;
  * - `bench-set`, `bench-20000`: user files that `set` rewrites (50 and
- *   20,000 keys), copied back before every run so each run really writes.
+ *   20,000 keys), copied back before every run so each run really writes
+ *   (the file differs from the one the previous set wrote: its parse cache
+ *   does not match);
+ * - `bench-20000-again`: 20,000 keys that `set` changes back and forth, as
+ *   repeated sets do (each finds the parse cache the previous one wrote).
  *
  * Usage: bun bench/_cli_cases.ts BIN_DIR DATA_DIR CASES.json [with-base]
  *
@@ -93,7 +97,14 @@ export function layOut(bin: string, data: string, withBase: boolean): Case[] {
       cmd: strata(["--app", "bench-20000", "set", big.lastKey, "changed"]),
       copy: [keys20k, join(config, "bench-20000", "config.toml")],
     },
+    // Repeated sets on a file nobody else changed: each run finds the parse cache the previous
+    // one wrote (a and b alternate, so every run really writes).
+    ...["a", "b"].map((value): Case => ({
+      name: `set-20000-again-${value}`,
+      cmd: strata(["--app", "bench-20000-again", "set", big.lastKey, value]),
+    })),
   ];
+  file(join(config, "bench-20000-again", "config.toml"), big.toml);
   mkdirSync(join(config, "bench-set"), { recursive: true });
   mkdirSync(join(config, "bench-20000"), { recursive: true });
   if (!withBase) return cases;

@@ -41,6 +41,13 @@ export const GOALS: Goal[] = [
     limit: 5,
   },
   {
+    label: "set 20,000 keys again (parse cache) / set 50",
+    a: "set-20000-again-a",
+    b: "set",
+    metric: "wall+cpu",
+    limit: Infinity,
+  },
+  {
     label: "naive reader / hello-world",
     a: "naive-get",
     b: "floor",
