@@ -1,7 +1,7 @@
 // The config tests' sandbox (XDG folders and HOME in a temp dir), with a
 // Config opened on it as program "test" (and a schema given as a value when asked).
 import type { Config, OpenOptions } from "../../src/config.ts";
-import { sandbox } from "../config/_sandbox.ts";
+import { librarySandbox } from "../_support/mod.ts";
 import type { Schema } from "../../src/schema/validate.ts";
 
 export interface Home {
@@ -17,7 +17,7 @@ export interface Home {
 }
 
 export function makeHome(app = "demo"): Home {
-  const box = sandbox(app);
+  const box = librarySandbox(app);
   return {
     ...box,
     projectDir: box.project,
