@@ -34,6 +34,7 @@ import {
 } from "../platform/locate.ts";
 import {
   defaultsDirs,
+  type FileFormat,
   formatOf,
   pathFor,
   type PlatformContext,
@@ -43,7 +44,7 @@ import {
   userConfigDir,
 } from "../platform/paths.ts";
 import { schemaFileName } from "../schema/load_schema.ts";
-import { writeLayerFile } from "./write_file.ts";
+import { fileHistory, fileVersions, writeLayerFile } from "./write_file.ts";
 
 /** The layers of an application's configuration, top first (`--file` mode: see {@link fileModeOrder}). */
 export const appLayerOrder: readonly LayerName[] = [
@@ -72,6 +73,8 @@ export interface SourceSetting {
   app?: string;
   /** The one file of single-file mode. */
   file?: string;
+  /** Its format, when given (else its extension's). */
+  fileFormat?: FileFormat;
   /** The defaults given: a path or a value. */
   defaults?: string | Record<string, unknown>;
   /** The schema given as a path, if it is one (watched). */
@@ -146,7 +149,7 @@ function sourceOf(name: LayerName, s: SourceSetting): LayerSource {
       return fileSource(name, s, (probe) => ({
         file: s.file!,
         exists: probe(s.file!) !== false,
-        format: formatOf(s.file!),
+        format: s.fileFormat ?? formatOf(s.file!),
         warnings: [],
       }), () => [s.file!]);
     case "defaults":
@@ -186,6 +189,8 @@ function fileSource(
       return s.reader.read(name, located, true);
     },
     write: (target, edit, settings) => writeLayerFile(name, target, edit, settings),
+    versions: (stateDir) => fileVersions(stateDir, locate(s.reader.probe()).file),
+    history: (stateDir) => fileHistory(stateDir, locate(s.reader.probe()).file),
     watch: (onChange, watchFile) => {
       let files: string[];
       try {
