@@ -16,7 +16,7 @@ test(
     try {
       const toml = box.write(path.join(box.configHome, "demo", "config.toml"), "a = 1\n");
       const json = box.write(path.join(box.configHome, "demo", "config.json"), '{"a": 2}\n');
-    fs.chmodSync(toml, 0o600); // the user layer is the owner's only: nothing else to find
+      fs.chmodSync(toml, 0o600); // the user layer is the owner's only: nothing else to find
       const warning =
         `both ${toml} and ${json} exist; strata reads ${toml} only: merge ${json} into it and remove it`;
       const get = box.run([...app, "get", "a"]);

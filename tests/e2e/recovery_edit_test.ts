@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { makeSandbox } from "./_sandbox.ts";
+import { makeSandbox } from "../_support/mod.ts";
 
 /** A shell script editor that writes `text` over the file named by its last argument. */
 function editorScript(box: ReturnType<typeof makeSandbox>, name: string, text: string): string {

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { makeSandbox, type Sandbox } from "./_sandbox.ts";
+import { makeSandbox, type Sandbox } from "../_support/mod.ts";
 
 const SCHEMA = {
   $schema: "https://json-schema.org/draft/2020-12/schema",

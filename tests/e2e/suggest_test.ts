@@ -2,7 +2,7 @@
 // suggested, and a value that starts with "-" is pointed to "--".
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { makeSandbox } from "./_sandbox.ts";
+import { makeSandbox } from "../_support/mod.ts";
 
 const COMMANDS = "get, set, unset, list, explain, paths, backups, restore, undo, history, diff, " +
   "edit, doctor, watch, help, version";

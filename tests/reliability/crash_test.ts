@@ -42,6 +42,7 @@ import {
   fileModeStateDir,
   isDeno,
   leftovers,
+  makeSandbox,
   now,
   type Proc,
   PYTHON_WRITER,
@@ -49,7 +50,6 @@ import {
   random,
   report,
   type Sandbox,
-  sandbox,
   scaled,
   scriptCommand,
   SHELL_WRITER,
@@ -59,7 +59,7 @@ import {
   STALE_LOCK_MS,
   start,
   tryParseToml,
-} from "./_harness.ts";
+} from "../_support/mod.ts";
 
 type Kind = "lib" | "cli" | "py" | "sh";
 
@@ -105,7 +105,7 @@ function launch(
   if (kind === "lib") {
     const values = Array.from({ length: count }, (_, i) => first + i);
     slot.next += count;
-    const [command, args] = scriptCommand("_lib_writer.ts", [
+    const [command, args] = scriptCommand(path.join(import.meta.dirname!, "_lib_writer.ts"), [
       "set",
       `file:${c.file}`,
       slot.key,
@@ -315,7 +315,7 @@ test("crash: kill -9 at random moments during writes loses nothing and corrupts 
   timeout: sized(150_000, 3_600_000),
 }, async () => {
   const rng = random();
-  const box = sandbox();
+  const box = makeSandbox();
   const file = path.join(box.work, "config.toml");
   const slotCount = sized(3, 4);
   const slots: Slot[] = Array.from({ length: slotCount }, (_, i) => ({
@@ -435,7 +435,7 @@ test(
     timeout: 120_000,
   },
   async () => {
-    const box = sandbox();
+    const box = makeSandbox();
     try {
       const file = path.join(box.work, "config.toml");
       fs.writeFileSync(file, "a = 1\n");

@@ -28,11 +28,11 @@ import {
   cliSync,
   type Finished,
   leftovers,
+  makeSandbox,
   noStack,
   type Sandbox,
-  sandbox,
   snapshot,
-} from "./_harness.ts";
+} from "../_support/mod.ts";
 
 const PAGE = 4096;
 
@@ -54,7 +54,7 @@ function unmount(dir: string): void {
 /** Whether a tmpfs can be mounted here (tried once, in a throw-away folder). */
 function canMount(): boolean {
   if (process.platform !== "linux") return false;
-  const box = sandbox();
+  const box = makeSandbox();
   try {
     const dir = path.join(box.root, "probe");
     if (!mountTmpfs(dir)) return false;
@@ -108,7 +108,7 @@ interface Setup {
 
 /** A config file with a few versions (so there are backups and a journal), on the chosen disks. */
 function setUp(where: { config: boolean; state: boolean; journal?: boolean }): Setup {
-  const box = sandbox();
+  const box = makeSandbox();
   const disk = path.join(box.root, "disk");
   const mounts: string[] = [];
   const onDisk = where.config || where.state;

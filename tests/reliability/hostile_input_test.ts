@@ -14,8 +14,8 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { makeSandbox } from "../e2e/_sandbox.ts";
-import { cliCommand, noStack } from "./_harness.ts";
+import { makeSandbox } from "../_support/mod.ts";
+import { cliCommand, noStack } from "../_support/mod.ts";
 
 const app = ["--app", "demo"];
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readJournal } from "../../src/store/journal.ts";
@@ -8,29 +8,15 @@ import { listBackups } from "../../src/store/backup.ts";
 import { statePaths } from "../../src/store/state_paths.ts";
 import { acquireLock } from "../../src/store/lock.ts";
 import * as os from "node:os";
-import { deadPid, type Finished, leftovers, runScript, tempDir } from "./_helpers.ts";
+import { deadPid, type Finished, leftovers, runScript, start } from "../_support/mod.ts";
+import { tempDir } from "./_helpers.ts";
 
 const python = spawnSync("python3", ["--version"]).status === 0;
 const skip = python ? false : "python3 is not installed: the Python reference writer cannot run";
 const writer = path.resolve(import.meta.dirname!, "../../examples/python/strata_writer.py");
 
-function run(
-  command: string,
-  args: string[],
-  env?: Record<string, string>,
-): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: env ?? process.env,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function run(command: string, args: string[], env?: Record<string, string>): Promise<Finished> {
+  return start(command, args, { env: env ?? process.env as Record<string, string> }).done;
 }
 
 function py(file: string, stateDir: string, ...args: string[]): Promise<Finished> {
