@@ -1,0 +1,183 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import net from "node:net";
+import { after, before, describe, test } from "node:test";
+import { makeSandbox, type Sandbox } from "../e2e/_sandbox.ts";
+import { request } from "./_http.ts";
+import { startUiProcess, type UiProcess } from "./_ui_process.ts";
+
+describe("strata ui: what the server refuses and what it sends", () => {
+  let sandbox: Sandbox;
+  let ui: UiProcess;
+  let cookie: string;
+  let file: string;
+
+  before(async () => {
+    sandbox = makeSandbox();
+    file = sandbox.write(`${sandbox.configHome}/demo/config.toml`, 'host = "alpha"\n');
+    ui = await startUiProcess(sandbox, ["--app", "demo"]);
+    cookie = `strata_ui=${ui.token}`;
+  });
+  after(async () => {
+    assert.equal(await ui.stop(), 0);
+    sandbox.cleanup();
+  });
+
+  const change = (headers: Record<string, string>) =>
+    request(ui.port, "/api/action", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify({ op: "set", key: "host", value: "evil", layer: "user" }),
+    });
+
+  test("prints its URL with a 43-character token, on 127.0.0.1", () => {
+    assert.match(ui.url, /^http:\/\/127\.0\.0\.1:[0-9]+\/\?token=[A-Za-z0-9_-]{43}$/);
+  });
+
+  test("the token in the URL becomes an HttpOnly SameSite=Strict cookie and leaves the address", async () => {
+    const r = await request(ui.port, `/?token=${ui.token}`);
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.location, "/");
+    assert.deepEqual(r.headers["set-cookie"], [`${cookie}; HttpOnly; SameSite=Strict; Path=/`]);
+  });
+
+  test("a request without the token, or with a wrong one, is refused", async () => {
+    for (const target of ["/", "/app.js", "/api/state", "/api/events"]) {
+      const r = await request(ui.port, target);
+      assert.equal(r.status, 401, target);
+      assert.equal(
+        r.body,
+        "refused: no token; open the URL `strata ui` printed (it holds the token)\n",
+      );
+    }
+    const wrong = await request(ui.port, `/?token=${"A".repeat(43)}`);
+    assert.equal(wrong.status, 401);
+    const badCookie = await request(ui.port, "/api/state", {
+      headers: { cookie: "strata_ui=nope" },
+    });
+    assert.equal(badCookie.status, 401);
+    const noToken = await change({ origin: ui.origin });
+    assert.equal(noToken.status, 401);
+    assert.equal(sandbox.read(file), 'host = "alpha"\n');
+  });
+
+  test("a foreign Host is refused, even with the token (DNS rebinding)", async () => {
+    for (
+      const host of [
+        "evil.example",
+        `evil.example:${ui.port}`,
+        `127.0.0.1:${ui.port + 1}`,
+        `localhost.evil:${ui.port}`,
+      ]
+    ) {
+      const r = await request(ui.port, "/api/state", { headers: { host, cookie } });
+      assert.equal(r.status, 403, host);
+      assert.equal(r.body, "refused: the Host header is not this machine's loopback address\n");
+    }
+    const withToken = await request(ui.port, `/?token=${ui.token}`, {
+      headers: { host: "rebind.example" },
+    });
+    assert.equal(withToken.status, 403);
+    assert.equal(withToken.headers["set-cookie"], undefined);
+    const ok = await request(ui.port, "/api/state", {
+      headers: { host: `localhost:${ui.port}`, cookie },
+    });
+    assert.equal(ok.status, 200);
+  });
+
+  test("a change from another origin (another port, another site, none) is refused", async () => {
+    for (
+      const origin of [`http://127.0.0.1:${ui.port + 1}`, "http://evil.example", "null", undefined]
+    ) {
+      const r = await change(origin === undefined ? { cookie } : { cookie, origin });
+      assert.equal(r.status, 403, origin);
+      assert.equal(r.body, "refused: a change must come from the page itself (Origin)\n");
+    }
+    const form = await request(ui.port, "/api/action", {
+      method: "POST",
+      headers: { cookie, origin: ui.origin, "content-type": "application/x-www-form-urlencoded" },
+      body: "op=set",
+    });
+    assert.equal(form.status, 415);
+    assert.equal(sandbox.read(file), 'host = "alpha"\n');
+    const r = await change({ cookie, origin: ui.origin });
+    assert.equal(r.status, 200);
+    assert.deepEqual(JSON.parse(r.body), { ok: true, message: 'host = "evil" (user)' });
+    assert.equal(sandbox.read(file), 'host = "evil"\n');
+  });
+
+  test("every answer carries the CSP and no CORS header", async () => {
+    for (const target of ["/", "/app.js", "/app.css", "/api/state", "/nope"]) {
+      const r = await request(ui.port, target, {
+        headers: { cookie, origin: "http://evil.example" },
+      });
+      assert.equal(r.status, target === "/nope" ? 404 : 200, target);
+      assert.equal(
+        r.headers["content-security-policy"],
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; " +
+          "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      );
+      assert.equal(r.headers["x-frame-options"], "DENY");
+      assert.equal(
+        Object.keys(r.headers).filter((h) => h.startsWith("access-control-")).length,
+        0,
+        target,
+      );
+    }
+    const js = await request(ui.port, "/app.js", { headers: { cookie } });
+    assert.equal(js.headers["content-type"], "text/javascript; charset=utf-8");
+    assert.ok(js.body.length > 1000);
+  });
+
+  test("the state lists each value with its layer and file:line", async () => {
+    const r = await request(ui.port, "/api/state", { headers: { cookie } });
+    const state = JSON.parse(r.body);
+    const host = state.keys.find((k: { key: string }) => k.key === "host");
+    assert.deepEqual(host, {
+      key: "host",
+      path: ["host"],
+      value: { text: '"evil"', input: "evil" },
+      layer: "user",
+      origin: `${fs.realpathSync(file)}:1`,
+      type: "string",
+      layers: { project: null, user: { text: '"evil"', input: "evil" }, system: null },
+    });
+    assert.deepEqual(state.writable, ["project", "user", "system"]);
+  });
+
+  test("the event stream answers at once and stays open", async () => {
+    const text = await new Promise<string>((done, fail) => {
+      const socket = net.connect(ui.port, "127.0.0.1", () => {
+        socket.write(
+          `GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${ui.port}\r\nCookie: ${cookie}\r\n\r\n`,
+        );
+      });
+      let got = "";
+      socket.setEncoding("utf8").on("data", (chunk: string) => {
+        got += chunk;
+        if (got.includes("event: hello")) {
+          socket.destroy();
+          done(got);
+        }
+      });
+      socket.on("error", fail);
+    });
+    assert.match(text, /^HTTP\/1\.1 200/);
+    assert.match(text, /content-type: text\/event-stream; charset=utf-8/i);
+    assert.match(text, /retry: 1000\nevent: hello\ndata: \{\}\n\n/);
+  });
+
+  test("listens on 127.0.0.1 only", async () => {
+    const other = Object.values((await import("node:os")).networkInterfaces()).flat()
+      .find((i) => i && i.family === "IPv4" && !i.internal)?.address;
+    if (other === undefined) return; // no other interface on this machine: nothing to reach
+    const refused = await new Promise<boolean>((done) => {
+      const socket = net.connect(ui.port, other, () => {
+        socket.destroy();
+        done(false);
+      });
+      socket.on("error", () => done(true));
+    });
+    assert.equal(refused, true);
+  });
+});
