@@ -6,6 +6,9 @@ import { makeSandbox, type Sandbox } from "../e2e/_sandbox.ts";
 import { request } from "./_http.ts";
 import { startUiProcess, type UiProcess } from "./_ui_process.ts";
 
+/** Real processes and a real browser: generous, for a loaded machine. */
+const SLOW = { timeout: 90_000 };
+
 describe("strata ui: what the server refuses and what it sends", () => {
   let sandbox: Sandbox;
   let ui: UiProcess;
@@ -17,11 +20,11 @@ describe("strata ui: what the server refuses and what it sends", () => {
     file = sandbox.write(`${sandbox.configHome}/demo/config.toml`, 'host = "alpha"\n');
     ui = await startUiProcess(sandbox, ["--app", "demo"]);
     cookie = `strata_ui=${ui.token}`;
-  });
+  }, SLOW);
   after(async () => {
     assert.equal(await ui.stop(), 0);
     sandbox.cleanup();
-  });
+  }, SLOW);
 
   const change = (headers: Record<string, string>) =>
     request(ui.port, "/api/action", {
@@ -34,14 +37,18 @@ describe("strata ui: what the server refuses and what it sends", () => {
     assert.match(ui.url, /^http:\/\/127\.0\.0\.1:[0-9]+\/\?token=[A-Za-z0-9_-]{43}$/);
   });
 
-  test("the token in the URL becomes an HttpOnly SameSite=Strict cookie and leaves the address", async () => {
-    const r = await request(ui.port, `/?token=${ui.token}`);
-    assert.equal(r.status, 303);
-    assert.equal(r.headers.location, "/");
-    assert.deepEqual(r.headers["set-cookie"], [`${cookie}; HttpOnly; SameSite=Strict; Path=/`]);
-  });
+  test(
+    "the token in the URL becomes an HttpOnly SameSite=Strict cookie and leaves the address",
+    SLOW,
+    async () => {
+      const r = await request(ui.port, `/?token=${ui.token}`);
+      assert.equal(r.status, 303);
+      assert.equal(r.headers.location, "/");
+      assert.deepEqual(r.headers["set-cookie"], [`${cookie}; HttpOnly; SameSite=Strict; Path=/`]);
+    },
+  );
 
-  test("a request without the token, or with a wrong one, is refused", async () => {
+  test("a request without the token, or with a wrong one, is refused", SLOW, async () => {
     for (const target of ["/", "/app.js", "/api/state", "/api/events"]) {
       const r = await request(ui.port, target);
       assert.equal(r.status, 401, target);
@@ -61,7 +68,7 @@ describe("strata ui: what the server refuses and what it sends", () => {
     assert.equal(sandbox.read(file), 'host = "alpha"\n');
   });
 
-  test("a foreign Host is refused, even with the token (DNS rebinding)", async () => {
+  test("a foreign Host is refused, even with the token (DNS rebinding)", SLOW, async () => {
     for (
       const host of [
         "evil.example",
@@ -85,28 +92,37 @@ describe("strata ui: what the server refuses and what it sends", () => {
     assert.equal(ok.status, 200);
   });
 
-  test("a change from another origin (another port, another site, none) is refused", async () => {
-    for (
-      const origin of [`http://127.0.0.1:${ui.port + 1}`, "http://evil.example", "null", undefined]
-    ) {
-      const r = await change(origin === undefined ? { cookie } : { cookie, origin });
-      assert.equal(r.status, 403, origin);
-      assert.equal(r.body, "refused: a change must come from the page itself (Origin)\n");
-    }
-    const form = await request(ui.port, "/api/action", {
-      method: "POST",
-      headers: { cookie, origin: ui.origin, "content-type": "application/x-www-form-urlencoded" },
-      body: "op=set",
-    });
-    assert.equal(form.status, 415);
-    assert.equal(sandbox.read(file), 'host = "alpha"\n');
-    const r = await change({ cookie, origin: ui.origin });
-    assert.equal(r.status, 200);
-    assert.deepEqual(JSON.parse(r.body), { ok: true, message: 'host = "evil" (user)' });
-    assert.equal(sandbox.read(file), 'host = "evil"\n');
-  });
+  test(
+    "a change from another origin (another port, another site, none) is refused",
+    SLOW,
+    async () => {
+      for (
+        const origin of [
+          `http://127.0.0.1:${ui.port + 1}`,
+          "http://evil.example",
+          "null",
+          undefined,
+        ]
+      ) {
+        const r = await change(origin === undefined ? { cookie } : { cookie, origin });
+        assert.equal(r.status, 403, origin);
+        assert.equal(r.body, "refused: a change must come from the page itself (Origin)\n");
+      }
+      const form = await request(ui.port, "/api/action", {
+        method: "POST",
+        headers: { cookie, origin: ui.origin, "content-type": "application/x-www-form-urlencoded" },
+        body: "op=set",
+      });
+      assert.equal(form.status, 415);
+      assert.equal(sandbox.read(file), 'host = "alpha"\n');
+      const r = await change({ cookie, origin: ui.origin });
+      assert.equal(r.status, 200);
+      assert.deepEqual(JSON.parse(r.body), { ok: true, message: 'host = "evil" (user)' });
+      assert.equal(sandbox.read(file), 'host = "evil"\n');
+    },
+  );
 
-  test("every answer carries the CSP and no CORS header", async () => {
+  test("every answer carries the CSP and no CORS header", SLOW, async () => {
     for (const target of ["/", "/app.js", "/app.css", "/api/state", "/nope"]) {
       const r = await request(ui.port, target, {
         headers: { cookie, origin: "http://evil.example" },
@@ -129,7 +145,7 @@ describe("strata ui: what the server refuses and what it sends", () => {
     assert.ok(js.body.length > 1000);
   });
 
-  test("the state lists each value with its layer and file:line", async () => {
+  test("the state lists each value with its layer and file:line", SLOW, async () => {
     const r = await request(ui.port, "/api/state", { headers: { cookie } });
     const state = JSON.parse(r.body);
     const host = state.keys.find((k: { key: string }) => k.key === "host");
@@ -145,7 +161,7 @@ describe("strata ui: what the server refuses and what it sends", () => {
     assert.deepEqual(state.writable, ["project", "user", "system"]);
   });
 
-  test("the event stream answers at once and stays open", async () => {
+  test("the event stream answers at once and stays open", SLOW, async () => {
     const text = await new Promise<string>((done, fail) => {
       const socket = net.connect(ui.port, "127.0.0.1", () => {
         socket.write(
@@ -167,7 +183,7 @@ describe("strata ui: what the server refuses and what it sends", () => {
     assert.match(text, /retry: 1000\nevent: hello\ndata: \{\}\n\n/);
   });
 
-  test("listens on 127.0.0.1 only", async () => {
+  test("listens on 127.0.0.1 only", SLOW, async () => {
     const other = Object.values((await import("node:os")).networkInterfaces()).flat()
       .find((i) => i && i.family === "IPv4" && !i.internal)?.address;
     if (other === undefined) return; // no other interface on this machine: nothing to reach

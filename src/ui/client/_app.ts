@@ -48,8 +48,15 @@ export class App {
     el.className = error ? "error" : "ok";
   }
 
-  /** Sends one change; shows what it did. */
+  /** Sends one change, shows what it did, and reads the state again. */
   async act(body: Record<string, unknown>): Promise<Outcome> {
+    const outcome = await this.send(body);
+    await this.refresh();
+    return outcome;
+  }
+
+  /** Sends one change and shows what it did. */
+  async send(body: Record<string, unknown>): Promise<Outcome> {
     const response = await fetch("/api/action", {
       method: "POST",
       credentials: "same-origin",
@@ -60,7 +67,6 @@ export class App {
       ? await response.json() as Outcome
       : { ok: false, message: await response.text() };
     this.status(outcome.message, !outcome.ok);
-    await this.refresh();
     return outcome;
   }
 
@@ -68,6 +74,7 @@ export class App {
   render(): void {
     const state = this.state;
     if (!state) return;
+    const focus = rememberFocus();
     document.title = `${state.title} · strata`;
     byId("title").textContent = state.title;
     this.#renderLayers(state);
@@ -78,6 +85,7 @@ export class App {
     warnings.replaceChildren(...state.warnings.map((w) => h("li", {}, w)));
     warnings.hidden = state.warnings.length === 0;
     document.body.dataset.ready = "true";
+    focus();
   }
 
   #renderLayers(state: State): void {
@@ -95,7 +103,6 @@ export class App {
   }
 
   #renderTree(state: State): void {
-    const focus = rememberFocus();
     const tree = byId("tree");
     const words = this.filter.toLowerCase();
     const shown = state.keys.filter((k) => words === "" || k.key.toLowerCase().includes(words));
@@ -125,7 +132,6 @@ export class App {
       const current = state.keys.find((k) => k.key === this.editor!.key());
       if (!this.#adding()) this.editor.check(current?.layers[this.editor.layer]);
     }
-    focus();
   }
 
   #adding(): boolean {
@@ -158,6 +164,7 @@ export class App {
           h("button", {
             type: "button",
             class: "edit",
+            "data-focus": `edit ${view.key}`,
             disabled: sealed && !own,
             title: sealed
               ? "a sealed value is changed with the CLI"
@@ -168,6 +175,7 @@ export class App {
           h("button", {
             type: "button",
             class: "remove",
+            "data-focus": `remove ${view.key}`,
             disabled: !own,
             "aria-label": `remove ${view.key} from ${this.layer}`,
             title: own
@@ -193,21 +201,27 @@ export class App {
     const layer = this.layer;
     this.editor = openEditor(view, layer, declared, {
       save: async (key, value, type, expected) => {
-        const outcome = await this.act({ op: "set", key, value, layer, type, expected });
+        const outcome = await this.send({ op: "set", key, value, layer, type, expected });
         if (outcome.ok) this.closeEditor();
         else if (outcome.conflict) this.editor?.check(outcome.current);
         else this.editor?.fail(outcome.message);
+        await this.refresh();
       },
       cancel: () => this.closeEditor(),
     });
     this.render();
   }
 
-  /** Closes the editor, giving focus back to the row's Edit button. */
+  /** Closes the editor, giving focus back to the row's Edit button (when the focus was in it). */
   closeEditor(): void {
-    const key = this.editor?.key();
-    this.editor?.element.remove();
+    const editor = this.editor;
+    if (!editor) return;
+    const active = document.activeElement;
+    const hadFocus = active === null || active === document.body || editor.element.contains(active);
+    const key = editor.key();
+    editor.element.remove();
     this.editor = undefined;
+    if (!hadFocus) return;
     const button = key
       ? document.querySelector<HTMLElement>(`li.key[data-key="${CSS.escape(key)}"] button.edit`)
       : null;
@@ -243,6 +257,7 @@ export class App {
           h("button", {
             type: "button",
             class: "restore",
+            "data-focus": `restore ${b.id}`,
             disabled: !b.valid,
             "aria-label": `restore backup ${b.id}`,
             onclick: () => void this.act({ op: "restore", layer: b.layer, id: b.id }),
@@ -260,14 +275,23 @@ function shortTime(iso: string): string {
   return iso.replace("T", " ").replace(/\.\d+Z$|Z$/, "") + " UTC";
 }
 
-/** Keeps the focused input (and its caret) across a re-render. */
+/**
+ * Keeps the focus across a re-render: on the same input (and its caret), or
+ * on the new button that stands for the one focused before (`data-focus`).
+ */
 function rememberFocus(): () => void {
   const el = document.activeElement as HTMLInputElement | null;
   if (!el || el === document.body) return () => {};
   const start = "selectionStart" in el ? el.selectionStart : null;
   const end = "selectionEnd" in el ? el.selectionEnd : null;
+  const same = el.dataset.focus;
   return () => {
-    if (!el.isConnected || document.activeElement === el) return;
+    if (document.activeElement === el) return;
+    if (!el.isConnected) {
+      if (same === undefined) return;
+      document.querySelector<HTMLElement>(`[data-focus="${CSS.escape(same)}"]`)?.focus();
+      return;
+    }
     el.focus();
     try {
       if (start !== null && end !== null) el.setSelectionRange(start, end);
