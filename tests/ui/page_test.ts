@@ -9,6 +9,26 @@ import { launchBrowser } from "./_browser.ts";
 import { layOutDemo } from "./_fixture.ts";
 import { startUiProcess, type UiProcess } from "./_ui_process.ts";
 
+// The browser's globals, for the functions that run in the page (this file is
+// type-checked without the DOM library, like the rest of the tests).
+interface PageElement {
+  textContent: string | null;
+  className: string;
+  hidden: boolean;
+  querySelector(selector: string): PageElement | null;
+}
+declare const document: {
+  querySelector(selector: string): PageElement | null;
+  getElementById(id: string): PageElement | null;
+  documentElement: { scrollWidth: number };
+  body: unknown;
+};
+declare class MutationObserver {
+  constructor(callback: () => void);
+  observe(target: unknown, options: Record<string, boolean>): void;
+  disconnect(): void;
+}
+
 const SCREENSHOT = fileURLToPath(new URL("../../docs/ui.png", import.meta.url));
 
 /** Real processes and a real browser: generous, for a loaded machine. */
@@ -42,7 +62,7 @@ describe("strata ui in a real Chromium", () => {
     // Saved (the editor closes) or refused (its message shows).
     await page.waitForFunction((k) => {
       const form = document.querySelector(`li.key[data-key="${k}"] form.editor`);
-      return form === null || !form.querySelector<HTMLElement>(".error")!.hidden;
+      return form === null || !form.querySelector(".error")!.hidden;
     }, key);
   };
 
@@ -147,7 +167,7 @@ describe("strata ui in a real Chromium", () => {
       for (let i = 1; i <= 7; i++) {
         const text = String(8000 + i);
         await page.evaluate((t) => {
-          const w = window as unknown as { seenAt?: number };
+          const w = globalThis as unknown as { seenAt?: number };
           w.seenAt = undefined;
           const observer = new MutationObserver(() => {
             const now = document.querySelector('li.key[data-key="db.port"] .value')?.textContent;
@@ -161,13 +181,15 @@ describe("strata ui in a real Chromium", () => {
         const written = Date.now();
         await writer.set("db.port", 8000 + i);
         await page.waitForFunction(
-          () => (window as { seenAt?: number }).seenAt !== undefined,
+          () => (globalThis as unknown as { seenAt?: number }).seenAt !== undefined,
           null,
           {
             timeout: 10_000,
           },
         );
-        const seenAt = await page.evaluate(() => (window as unknown as { seenAt: number }).seenAt);
+        const seenAt = await page.evaluate(() =>
+          (globalThis as unknown as { seenAt: number }).seenAt
+        );
         samples.push(seenAt - written);
       }
       samples.sort((a, b) => a - b);
@@ -267,7 +289,10 @@ describe("strata ui in a real Chromium", () => {
     SLOW,
     async () => {
       await page.setViewportSize({ width: 360, height: 720 });
-      await page.waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth);
+      await page.waitForFunction(() =>
+        document.documentElement.scrollWidth <=
+          (globalThis as unknown as { innerWidth: number }).innerWidth
+      );
       await page.setViewportSize({ width: 1100, height: 720 });
       // The editor open on a key with a schema: its type, bounds and description show.
       await row("db.port").locator("button.edit").click();
