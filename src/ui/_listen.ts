@@ -2,7 +2,8 @@
  * The one place where the GUI's server differs between Bun and Deno:
  * listening. Always on 127.0.0.1 (both runtimes listen on every interface
  * unless told), and under Bun with the idle timeout off (it would cut an
- * event stream after about 10 s).
+ * event stream after about 10 s). Closing ends every connection, idle
+ * keep-alive ones included, so that an open page does not keep the process.
  *
  * @module
  */
@@ -32,12 +33,11 @@ interface BunLike {
 }
 interface DenoServer {
   addr: { port: number };
-  shutdown(): Promise<void>;
   finished: Promise<void>;
 }
 interface DenoLike {
   serve(
-    options: { hostname: string; port: number; onListen: () => void },
+    options: { hostname: string; port: number; onListen: () => void; signal: AbortSignal },
     handler: (request: Request) => Promise<Response>,
   ): DenoServer;
 }
@@ -50,8 +50,20 @@ export function listen(port: number, handler: (request: Request) => Promise<Resp
     return { port: server.port, close: async () => void await server.stop(true) };
   }
   if (runtime.Deno !== undefined) {
-    const server = runtime.Deno.serve({ hostname: LOOPBACK, port, onListen: () => {} }, handler);
-    return { port: server.addr.port, close: () => server.shutdown() };
+    // Closed through the signal: every connection ends at once. A graceful
+    // shutdown() would wait for a browser's idle keep-alive connections.
+    const stop = new AbortController();
+    const server = runtime.Deno.serve(
+      { hostname: LOOPBACK, port, onListen: () => {}, signal: stop.signal },
+      handler,
+    );
+    return {
+      port: server.addr.port,
+      close: () => {
+        stop.abort();
+        return server.finished;
+      },
+    };
   }
   throw new Error("strata ui runs under Bun or Deno");
 }

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { Config } from "../mod.ts";
+import { type Config, StrataError } from "../mod.ts";
 import { runAction } from "./_actions.ts";
 import type { EventHub } from "./_events.ts";
 import {
@@ -116,7 +116,17 @@ export function createHandler(options: HandlerOptions): (request: Request) => Pr
     if (request.method !== "GET" && request.method !== "HEAD") {
       return reply(405, "refused: method not allowed\n");
     }
-    if (url.pathname === "/api/state") return json(200, buildState(config));
+    if (url.pathname === "/api/state") {
+      try {
+        return json(200, buildState(config));
+      } catch (e) {
+        // A configuration that cannot be read (strict mode, a broken schema): say why.
+        if (e instanceof StrataError) {
+          return json(422, { ok: false, code: e.code, message: e.message });
+        }
+        throw e;
+      }
+    }
     if (url.pathname === "/api/events") {
       return new Response(events.open(), {
         headers: { ...SECURITY_HEADERS, "content-type": "text/event-stream; charset=utf-8" },

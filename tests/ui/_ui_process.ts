@@ -93,8 +93,15 @@ function startChild(
   return { kill: (signal) => child.kill(signal), exited };
 }
 
-/** Starts `strata ARGS ui --no-open` in `sandbox` and waits for its URL (60 s at most). */
-export function startUiProcess(sandbox: Sandbox, args: string[]): Promise<UiProcess> {
+/**
+ * Starts `strata ARGS ui --no-open` (without `--no-open` when `open`) in
+ * `sandbox`, with `env` added, and waits for its URL (60 s at most).
+ */
+export function startUiProcess(
+  sandbox: Sandbox,
+  args: string[],
+  options: { open?: boolean; env?: Record<string, string> } = {},
+): Promise<UiProcess> {
   const [, prefix] = cliCommand();
   const started = performance.now();
   let stdout = "";
@@ -102,8 +109,8 @@ export function startUiProcess(sandbox: Sandbox, args: string[]): Promise<UiProc
   return new Promise((done, fail) => {
     let reported = false;
     const child = startChild(
-      [...prefix, ...args, "ui", "--no-open"],
-      { cwd: sandbox.project, env: sandbox.env },
+      [...prefix, ...args, "ui", ...(options.open ? [] : ["--no-open"])],
+      { cwd: sandbox.project, env: { ...sandbox.env, ...options.env } },
       (chunk) => {
         stdout += chunk;
         const end = stdout.indexOf("\n");

@@ -17,7 +17,10 @@ describe("strata ui: what the server refuses and what it sends", () => {
 
   before(async () => {
     sandbox = makeSandbox();
-    file = sandbox.write(`${sandbox.configHome}/demo/config.toml`, 'host = "alpha"\n');
+    file = sandbox.write(
+      `${sandbox.configHome}/demo/config.toml`,
+      'host = "alpha"\n\n[api]\nsecret = "enc:v1:QUJDREVGR0g"\n',
+    );
     ui = await startUiProcess(sandbox, ["--app", "demo"]);
     cookie = `strata_ui=${ui.token}`;
   }, SLOW);
@@ -65,7 +68,7 @@ describe("strata ui: what the server refuses and what it sends", () => {
     assert.equal(badCookie.status, 401);
     const noToken = await change({ origin: ui.origin });
     assert.equal(noToken.status, 401);
-    assert.equal(sandbox.read(file), 'host = "alpha"\n');
+    assert.equal(sandbox.read(file), 'host = "alpha"\n\n[api]\nsecret = "enc:v1:QUJDREVGR0g"\n');
   });
 
   test("a foreign Host is refused, even with the token (DNS rebinding)", SLOW, async () => {
@@ -114,11 +117,11 @@ describe("strata ui: what the server refuses and what it sends", () => {
         body: "op=set",
       });
       assert.equal(form.status, 415);
-      assert.equal(sandbox.read(file), 'host = "alpha"\n');
+      assert.equal(sandbox.read(file), 'host = "alpha"\n\n[api]\nsecret = "enc:v1:QUJDREVGR0g"\n');
       const r = await change({ cookie, origin: ui.origin });
       assert.equal(r.status, 200);
       assert.deepEqual(JSON.parse(r.body), { ok: true, message: 'host = "evil" (user)' });
-      assert.equal(sandbox.read(file), 'host = "evil"\n');
+      assert.equal(sandbox.read(file), 'host = "evil"\n\n[api]\nsecret = "enc:v1:QUJDREVGR0g"\n');
     },
   );
 
@@ -159,6 +162,11 @@ describe("strata ui: what the server refuses and what it sends", () => {
       layers: { project: null, user: { text: '"evil"', input: "evil" }, system: null },
     });
     assert.deepEqual(state.writable, ["project", "user", "system"]);
+    // A sealed secret is shown as sealed; its ciphertext never leaves the server.
+    const secret = state.keys.find((k: { key: string }) => k.key === "api.secret");
+    assert.deepEqual(secret.value, { text: "sealed", sealed: true });
+    assert.deepEqual(secret.layers.user, { text: "sealed", sealed: true });
+    assert.equal(r.body.includes("QUJDREVGR0g"), false);
   });
 
   test("the event stream answers at once and stays open", SLOW, async () => {
@@ -183,6 +191,33 @@ describe("strata ui: what the server refuses and what it sends", () => {
     assert.match(text, /retry: 1000\nevent: hello\ndata: \{\}\n\n/);
   });
 
+  test(
+    "an event stream idle for 12 s stays open (no idle timeout) and then carries a change",
+    SLOW,
+    async () => {
+      const socket = net.connect(ui.port, "127.0.0.1");
+      let got = "";
+      const seen = (text: string) =>
+        new Promise<void>((done, fail) => {
+          const check = () => got.includes(text) && done();
+          socket.on("data", check);
+          socket.on("close", () => fail(new Error(`stream closed; got: ${got}`)));
+          check();
+        });
+      socket.setEncoding("utf8").on("data", (chunk: string) => got += chunk);
+      socket.write(
+        `GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${ui.port}\r\nCookie: ${cookie}\r\n\r\n`,
+      );
+      await seen("event: hello");
+      await new Promise((done) => setTimeout(done, 12_000));
+      assert.equal(socket.destroyed, false);
+      const r = await change({ cookie, origin: ui.origin });
+      assert.equal(r.status, 200);
+      await seen("event: change");
+      socket.destroy();
+    },
+  );
+
   test("listens on 127.0.0.1 only", SLOW, async () => {
     const other = Object.values((await import("node:os")).networkInterfaces()).flat()
       .find((i) => i && i.family === "IPv4" && !i.internal)?.address;
@@ -196,4 +231,60 @@ describe("strata ui: what the server refuses and what it sends", () => {
     });
     assert.equal(refused, true);
   });
+});
+
+describe("strata ui as a process", () => {
+  test(
+    "SIGINT ends it with 0 while a page holds an idle keep-alive connection and an event stream",
+    SLOW,
+    async () => {
+      const sandbox = makeSandbox();
+      const ui = await startUiProcess(sandbox, ["--app", "demo"]);
+      const sockets: net.Socket[] = [];
+      try {
+        for (const target of [`/?token=${ui.token}`, "/api/events"]) {
+          const socket = net.connect(ui.port, "127.0.0.1");
+          sockets.push(socket);
+          await new Promise<void>((done) => {
+            socket.setEncoding("utf8").once("data", () => done());
+            socket.write(
+              `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${ui.port}\r\n` +
+                `Cookie: strata_ui=${ui.token}\r\nConnection: keep-alive\r\n\r\n`,
+            );
+          });
+        }
+        assert.equal(await ui.stop(), 0);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        sandbox.cleanup();
+      }
+    },
+  );
+
+  test(
+    "opens a browser where a display is set: with DISPLAY, xdg-open gets the URL",
+    SLOW,
+    async () => {
+      const sandbox = makeSandbox();
+      const mark = `${sandbox.root}/opened`;
+      // Written aside, then renamed: the test never reads a half-written mark.
+      const bin = sandbox.write(
+        "bin/xdg-open",
+        `#!/bin/sh\nprintf '%s\\n' "$1" > "${mark}.tmp" && mv "${mark}.tmp" "${mark}"\n`,
+      );
+      fs.chmodSync(bin, 0o755);
+      const env = { PATH: `${sandbox.root}/bin:${sandbox.env.PATH}`, DISPLAY: ":99" };
+      const ui = await startUiProcess(sandbox, ["--app", "demo"], { open: true, env });
+      try {
+        const until = Date.now() + 30_000;
+        while (!fs.existsSync(mark) && Date.now() < until) {
+          await new Promise((d) => setTimeout(d, 50));
+        }
+        assert.equal(fs.readFileSync(mark, "utf8"), `${ui.url}\n`);
+      } finally {
+        assert.equal(await ui.stop(), 0);
+        sandbox.cleanup();
+      }
+    },
+  );
 });
