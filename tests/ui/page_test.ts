@@ -260,6 +260,34 @@ describe("strata ui in a real Chromium", () => {
     },
   );
 
+  test(
+    "a key added with its type and removed from the page; the history lists both",
+    SLOW,
+    async () => {
+      await page.locator("#add").click();
+      const form = page.locator('form.editor[aria-label="add a key"]');
+      await form.locator("[name=key]").fill("cache.size");
+      await form.locator("[name=value]").fill("64");
+      await form.locator("select[name=type]").selectOption("int");
+      await form.locator("[name=value]").press("Enter");
+      await shows("cache.size", "64");
+      assert.equal(cli("get", "cache.size", "--json").stdout, "64\n");
+      assert.match(sandbox.read(user), /\n\[cache\]\nsize = 64\n$/);
+
+      await row("cache.size").locator("button.remove").click();
+      await row("cache.size").waitFor({ state: "detached" });
+      assert.equal(cli("get", "cache.size").code, 1);
+      assert.doesNotMatch(sandbox.read(user), /size = 64/);
+      const history = await page.locator("#history li").evaluateAll((els) =>
+        els.slice(0, 2).map((e) => e.textContent!.replace(/^\S+ \S+ UTC /, ""))
+      );
+      assert.deepEqual(history, [
+        "user cache.size 64 → (unset) strata ui",
+        "user cache.size (unset) → 64 strata ui",
+      ]);
+    },
+  );
+
   test("undo and restore from the page", SLOW, async () => {
     assert.equal(cli("set", "db.user", "bob").code, 0);
     await shows("db.user", '"bob"');

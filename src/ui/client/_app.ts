@@ -9,7 +9,7 @@
 
 import { byId, h } from "./_dom.ts";
 import { type Editor, openEditor } from "./_editor.ts";
-import type { KeyView, Outcome, State } from "./_types.ts";
+import type { Change, KeyView, Outcome, State } from "./_types.ts";
 
 /** The running page. */
 export class App {
@@ -39,6 +39,20 @@ export class App {
       } while (this.#again);
     })().finally(() => this.#refreshing = undefined);
     return this.#refreshing;
+  }
+
+  /**
+   * Shows a changed value at once, from the change event itself (the full
+   * state, with each layer's own value, follows from {@link App.refresh}).
+   */
+  patch(change: Change): void {
+    const [key] = change.keys;
+    const view = this.state?.keys.find((k) => k.key === key);
+    if (change.keys.length !== 1 || change.new === undefined || view === undefined) return;
+    view.value = change.new;
+    view.layer = change.layer;
+    view.origin = change.origin;
+    this.render();
   }
 
   /** Shows a message in the status line (read out by screen readers). */

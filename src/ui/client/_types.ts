@@ -81,3 +81,11 @@ export interface Outcome {
   current?: Shown | null;
   code?: string;
 }
+
+/** A change event: the keys whose effective value changed (one, with its new value, from a watch). */
+export interface Change {
+  keys: string[];
+  layer?: string;
+  origin?: string;
+  new?: Shown;
+}

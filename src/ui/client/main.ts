@@ -42,7 +42,10 @@ events.addEventListener("error", () => {
   live.className = "offline";
 });
 events.addEventListener("hello", () => void app.refresh());
-events.addEventListener("change", () => void app.refresh());
+events.addEventListener("change", (e) => {
+  app.patch(JSON.parse((e as MessageEvent).data));
+  void app.refresh();
+});
 events.addEventListener("problem", (e) => {
   app.status(JSON.parse((e as MessageEvent).data).message, true);
 });
