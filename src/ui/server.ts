@@ -57,6 +57,14 @@ export function startUi(config: Config, options: UiOptions = {}): UiServer {
     assets: options.assets ?? UI_ASSETS,
     changed: () => events.send("change", { keys: [] }),
   });
+  let listener;
+  try {
+    listener = listen(options.port ?? 0, handler);
+  } catch (e) {
+    // Nothing may keep the process alive when the port is taken.
+    events.close();
+    throw e;
+  }
   const watch = config.watch("", (change) => {
     events.send("change", {
       keys: [change.key],
@@ -65,15 +73,15 @@ export function startUi(config: Config, options: UiOptions = {}): UiServer {
       ...("new" in change ? { new: showValue(change.new) } : {}),
     });
   }, { onError: (e) => events.send("problem", { message: e.message }) });
-  const listener = listen(options.port ?? 0, handler);
-  port = listener.port;
+  const running = listener;
+  port = running.port;
   return {
     url: `http://${LOOPBACK}:${port}/?token=${token}`,
     port,
     async close() {
       watch.close();
       events.close();
-      await listener.close();
+      await running.close();
     },
   };
 }

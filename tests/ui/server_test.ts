@@ -253,6 +253,22 @@ describe("strata ui as a process", () => {
             );
           });
         }
+        // A second server on the same port: refused, and it exits (nothing keeps it alive).
+        const taken = await sandbox.runAsync([
+          "--app",
+          "demo",
+          "ui",
+          "--no-open",
+          "--port",
+          String(ui.port),
+        ]);
+        assert.equal(
+          taken.stderr,
+          `strata: ui: port ${ui.port} on 127.0.0.1 is taken; give another with --port, ` +
+            "or leave --port out to use a free one\n",
+        );
+        assert.equal(taken.stdout, "");
+        assert.equal(taken.code, 5);
         assert.equal(await ui.stop(), 0);
       } finally {
         for (const socket of sockets) socket.destroy();
@@ -260,6 +276,20 @@ describe("strata ui as a process", () => {
       }
     },
   );
+
+  test("usage errors: exit 2, nothing listens", SLOW, async () => {
+    const sandbox = makeSandbox();
+    try {
+      const port = await sandbox.runAsync(["--app", "demo", "ui", "--port", "80x"]);
+      assert.equal(port.code, 2);
+      assert.match(port.stderr, /--port wants a port number \(0 to 65535\), not "80x"/);
+      const extra = await sandbox.runAsync(["--app", "demo", "ui", "now"]);
+      assert.equal(extra.code, 2);
+      assert.equal(extra.stdout, "");
+    } finally {
+      sandbox.cleanup();
+    }
+  });
 
   test(
     "opens a browser where a display is set: with DISPLAY, xdg-open gets the URL",
