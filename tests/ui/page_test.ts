@@ -313,6 +313,21 @@ describe("strata ui in a real Chromium", () => {
   });
 
   test(
+    "a file broken on disk is reported in the page with its place; the page goes on",
+    SLOW,
+    async () => {
+      const good = sandbox.read(user);
+      fs.writeFileSync(user, good + "oops = \n");
+      await page.waitForFunction(() => document.getElementById("status")?.className === "error");
+      const text = (await page.locator("#status").textContent())!;
+      const lines = good.split("\n").length;
+      assert.ok(text.includes(`${fs.realpathSync(user)}:${lines}:`), text);
+      fs.writeFileSync(user, good.replace(/^host = .*$/m, 'host = "mended"'));
+      await shows("db.host", '"mended"');
+    },
+  );
+
+  test(
     "works in a narrow window: nothing wider than the screen; and a screenshot for the docs",
     SLOW,
     async () => {
