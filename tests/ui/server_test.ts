@@ -277,6 +277,42 @@ describe("strata ui as a process", () => {
     },
   );
 
+  test("with --file: the one file is the layer written, undone", SLOW, async () => {
+    const sandbox = makeSandbox();
+    const file = sandbox.write(`${sandbox.project}/settings.toml`, "port = 1 # the port\n");
+    const ui = await startUiProcess(sandbox, ["--file", "settings.toml"]);
+    try {
+      const cookie = `strata_ui=${ui.token}`;
+      const state = JSON.parse(
+        (await request(ui.port, "/api/state", { headers: { cookie } })).body,
+      );
+      assert.deepEqual(state.writable, ["file"]);
+      assert.equal(state.title, fs.realpathSync(file));
+      assert.deepEqual(state.keys.map((k: { key: string; origin: string }) => [k.key, k.origin]), [
+        ["port", `${fs.realpathSync(file)}:1`],
+      ]);
+      const act = (body: unknown) =>
+        request(ui.port, "/api/action", {
+          method: "POST",
+          headers: { cookie, origin: ui.origin, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      const set = await act({ op: "set", key: "port", value: "2", layer: "file", expected: "1" });
+      assert.equal(set.status, 200);
+      assert.equal(sandbox.read(file), "port = 2 # the port\n");
+      const stale = await act({ op: "set", key: "port", value: "3", layer: "file", expected: "1" });
+      assert.equal(stale.status, 409);
+      assert.equal(JSON.parse(stale.body).current.text, "2");
+      assert.equal(sandbox.read(file), "port = 2 # the port\n");
+      const undo = await act({ op: "undo", layer: "file" });
+      assert.deepEqual(JSON.parse(undo.body), { ok: true, message: "undid port in file" });
+      assert.equal(sandbox.read(file), "port = 1 # the port\n");
+    } finally {
+      assert.equal(await ui.stop(), 0);
+      sandbox.cleanup();
+    }
+  });
+
   test("usage errors: exit 2, nothing listens", SLOW, async () => {
     const sandbox = makeSandbox();
     try {
