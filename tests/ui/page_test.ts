@@ -18,6 +18,7 @@ interface PageElement {
   querySelector(selector: string): PageElement | null;
 }
 declare const document: {
+  activeElement: { id: string } | null;
   querySelector(selector: string): PageElement | null;
   getElementById(id: string): PageElement | null;
   documentElement: { scrollWidth: number };
@@ -107,6 +108,18 @@ describe("strata ui in a real Chromium", () => {
       );
     },
   );
+
+  test("keyboard: / goes to the filter, which narrows the tree", SLOW, async () => {
+    await page.locator("h1").click();
+    await page.keyboard.press("/");
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "filter");
+    await page.keyboard.type("LEV");
+    const keys = () =>
+      page.locator("li.key").evaluateAll((els) => els.map((e) => e.getAttribute("data-key")));
+    assert.deepEqual(await keys(), ["log.level"]);
+    await page.locator("#filter").fill("");
+    assert.deepEqual(await keys(), ["db.host", "db.port", "db.user", "log.level"]);
+  });
 
   test(
     "CLI set, GUI edit, CLI set, GUI edit on one key and its neighbours: every change stays, seen everywhere",
