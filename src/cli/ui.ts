@@ -69,8 +69,6 @@ export async function run(context: CommandContext): Promise<number> {
     }
     throw e;
   }
-  context.out(`${server.url}\n`);
-  if (context.flags["no-open"] !== true) openBrowser(server.url, context);
   const running = server;
   return await new Promise<number>((finish) => {
     const stop = async () => {
@@ -79,8 +77,11 @@ export async function run(context: CommandContext): Promise<number> {
       await running.close();
       finish(0);
     };
+    // Listening for the signals before the URL is out: whoever reads it may stop us at once.
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
+    context.out(`${running.url}\n`);
+    if (context.flags["no-open"] !== true) openBrowser(running.url, context);
   });
 }
 

@@ -57,6 +57,15 @@ export async function runAction(config: Config, input: unknown): Promise<Outcome
       const conflict = conflictOf(config, action.key, action.layer, action.expected);
       if (conflict) return conflict;
     }
+    if (action.op === "set" && layerValue(config, action.key, action.layer)?.sealed) {
+      return {
+        ok: false,
+        code: "usage",
+        message: `${action.key} holds a sealed secret in ${action.layer}; the page does not ` +
+          `change sealed values (a secret typed here would be stored as plain text); nothing ` +
+          `was written`,
+      };
+    }
     switch (action.op) {
       case "set": {
         const type = action.type as ValueType | undefined;

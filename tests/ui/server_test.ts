@@ -167,6 +167,25 @@ describe("strata ui: what the server refuses and what it sends", () => {
     assert.deepEqual(secret.value, { text: "sealed", sealed: true });
     assert.deepEqual(secret.layers.user, { text: "sealed", sealed: true });
     assert.equal(r.body.includes("QUJDREVGR0g"), false);
+    // And the page does not write over it (a secret typed there would be stored as plain text).
+    const over = await request(ui.port, "/api/action", {
+      method: "POST",
+      headers: { cookie, origin: ui.origin, "content-type": "application/json" },
+      body: JSON.stringify({
+        op: "set",
+        key: "api.secret",
+        value: "hunter2",
+        layer: "user",
+        expected: "sealed",
+      }),
+    });
+    assert.equal(over.status, 422);
+    assert.equal(
+      JSON.parse(over.body).message,
+      "api.secret holds a sealed secret in user; the page does not change sealed values (a " +
+        "secret typed here would be stored as plain text); nothing was written",
+    );
+    assert.equal(sandbox.read(file), 'host = "evil"\n\n[api]\nsecret = "enc:v1:QUJDREVGR0g"\n');
   });
 
   test("the event stream answers at once and stays open", SLOW, async () => {

@@ -179,9 +179,9 @@ export class App {
             type: "button",
             class: "edit",
             "data-focus": `edit ${view.key}`,
-            disabled: sealed && !own,
-            title: sealed
-              ? "a sealed value is changed with the CLI"
+            disabled: sealed || own?.sealed === true,
+            title: sealed || own?.sealed
+              ? "sealed: the page does not change sealed values"
               : `edit ${view.key} in ${this.layer}`,
             "aria-label": `edit ${view.key} in ${this.layer}`,
             onclick: () => this.edit(view),
