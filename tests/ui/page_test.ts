@@ -140,10 +140,15 @@ describe("strata ui in a real Chromium", () => {
       await shows("db.port", "6000");
       assert.equal(await row("db.port").locator(".badge").textContent(), "user");
 
+      assert.equal(sandbox.read(user), '[db]\nhost = "gamma"\nport = 6000\n');
+
       await editWithKeyboard("db.host", "delta");
       await shows("db.host", '"delta"');
+      assert.equal(cli("get", "db.host").stdout, "delta\n");
+      assert.equal(sandbox.read(user), '[db]\nhost = "delta"\nport = 6000\n');
       await editWithKeyboard("db.port", "7000");
       await shows("db.port", "7000");
+      assert.equal(sandbox.read(user), '[db]\nhost = "delta"\nport = 7000\n');
       // A neighbour the schema declares, added from the page.
       await editWithKeyboard("db.user", "ann");
       await shows("db.user", '"ann"');

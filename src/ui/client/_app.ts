@@ -52,6 +52,10 @@ export class App {
     view.value = change.new;
     view.layer = change.layer;
     view.origin = change.origin;
+    // The layer the value now comes from holds it: an editor opened now expects that value there.
+    if (change.layer !== undefined && change.layer in view.layers) {
+      view.layers[change.layer] = change.new;
+    }
     this.render();
   }
 
