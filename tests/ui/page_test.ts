@@ -264,7 +264,11 @@ describe("strata ui in a real Chromium", () => {
       assert.equal(await input.inputValue(), "mine");
       // Saving without choosing: refused by the server, nothing written.
       await row("db.host").locator("button.primary").click();
-      await page.waitForFunction(() => document.getElementById("status")?.className === "error");
+      // (The status line may still hold the previous test's error: wait for this one.)
+      await page.waitForFunction(() =>
+        document.getElementById("status")?.textContent?.startsWith("db.host changed") === true
+      );
+      assert.equal(await page.locator("#status").getAttribute("class"), "error");
       assert.match(
         (await page.locator("#status").textContent())!,
         /^db\.host changed in user while you were editing/,
@@ -336,7 +340,10 @@ describe("strata ui in a real Chromium", () => {
     async () => {
       const good = sandbox.read(user);
       fs.writeFileSync(user, good + "oops = \n");
-      await page.waitForFunction(() => document.getElementById("status")?.className === "error");
+      await page.waitForFunction(() =>
+        document.getElementById("status")?.textContent?.includes("config.toml:") === true
+      );
+      assert.equal(await page.locator("#status").getAttribute("class"), "error");
       const text = (await page.locator("#status").textContent())!;
       const lines = good.split("\n").length;
       assert.ok(text.includes(`${fs.realpathSync(user)}:${lines}:`), text);
