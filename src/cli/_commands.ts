@@ -103,6 +103,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "print each change of the configuration as it happens (or run a command)",
     load: () => import("./watch.ts"),
   },
+  ui: {
+    summary: "serve a web page to see and change the configuration, live",
+    load: () => import("./ui.ts"),
+  },
   help: { summary: "show help for strata or for one command", load: () => import("./help.ts") },
   version: { summary: "print strata's version", load: () => import("./version.ts") },
 };
