@@ -18,7 +18,15 @@ export const ExitCode = {
 } as const;
 
 /** The kind of failure; each maps to one exit code. */
-export type ErrorCode = "not_found" | "usage" | "parse" | "type" | "schema" | "lock" | "io" | "conflict";
+export type ErrorCode =
+  | "not_found"
+  | "usage"
+  | "parse"
+  | "type"
+  | "schema"
+  | "lock"
+  | "io"
+  | "conflict";
 
 const exitCodeOf: Record<ErrorCode, number> = {
   not_found: ExitCode.notFound,

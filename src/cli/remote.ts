@@ -102,7 +102,10 @@ async function withReplica(
     if (error instanceof StrataError) throw error;
     const { isUnreachable } = await import("../remote/_unreachable.ts");
     if (isUnreachable(error)) {
-      throw new StrataError("io", unreachableMessage(replica.options.url, (error as Error).message));
+      throw new StrataError(
+        "io",
+        unreachableMessage(replica.options.url, (error as Error).message),
+      );
     }
     const e = error as { message?: string; code?: string };
     throw new StrataError("io", `the server ${replica.options.url} refused: ${e.message}`);
@@ -125,7 +128,9 @@ async function connect(context: CommandContext, rest: string[]): Promise<number>
   await config.set("remote.scope", scope, { layer: "user", type: "string", raw: true });
   const app = config.app;
   context.out(
-    `remote.url = ${JSON.stringify(url)}\nremote.scope = ${JSON.stringify(scope)}  (user: ${a.file})\n` +
+    `remote.url = ${JSON.stringify(url)}\nremote.scope = ${
+      JSON.stringify(scope)
+    }  (user: ${a.file})\n` +
       `shared layer: ${snapshotFileOf(config)}\n` +
       `next: strata --app ${app} remote init (once per server), then strata --app ${app} remote sync\n`,
   );
@@ -138,7 +143,9 @@ async function init(replica: Replica, context: CommandContext): Promise<number> 
   const { url } = replica.options;
   context.out(
     result.applied.length
-      ? `${url}: applied migration ${result.applied.join(", ")}; the tables are at version ${result.version}\n`
+      ? `${url}: applied migration ${
+        result.applied.join(", ")
+      }; the tables are at version ${result.version}\n`
       : `${url}: the tables are already at version ${result.version}; nothing to do\n`,
   );
   return 0;
@@ -265,10 +272,14 @@ async function status(replica: Replica, context: CommandContext): Promise<number
       `server at: ${typeof server === "number" ? `revision ${server}` : server}`,
       `last sync: ${data.lastSync ?? "never"}`,
       `outbox:    ${outbox.length} change(s) waiting${
-        outbox.length ? ` (${outbox.map((e) => e.key).join(", ")}): strata remote sync sends them` : ""
+        outbox.length
+          ? ` (${outbox.map((e) => e.key).join(", ")}): strata remote sync sends them`
+          : ""
       }`,
       `conflicts: ${conflicts.length}${
-        conflicts.length ? ` (${conflicts.map((c) => c.key).join(", ")}): see strata remote resolve` : ""
+        conflicts.length
+          ? ` (${conflicts.map((c) => c.key).join(", ")}): see strata remote resolve`
+          : ""
       }`,
     ];
     context.out(lines.join("\n") + "\n");
@@ -280,7 +291,10 @@ async function resolve(replica: Replica, context: CommandContext, key: string): 
   const mine = context.flags.mine === true;
   const theirs = context.flags.theirs === true;
   if (mine === theirs) {
-    throw usage("remote", "resolve needs exactly one of --mine (write yours) or --theirs (keep the server's)");
+    throw usage(
+      "remote",
+      "resolve needs exactly one of --mine (write yours) or --theirs (keep the server's)",
+    );
   }
   const canonical = formatKey(parseKey(key));
   const { conflict, result } = await replica.resolve(canonical, mine ? "mine" : "theirs");
@@ -292,4 +306,3 @@ async function resolve(replica: Replica, context: CommandContext, key: string): 
   );
   return 0;
 }
-

@@ -14,7 +14,8 @@ import { formatLiteral, toJson, where } from "./_output.ts";
 import type { ValueType } from "../config.ts";
 
 /** `strata set --help`. */
-export const help = `Usage: strata [--app NAME | --file PATH] set KEY VALUE [--project | --system | --shared]
+export const help =
+  `Usage: strata [--app NAME | --file PATH] set KEY VALUE [--project | --system | --shared]
                     [--type int|float|bool|string|date|json] [--json]
 
 Write KEY = VALUE to the user layer ($XDG_CONFIG_HOME/APP/config.toml), or
@@ -69,7 +70,10 @@ export async function run(context: CommandContext): Promise<number> {
   const config = openFromContext(context);
   if (context.flags.shared) {
     if (layer || context.global.file) {
-      throw usage("set", `--shared writes the shared layer; it cannot be used with --${layer ?? "file"}`);
+      throw usage(
+        "set",
+        `--shared writes the shared layer; it cannot be used with --${layer ?? "file"}`,
+      );
     }
     const { setShared } = await import("./_set_shared.ts");
     return await setShared(context, config, key, value, type as ValueType | undefined);

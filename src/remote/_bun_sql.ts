@@ -20,7 +20,10 @@ export interface SqlClient {
   /** One transaction on one connection. */
   begin<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
   /** LISTEN on a channel; the callback gets each payload. Bun re-issues it after a reconnect. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<{ unlisten(): Promise<void> }>;
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+  ): Promise<{ unlisten(): Promise<void> }>;
   /** Closes every connection. */
   close(options?: { timeout?: number }): Promise<void>;
 }

@@ -58,7 +58,9 @@ export async function follow(
           if (replica.outbox().length) onEvent({ kind: "pushed", result: await replica.push() });
           const result = await replica.pull();
           offline = false;
-          if (result.changed.length || next !== "poll") onEvent({ kind: "pulled", result, cause: next });
+          if (result.changed.length || next !== "poll") {
+            onEvent({ kind: "pulled", result, cause: next });
+          }
         } catch (error) {
           if (!isUnreachable(error)) onEvent({ kind: "error", error });
           else if (!offline) {

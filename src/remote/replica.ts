@@ -172,7 +172,12 @@ export class Replica {
       time: mirror.lastSync,
     });
     writeJson(this.paths.mirror, mirror);
-    return { revision: mirror.revision, changed, skipped: written.skipped, warnings: written.warnings };
+    return {
+      revision: mirror.revision,
+      changed,
+      skipped: written.skipped,
+      warnings: written.warnings,
+    };
   }
 
   /** Sends the outbox (locked); changes on keys that moved on become conflicts. */
@@ -249,7 +254,12 @@ export class Replica {
           );
           if (put.ok) {
             await this.#pull();
-            return { state: "written", version: put.version, revision: put.revision, attempts: attempt };
+            return {
+              state: "written",
+              version: put.version,
+              revision: put.revision,
+              attempts: attempt,
+            };
           }
           if (attempt >= 50) {
             throw new StrataError(
@@ -294,7 +304,12 @@ export class Replica {
             this.options.by,
           );
           if (put.ok) {
-            result = { state: "written", version: put.version, revision: put.revision, attempts: attempt };
+            result = {
+              state: "written",
+              version: put.version,
+              revision: put.revision,
+              attempts: attempt,
+            };
             break;
           }
           base = put.current?.version ?? 0;

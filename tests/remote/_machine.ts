@@ -40,8 +40,12 @@ export interface Started {
   output(): { stdout: string; stderr: string };
   /** Resolves when stdout holds `text`. */
   waitFor(text: string, timeoutMs?: number): Promise<void>;
-  /** SIGTERM, then waits for the exit code. */
-  stop(): Promise<number>;
+  /**
+   * SIGTERM, then waits for the exit: 0 when the process ended cleanly. Deno's
+   * child_process reports a process that handled SIGTERM and exited as killed
+   * by it (code null); there, "SIGTERM" is the clean end.
+   */
+  stop(): Promise<number | string>;
 }
 
 /** A new machine for `app`. */
@@ -62,7 +66,10 @@ export function makeMachine(app: string): Machine {
     },
     runAsync(args, env) {
       return new Promise((done, fail) => {
-        const child = spawn(BUN, argsOf(args), { ...options(env), stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(BUN, argsOf(args), {
+          ...options(env),
+          stdio: ["ignore", "pipe", "pipe"],
+        });
         let stdout = "";
         let stderr = "";
         child.stdout.setEncoding("utf8").on("data", (c: string) => stdout += c);
@@ -74,14 +81,27 @@ export function makeMachine(app: string): Machine {
     runDeno(args) {
       const r = spawnSync(
         DENO,
-        ["run", "-A", "--quiet", "--config", path.join(REPO, "deno.json"), MAIN, "--app", app, ...args],
+        [
+          "run",
+          "-A",
+          "--quiet",
+          "--config",
+          path.join(REPO, "deno.json"),
+          MAIN,
+          "--app",
+          app,
+          ...args,
+        ],
         { ...options(), encoding: "utf8" },
       );
       if (r.error) throw r.error;
       return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
     },
     start(args, env) {
-      const child = spawn(BUN, argsOf(args), { ...options(env), stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(BUN, argsOf(args), {
+        ...options(env),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let stdout = "";
       let stderr = "";
       const waiters: (() => void)[] = [];
@@ -90,14 +110,23 @@ export function makeMachine(app: string): Machine {
         for (const w of waiters.splice(0)) w();
       });
       child.stderr.setEncoding("utf8").on("data", (c: string) => stderr += c);
-      const exited = new Promise<number>((done) => child.on("close", (code) => done(code ?? -1)));
+      const exited = new Promise<number | string>((done) =>
+        child.on("close", (code, signal) => {
+          if (code === null && signal === "SIGTERM" && "Deno" in globalThis) done(0);
+          else done(code ?? signal ?? -1);
+        })
+      );
       return {
         output: () => ({ stdout, stderr }),
         async waitFor(text, timeoutMs = 30000) {
           const until = Date.now() + timeoutMs;
           while (!stdout.includes(text)) {
             if (Date.now() > until) {
-              throw new Error(`timed out waiting for ${JSON.stringify(text)}; stdout: ${stdout}; stderr: ${stderr}`);
+              throw new Error(
+                `timed out waiting for ${
+                  JSON.stringify(text)
+                }; stdout: ${stdout}; stderr: ${stderr}`,
+              );
             }
             await new Promise<void>((r) => {
               waiters.push(r);

@@ -41,7 +41,9 @@ function binDir(): string | undefined {
   if (fromEnv && fs.existsSync(path.join(fromEnv, "initdb"))) return fromEnv;
   const base = "/usr/lib/postgresql";
   if (!fs.existsSync(base)) return undefined;
-  const versions = fs.readdirSync(base).filter((v) => fs.existsSync(path.join(base, v, "bin", "initdb")))
+  const versions = fs.readdirSync(base).filter((v) =>
+    fs.existsSync(path.join(base, v, "bin", "initdb"))
+  )
     .sort((a, b) => Number(b) - Number(a));
   return versions.length ? path.join(base, versions[0], "bin") : undefined;
 }
@@ -71,7 +73,11 @@ export async function freePort(): Promise<number> {
 }
 
 function psqlRunner(url: string, sql: string): string {
-  return run("psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql], false);
+  return run(
+    "psql",
+    ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
+    false,
+  );
 }
 
 function withDatabases(adminUrl: string, rest: Omit<PgServer, "adminUrl" | "database" | "psql">) {
@@ -106,7 +112,11 @@ export async function ownServer(): Promise<PgServer> {
   if (asRoot) spawnSync("chown", ["postgres", root]);
   fs.chmodSync(root, 0o700);
   const data = path.join(root, "data");
-  run(path.join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "-N"], true);
+  run(
+    path.join(bin, "initdb"),
+    ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "-N"],
+    true,
+  );
   const port = await freePort();
   const ctl = path.join(bin, "pg_ctl");
   const start = () =>

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { makeMachine, type Machine, waitUntil } from "./_machine.ts";
+import { type Machine, makeMachine, waitUntil } from "./_machine.ts";
 import { type PgServer, testServer } from "./_pg.ts";
 
 const APP = "fleet";
@@ -54,11 +54,17 @@ describe("shared layer: follow and catch up", () => {
       assert.equal(a.run(["set", "--shared", "x", "1", "--type", "int"]).code, 0);
       await waitUntil(() => has("x = 1"), 10000, "x = 1 reaches the follower");
       const listening = () =>
-        pg.psql(url, `SELECT count(*) FROM pg_stat_activity WHERE usename = '${role}' AND query ILIKE 'LISTEN%'`).trim();
+        pg.psql(
+          url,
+          `SELECT count(*) FROM pg_stat_activity WHERE usename = '${role}' AND query ILIKE 'LISTEN%'`,
+        ).trim();
       assert.equal(listening(), "1");
       // Cut the follower off, and keep it off while the other machine writes.
       pg.psql(url, `ALTER ROLE ${role} NOLOGIN`);
-      pg.psql(url, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${role}'`);
+      pg.psql(
+        url,
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${role}'`,
+      );
       assert.equal(a.run(["set", "--shared", "x", "2", "--type", "int"]).code, 0);
       assert.equal(a.run(["set", "--shared", "y", "three"]).code, 0);
       await new Promise((r) => setTimeout(r, 1500));
@@ -66,8 +72,12 @@ describe("shared layer: follow and catch up", () => {
       pg.psql(url, `ALTER ROLE ${role} LOGIN`);
       const ms = await waitUntil(() => has("x = 2") && has('y = "three"'), 20000, "caught up");
       console.log(`caught up ${ms.toFixed(0)} ms after the follower could connect again`);
-      const revision = pg.psql(url, `SELECT revision FROM strata_scopes WHERE scope = '${SCOPE}'`).trim();
-      assert.match(fs.readFileSync(b.snapshot, "utf8"), new RegExp(`^# revision = ${revision}$`, "m"));
+      const revision = pg.psql(url, `SELECT revision FROM strata_scopes WHERE scope = '${SCOPE}'`)
+        .trim();
+      assert.match(
+        fs.readFileSync(b.snapshot, "utf8"),
+        new RegExp(`^# revision = ${revision}$`, "m"),
+      );
       // And it listens again: a later change arrives without another reconnect.
       await waitUntil(() => listening() === "1", 20000, "LISTEN again");
       assert.equal(a.run(["set", "--shared", "x", "4", "--type", "int"]).code, 0);

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { makeMachine, type Machine } from "./_machine.ts";
+import { type Machine, makeMachine } from "./_machine.ts";
 import { ownServer, type PgServer } from "./_pg.ts";
 
 const APP = "fleet";
@@ -37,7 +37,9 @@ describe("shared layer: server stopped mid-run", () => {
     url = pg.database();
     a = makeMachine(APP);
     b = makeMachine(APP);
-    for (const m of [a, b]) assert.equal(m.run(["remote", "connect", url, "--scope", SCOPE]).code, 0);
+    for (const m of [a, b]) {
+      assert.equal(m.run(["remote", "connect", url, "--scope", SCOPE]).code, 0);
+    }
     assert.equal(a.run(["remote", "init"]).code, 0);
     assert.equal(a.run(["set", "--shared", "db.host", "one"]).code, 0);
     assert.equal(b.run(["remote", "sync"]).code, 0);
@@ -55,15 +57,24 @@ describe("shared layer: server stopped mid-run", () => {
     const set = a.run(["set", "--shared", "db.host", "two"]);
     assert.equal(set.code, 0, set.stderr);
     assert.equal(set.stdout, 'db.host = "two"  (shared: queued)\n');
-    assert.match(set.stderr, /cannot be reached \(.+\); the change waits in the outbox: strata --app fleet remote sync sends it/);
+    assert.match(
+      set.stderr,
+      /cannot be reached \(.+\); the change waits in the outbox: strata --app fleet remote sync sends it/,
+    );
     assert.equal(fs.readFileSync(a.snapshot, "utf8"), before);
     assert.deepEqual(body(a), ['db.host = "one"']);
     const sync = a.run(["remote", "sync"]);
     assert.equal(sync.code, 5);
-    assert.match(sync.stderr, /^strata: cannot reach the server postgres:\/\/.+; check that it runs/);
+    assert.match(
+      sync.stderr,
+      /^strata: cannot reach the server postgres:\/\/.+; check that it runs/,
+    );
     const status = a.run(["remote", "status"]);
     assert.equal(status.code, 0, status.stderr);
-    assert.match(status.stdout, /^outbox: {4}1 change\(s\) waiting \(db\.host\): strata remote sync sends them$/m);
+    assert.match(
+      status.stdout,
+      /^outbox: {4}1 change\(s\) waiting \(db\.host\): strata remote sync sends them$/m,
+    );
     assert.match(status.stdout, /^server at: unreachable/m);
     assert.ok(journal(a).some((e) => e.key === "db.host" && e.new === "two" && e.queued === true));
   });
@@ -79,10 +90,17 @@ describe("shared layer: server stopped mid-run", () => {
       /^conflict: db\.host: the server's value "three" \(version 2, by .+\) was kept; yours, "two", was made on version 1\. To settle: strata --app fleet remote resolve db\.host --mine \(write yours\) or --theirs \(keep the server's\)$/m,
     );
     // Not overwritten: the server and the snapshot hold the other machine's value.
-    assert.equal(pg.psql(url, "SELECT value || ' v' || version FROM strata_values WHERE key = 'db.host'").trim(), '"three" v2');
+    assert.equal(
+      pg.psql(url, "SELECT value || ' v' || version FROM strata_values WHERE key = 'db.host'")
+        .trim(),
+      '"three" v2',
+    );
     assert.deepEqual(body(a), ['db.host = "three"']);
     const conflicts = JSON.parse(
-      fs.readFileSync(path.join(a.box.stateHome, "strata", APP, "remote", "conflicts.json"), "utf8"),
+      fs.readFileSync(
+        path.join(a.box.stateHome, "strata", APP, "remote", "conflicts.json"),
+        "utf8",
+      ),
     );
     assert.deepEqual(Object.keys(conflicts), ["db.host"]);
     assert.equal(conflicts["db.host"].mine.text, '"two"');
@@ -101,7 +119,10 @@ describe("shared layer: server stopped mid-run", () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, `db.host: kept the server's value; yours ("two") was dropped\n`);
     assert.equal(a.run(["remote", "status"]).code, 0);
-    assert.equal(pg.psql(url, "SELECT value FROM strata_values WHERE key = 'db.host'").trim(), '"three"');
+    assert.equal(
+      pg.psql(url, "SELECT value FROM strata_values WHERE key = 'db.host'").trim(),
+      '"three"',
+    );
     const again = a.run(["remote", "resolve", "db.host", "--theirs"]);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /db\.host has no conflict to resolve/);
@@ -116,7 +137,10 @@ describe("shared layer: server stopped mid-run", () => {
     const r = a.run(["remote", "resolve", "db.port", "--mine"]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, "db.port = 1111  (shared: written over the server's 2222, version 2)\n");
-    assert.equal(pg.psql(url, "SELECT value || ' ' || kind FROM strata_values WHERE key = 'db.port'").trim(), "1111 integer");
+    assert.equal(
+      pg.psql(url, "SELECT value || ' ' || kind FROM strata_values WHERE key = 'db.port'").trim(),
+      "1111 integer",
+    );
     assert.equal(b.run(["remote", "sync"]).code, 0);
     assert.deepEqual(body(b), ['db.host = "three"', "db.port = 1111"]);
     const usage = a.run(["remote", "resolve", "db.port"]);

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { makeMachine, type Machine, waitUntil } from "./_machine.ts";
+import { type Machine, makeMachine, waitUntil } from "./_machine.ts";
 import { type PgServer, testServer } from "./_pg.ts";
 
 const APP = "fleet";
@@ -65,19 +65,25 @@ describe("shared layer: two machines", () => {
       const t0 = performance.now();
       const setting = a.runAsync(["set", "--shared", "db.pool", "20", "--type", "int"]);
       const seen = await waitUntil(
-        () => fs.existsSync(b.snapshot) && /^db\.pool = 20$/m.test(fs.readFileSync(b.snapshot, "utf8")),
+        () =>
+          fs.existsSync(b.snapshot) && /^db\.pool = 20$/m.test(fs.readFileSync(b.snapshot, "utf8")),
         10000,
         "db.pool in the second machine's snapshot",
       );
       const r = await setting;
       const done = performance.now() - t0;
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /^db\.pool = 20 {2}\(shared: team:ops\/fleet, version 1, revision \d+\)$/m);
+      assert.match(
+        r.stdout,
+        /^db\.pool = 20 {2}\(shared: team:ops\/fleet, version 1, revision \d+\)$/m,
+      );
       // From the end of the writer's command (its write is committed by then) to the
       // other machine's snapshot: at most one second; the figure goes in the report.
       const propagation = seen - done;
       console.log(
-        `propagation: set start -> other snapshot ${seen.toFixed(0)} ms; set command ${done.toFixed(0)} ms`,
+        `propagation: set start -> other snapshot ${seen.toFixed(0)} ms; set command ${
+          done.toFixed(0)
+        } ms`,
       );
       assert.ok(seen < done + 1000, `seen ${seen} ms after the start, the set took ${done} ms`);
       assert.ok(propagation < 1000);
@@ -96,7 +102,7 @@ describe("shared layer: two machines", () => {
       ["at.day", "1979-05-27", "date"],
       ["at.time", "07:32:00", "date"],
       ["token", "enc:v1:AAAA.BBBB", "string"],
-      ["list", "[1, 2.5, \"x\"]", "json"],
+      ["list", '[1, 2.5, "x"]', "json"],
     ];
     for (const [key, value, type] of sets) {
       const r = a.run(["set", "--shared", key, value, "--type", type]);
@@ -104,7 +110,9 @@ describe("shared layer: two machines", () => {
     }
     const r = b.run(["remote", "sync"]);
     assert.equal(r.code, 0, r.stderr);
-    const body = fs.readFileSync(b.snapshot, "utf8").split("\n").filter((l) => l && !l.startsWith("#"));
+    const body = fs.readFileSync(b.snapshot, "utf8").split("\n").filter((l) =>
+      l && !l.startsWith("#")
+    );
     assert.deepEqual(body, [
       "at.day = 1979-05-27",
       "at.local = 1979-05-27T07:32:00",
