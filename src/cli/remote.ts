@@ -238,8 +238,10 @@ async function status(replica: Replica, context: CommandContext): Promise<number
     server = (await rowsSince(replica.sql(), replica.options.scope, Number.MAX_SAFE_INTEGER))
       .revision;
   } catch (error) {
-    if (!isUnreachable(error)) throw error;
-    server = `unreachable (${(error as Error).message})`;
+    if (error instanceof StrataError && error.code === "usage") {
+      server = "not asked (talking to the server needs Bun: the strata binary or bun main.ts)";
+    } else if (!isUnreachable(error)) throw error;
+    else server = `unreachable (${(error as Error).message})`;
   }
   const ageS = header.time ? Math.round((Date.now() - Date.parse(header.time)) / 1000) : undefined;
   const data = {
