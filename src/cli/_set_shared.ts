@@ -54,3 +54,45 @@ export async function setShared(
     await replica.close();
   }
 }
+
+/** Removes one key from the shared layer (a deletion, kept in the server's history). */
+export async function unsetShared(
+  context: CommandContext,
+  config: Config,
+  key: string,
+): Promise<number> {
+  const canonical = formatKey(parseKey(key));
+  const replica = openReplica(config, context);
+  try {
+    const row = replica.mirror().rows[canonical];
+    if (!row || row.deleted) {
+      context.err(
+        `strata: ${canonical} is not set in the shared layer (${replica.options.scope}, as of ` +
+          `the last sync: strata --app ${config.app} remote sync)\n`,
+      );
+      return 1;
+    }
+    const result = await replica.write(canonical, { text: row.text, kind: row.kind }, true);
+    if (result.state === "written") {
+      context.out(
+        `removed ${canonical} (was ${row.text})  (shared: ${replica.options.scope}, version ` +
+          `${result.version})\n`,
+      );
+      return 0;
+    }
+    context.err(
+      `strata: the server ${replica.options.url} cannot be reached (${result.reason}); the removal ` +
+        `waits in the outbox: strata --app ${config.app} remote sync sends it\n`,
+    );
+    context.out(`removed ${canonical} (was ${row.text})  (shared: queued)\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof StrataError) throw error;
+    throw new StrataError(
+      "io",
+      `the server ${replica.options.url} refused ${canonical}: ${(error as Error).message}`,
+    );
+  } finally {
+    await replica.close();
+  }
+}

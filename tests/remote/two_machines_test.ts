@@ -143,6 +143,24 @@ describe("shared layer: two machines", () => {
     );
   });
 
+  it("unset --shared removes a key everywhere, keeping it in the history", () => {
+    const r = a.run(["unset", "--shared", "count"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "removed count (was 3)  (shared: team:ops/fleet, version 2)\n");
+    assert.equal(b.run(["remote", "sync"]).code, 0);
+    assert.doesNotMatch(fs.readFileSync(b.snapshot, "utf8"), /^count = /m);
+    assert.equal(
+      pg.psql(
+        url,
+        "SELECT version || ' ' || deleted FROM strata_history WHERE key = 'count' ORDER BY version",
+      ).trim(),
+      "1 false\n2 true",
+    );
+    const again = b.run(["unset", "--shared", "count"]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /^strata: count is not set in the shared layer \(team:ops\/fleet/);
+  });
+
   it("the snapshot's header names source, scope, revision and time", () => {
     const text = fs.readFileSync(b.snapshot, "utf8");
     const revision = pg.psql(url, "SELECT revision FROM strata_scopes").trim();
