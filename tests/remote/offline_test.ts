@@ -63,6 +63,8 @@ describe("shared layer: server stopped mid-run", () => {
     );
     assert.equal(fs.readFileSync(a.snapshot, "utf8"), before);
     assert.deepEqual(body(a), ['db.host = "one"']);
+    const get = a.run(["get", "db.host"]);
+    assert.deepEqual([get.code, get.stdout, get.stderr], [0, "one\n", ""]);
     const sync = a.run(["remote", "sync"]);
     assert.equal(sync.code, 5);
     assert.match(
@@ -96,6 +98,7 @@ describe("shared layer: server stopped mid-run", () => {
       '"three" v2',
     );
     assert.deepEqual(body(a), ['db.host = "three"']);
+    assert.equal(a.run(["get", "db.host"]).stdout, "three\n");
     const conflicts = JSON.parse(
       fs.readFileSync(
         path.join(a.box.stateHome, "strata", APP, "remote", "conflicts.json"),

@@ -70,24 +70,62 @@ describe("shared layer: two machines", () => {
         10000,
         "db.pool in the second machine's snapshot",
       );
+      const seenWall = Date.now();
+      // A get started now prints the new value: it reads the snapshot.
+      const got = b.run(["get", "db.pool"]);
+      const gotWall = Date.now();
+      assert.deepEqual([got.code, got.stdout, got.stderr], [0, "20\n", ""]);
       const r = await setting;
-      const done = performance.now() - t0;
       assert.equal(r.code, 0, r.stderr);
       assert.match(
         r.stdout,
         /^db\.pool = 20 {2}\(shared: team:ops\/fleet, version 1, revision \d+\)$/m,
       );
-      // From the end of the writer's command (its write is committed by then) to the
-      // other machine's snapshot: at most one second; the figure goes in the report.
-      const propagation = seen - done;
-      console.log(
-        `propagation: set start -> other snapshot ${seen.toFixed(0)} ms; set command ${
-          done.toFixed(0)
-        } ms`,
+      // The write's time on the server (same host, same clock) to the other machine's
+      // snapshot: at most one second. The figures go in the report.
+      const written = Number(
+        pg.psql(
+          url,
+          "SELECT round(extract(epoch FROM updated_at) * 1000) FROM strata_values WHERE key = 'db.pool'",
+        ),
       );
-      assert.ok(seen < done + 1000, `seen ${seen} ms after the start, the set took ${done} ms`);
-      assert.ok(propagation < 1000);
+      const propagation = seenWall - written;
+      console.log(
+        `propagation: server write -> other snapshot ${propagation} ms, -> other get printed it ` +
+          `${gotWall - written} ms; set command started ${
+            seen.toFixed(0)
+          } ms before the snapshot had it`,
+      );
+      assert.ok(propagation >= 0 && propagation < 1000, `${propagation} ms`);
     } finally {
+      assert.equal(await follower.stop(), 0);
+    }
+  });
+
+  it("watch reports a shared change as it reaches the snapshot", async () => {
+    const follower = b.start(["remote", "sync", "--follow"]);
+    const watch = b.start(["watch", "db", "--json"]);
+    try {
+      await follower.waitFor("following team:ops/fleet");
+      // The watch is ready once it reports a change of the user layer.
+      for (let i = 0; !watch.output().stdout.includes('"db.ready"'); i++) {
+        assert.equal(b.run(["set", "db.ready", String(i), "--type", "int"]).code, 0);
+        await new Promise((r) => setTimeout(r, 300));
+        assert.ok(i < 60, "the watch never reported a change");
+      }
+      assert.equal(a.run(["set", "--shared", "db.pool", "21", "--type", "int"]).code, 0);
+      await watch.waitFor('"db.pool"');
+      const line = watch.output().stdout.split("\n").find((l) => l.includes('"db.pool"'))!;
+      const at = fs.readFileSync(b.snapshot, "utf8").split("\n").indexOf("db.pool = 21") + 1;
+      assert.deepEqual(JSON.parse(line), {
+        key: "db.pool",
+        old: 20,
+        new: 21,
+        layer: "shared",
+        origin: { layer: "shared", file: b.snapshot, line: at },
+      });
+    } finally {
+      assert.equal(await watch.stop(), 0);
       assert.equal(await follower.stop(), 0);
     }
   });
@@ -120,7 +158,7 @@ describe("shared layer: two machines", () => {
       "at.time = 07:32:00",
       "big = 9007199254740993",
       "count = 3",
-      "db.pool = 20",
+      "db.pool = 21",
       'list = [1, 2.5, "x"]',
       "ratio = 3.0",
       'token = "enc:v1:AAAA.BBBB"',
@@ -171,7 +209,9 @@ describe("shared layer: two machines", () => {
     assert.equal(fs.statSync(b.snapshot).mode & 0o777, 0o600);
   });
 
-  it("under Deno: the server commands say they need Bun, exit 2", () => {
+  it("under Deno: get reads the snapshot; the server commands say they need Bun, exit 2", () => {
+    const got = b.runDeno(["get", "db.pool"]);
+    assert.deepEqual([got.code, got.stdout, got.stderr], [0, "21\n", ""]);
     const r = b.runDeno(["remote", "sync"]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /Bun's built-in client, which this runtime does not have/);
