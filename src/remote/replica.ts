@@ -253,7 +253,11 @@ export class Replica {
             this.options.by,
           );
           if (put.ok) {
-            await this.#pull();
+            // The write is on the server: a failure to copy it back now (the server went
+            // away meanwhile) must not queue it a second time; the next sync copies it.
+            await this.#pull().catch((error) => {
+              if (!isUnreachable(error)) throw error;
+            });
             return {
               state: "written",
               version: put.version,

@@ -62,7 +62,6 @@ describe("shared layer: two machines", () => {
     const follower = b.start(["remote", "sync", "--follow"]);
     try {
       await follower.waitFor("following team:ops/fleet");
-      const t0 = performance.now();
       const setting = a.runAsync(["set", "--shared", "db.pool", "20", "--type", "int"]);
       const seen = await waitUntil(
         () =>
