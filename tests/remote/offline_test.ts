@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type Machine, makeMachine } from "./_machine.ts";
+import { type Machine, makeMachine, waitUntil } from "./_machine.ts";
 import { ownServer, type PgServer } from "./_pg.ts";
 
 const APP = "fleet";
@@ -149,5 +149,27 @@ describe("shared layer: server stopped mid-run", () => {
     const usage = a.run(["remote", "resolve", "db.port"]);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /resolve needs exactly one of --mine \(write yours\) or --theirs/);
+  });
+
+  it("a follower started while the server is down waits, then follows once it is back", async () => {
+    pg.stop();
+    const follower = b.start(["remote", "sync", "--follow"]);
+    try {
+      await waitUntil(() => follower.output().stderr.includes("retrying"), 30000, "offline");
+      assert.match(
+        follower.output().stderr,
+        /^strata: cannot reach the server postgres:\/\/.+; reads go on from the snapshot, retrying$/m,
+      );
+      pg.start();
+      await follower.waitFor("following team:ops/offline", 30000);
+      assert.equal(a.run(["set", "--shared", "late", "yes"]).code, 0);
+      await waitUntil(
+        () => fs.readFileSync(b.snapshot, "utf8").split("\n").includes('late = "yes"'),
+        10000,
+        "late reaches the follower",
+      );
+    } finally {
+      assert.equal(await follower.stop(), 0);
+    }
   });
 });
