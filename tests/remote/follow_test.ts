@@ -40,7 +40,7 @@ describe("shared layer: follow and catch up", () => {
     a?.cleanup();
     b?.cleanup();
     try {
-      pg?.psql(url, `ALTER ROLE ${role} LOGIN`);
+      pg?.psql(url, `DROP OWNED BY ${role}; DROP ROLE ${role}`);
     } catch { /* the server is gone */ }
     pg?.close();
   });
