@@ -14,6 +14,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { openConfig } from "../src/mod.ts";
 import { Replica } from "../src/remote/replica.ts";
 import { encodeValue } from "../src/remote/value_text.ts";
 import { makeMachine, waitUntil } from "../tests/remote/_machine.ts";
@@ -30,6 +31,8 @@ function p90(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(s.length * 0.9))];
 }
+const fmtUs = (xs: number[]) =>
+  `median ${(median(xs) * 1000).toFixed(0)} us, p90 ${(p90(xs) * 1000).toFixed(0)} us`;
 const fmt = (xs: number[]) => `median ${median(xs).toFixed(1)} ms, p90 ${p90(xs).toFixed(1)} ms`;
 
 const pg = await testServer();
@@ -72,6 +75,22 @@ try {
   console.log(`get db.host, shared layer of 50 keys:  ${fmt(withShared)}`);
   console.log(`get k7 (from the shared layer):        ${fmt(fromShared)}`);
   console.log(`ratio with/without: ${(median(withShared) / median(without)).toFixed(2)}`);
+  // The same in one process (no start-up): open, read ahead, get; interleaved.
+  const inWithout: number[] = [];
+  const inWith: number[] = [];
+  const inProcess = async (m: typeof a, out: number[]) => {
+    const t0 = performance.now();
+    const config = openConfig({ app: APP, env: m.box.env, cwd: m.box.project });
+    await config.prefetch();
+    if (config.get("db.host") !== "db.example.com") throw new Error("db.host");
+    out.push(performance.now() - t0);
+  };
+  for (let i = 0; i < rounds * 20; i++) {
+    await inProcess(plain, inWithout);
+    await inProcess(b, inWith);
+  }
+  console.log(`in-process open+get, no shared layer:  ${fmtUs(inWithout)}`);
+  console.log(`in-process open+get, shared layer:     ${fmtUs(inWith)}`);
 
   // set --shared against set (CLI), and the library's write.
   const setUser: number[] = [];

@@ -7,7 +7,7 @@
 
 import { usage } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
-import type { Config, WritableLayer } from "../config.ts";
+import type { Config, WritableLayer } from "../config/config.ts";
 
 /** The flags that pick a writable layer. */
 export const LAYER_OPTIONS = {
@@ -32,7 +32,7 @@ export function chosenLayer(context: CommandContext): WritableLayer | undefined 
 }
 
 /** Top first, as the waterfall reads them; "file" is `--file` mode's one layer. */
-const RANK = ["command-line", "environment", "project", "user", "file", "system", "defaults"];
+const RANK = ["command-line", "environment", "project", "user", "file", "shared", "system", "defaults"];
 
 /**
  * After a write to `written`, a note when a higher layer still decides the

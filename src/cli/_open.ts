@@ -5,7 +5,8 @@
  * @module
  */
 
-import { type Config, openConfig } from "../config.ts";
+import { type Config, openConfig } from "../config/config.ts";
+import { cliHintWords } from "./hint_words.ts";
 import type { FileFormat } from "../platform/paths.ts";
 import { usage } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
@@ -43,6 +44,7 @@ export function openFromContext(context: CommandContext): Config {
     env,
     program: `strata ${context.name}`,
     lockTimeoutMs: lockTimeoutMs(context),
+    hintWords: cliHintWords,
   });
 }
 

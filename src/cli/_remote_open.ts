@@ -9,7 +9,7 @@
 
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/config.ts";
 import { StrataError } from "../errors.ts";
 import { passwordFor } from "../remote/pgpass.ts";
 import { Replica } from "../remote/replica.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Config } from "../config.ts";
+import type { Config } from "../config/config.ts";
 import { StrataError } from "../errors.ts";
 import { formatKey, parseKey } from "../keys.ts";
 import { tomlInline } from "../layers/resolve.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Config } from "../config.ts";
+import type { Config } from "../config/config.ts";
 import type { CommandContext } from "./_commands.ts";
 import { openReplica, unreachableMessage } from "./_remote_open.ts";
 

@@ -19,6 +19,7 @@ export type LayerName =
   | "environment"
   | "project"
   | "user"
+  | "shared"
   | "system"
   | "defaults"
   | "schema-defaults"
@@ -203,6 +204,8 @@ export interface Layer {
   origin(path: string[]): Origin;
   /** The TOML kind of the value at a path (undefined: not there). */
   kindOf(path: string[]): string | undefined;
+  /** The environment layer's mapping of variables to keys. */
+  env?: EnvLayer;
 }
 
 /** The layers of one moment, top first, and the environment mapping. */
@@ -213,7 +216,7 @@ export interface Snapshot {
   env?: EnvLayer;
   /** The application's schema, loaded on first call (undefined: none, or broken and reported). */
   schema?: () => LoadedSchema | undefined;
-  /** The command that lets a person mend a writable layer's file (`strata --app demo edit`). */
+  /** How to mend a writable layer's file, worded by the configuration's `hintWords` (the CLI's: `strata --app demo edit`). */
   editCommand?: (layer: LayerName) => string;
 }
 
