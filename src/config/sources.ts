@@ -225,6 +225,9 @@ function sharedSource(s: SourceSetting): LayerSource {
         throw e;
       }
     },
+    // The snapshot's backups and journal, kept by the write protocol like any layer file's.
+    versions: (stateDir) => fileVersions(stateDir, where().file),
+    history: (stateDir) => fileHistory(stateDir, where().file),
     watch: (onChange, watchFile) => {
       let files: string[];
       try {
