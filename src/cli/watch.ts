@@ -17,7 +17,7 @@ import { type ExecRunner, execRunner, plain } from "./_watch_exec.ts";
 export const help = `Usage: strata [--app NAME | --file PATH] watch [KEY|PREFIX] [--json]
        strata [--app NAME | --file PATH] watch [KEY|PREFIX] --exec -- COMMAND [ARGS...]
 
-Watch every file of the configuration (project, user, system, defaults,
+Watch every file of the configuration (project, user, shared, system, defaults,
 --file, the schema; also a project file that does not exist yet) and print
 one line per key whose effective value changes, by any writer, as it
 happens, until interrupted (Ctrl-C, SIGINT or SIGTERM: exit 0):
