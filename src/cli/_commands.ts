@@ -107,6 +107,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "serve a web page to see and change the configuration, live",
     load: () => import("./ui.ts"),
   },
+  remote: {
+    summary: "share a scope on a PostgreSQL server: connect, init, sync, status, resolve",
+    load: () => import("./remote.ts"),
+  },
   help: { summary: "show help for strata or for one command", load: () => import("./help.ts") },
   version: { summary: "print strata's version", load: () => import("./version.ts") },
 };

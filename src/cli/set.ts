@@ -14,7 +14,8 @@ import { formatLiteral, toJson, where } from "./_output.ts";
 import type { ValueType } from "../config/config.ts";
 
 /** `strata set --help`. */
-export const help = `Usage: strata [--app NAME | --file PATH] set KEY VALUE [--project | --system]
+export const help =
+  `Usage: strata [--app NAME | --file PATH] set KEY VALUE [--project | --system | --shared]
                     [--type int|float|bool|string|date|json] [--json]
 
 Write KEY = VALUE to the user layer ($XDG_CONFIG_HOME/APP/config.toml), or
@@ -32,6 +33,8 @@ Options:
               created in the current folder when there is none)
   --system    write the system layer (/etc/APP/config.toml or $XDG_CONFIG_DIRS)
   --user      write the user layer (the default)
+  --shared    write the shared layer on the server (strata remote --help);
+              queued in the outbox when the server cannot be reached
   --type T    store VALUE as int, float, bool, string, date (TOML date-time)
               or json (any JSON value: arrays, tables)
   --json      print the result as JSON
@@ -49,6 +52,7 @@ Examples:
 /** The flags of `set`. */
 export const options = {
   ...LAYER_OPTIONS,
+  shared: { type: "boolean" },
   type: { type: "string" },
   json: { type: "boolean" },
 } as const;
@@ -64,6 +68,16 @@ export async function run(context: CommandContext): Promise<number> {
     throw usage("set", `unknown --type "${type}"; use one of ${TYPES.join(", ")}`);
   }
   const config = openFromContext(context);
+  if (context.flags.shared) {
+    if (layer || context.global.file) {
+      throw usage(
+        "set",
+        `--shared writes the shared layer; it cannot be used with --${layer ?? "file"}`,
+      );
+    }
+    const { setShared } = await import("./_set_shared.ts");
+    return await setShared(context, config, key, value, type as ValueType | undefined);
+  }
   const written = layer ?? (context.global.file ? "file" : "user");
   const shadowed = otherLayersExist(config, written, true);
   const result = await config.set(key, value, { layer, type: type as ValueType, raw: true });
