@@ -94,6 +94,8 @@ import {
   schemaFileName,
   schemaFromValue,
 } from "./schema/load_schema.ts";
+import type { ConfigKey, Untyped, ValueAt } from "./typed/key_path.ts";
+import { mergedTree } from "./typed/merged_tree.ts";
 import type { ValueType } from "./values.ts";
 import {
   type ConfigChange,
@@ -179,7 +181,7 @@ export interface OpenOptions {
  * The layered configuration of one application. Create it with
  * {@link openConfig}.
  */
-export class Config {
+export class Config<T extends object = Untyped> {
   /** The application, unless in single-file mode. */
   readonly app?: string;
   /** The file of single-file mode. */
@@ -293,11 +295,16 @@ export class Config {
    * console.assert(config.get("db.port") === 5432);
    * ```
    */
-  get(key: string): unknown | undefined {
+  get<K extends string>(key: K & ConfigKey<T>): ValueAt<T, K> {
     const keyPath = parseKey(key);
     const snap = this.#snapshot();
     failOnUnreadable(snap);
-    return findValue(snap, keyPath)?.value;
+    return findValue(snap, keyPath)?.value as ValueAt<T, K>;
+  }
+
+  /** The whole merged tree, as {@link Config.get} of every key would give it. */
+  values(): T {
+    return mergedTree(this.#snapshot()) as T;
   }
 
   /** The effective value of `key` and where it came from; undefined when no layer has it. */
@@ -494,7 +501,11 @@ export class Config {
    * to the key's known type (or `options.type`), or refused with a
    * `StrataError` (`type`) before anything is written.
    */
-  async set(key: string, value: unknown, options: SetOptions = {}): Promise<SetResult> {
+  async set<K extends string>(
+    key: K & ConfigKey<T>,
+    value: ValueAt<T, K>,
+    options: SetOptions = {},
+  ): Promise<SetResult> {
     const keyPath = parseKey(key);
     const snap = this.#snapshot();
     const target = this.#target(snap, options.layer);
@@ -546,7 +557,7 @@ export class Config {
     const { env, cwd } = this.#ctx;
     const schema = this.#options.schema;
     return watchConfig(
-      this,
+      this as Config,
       {
         open: () => new Config({ ...this.#options, env, cwd, strict: true }),
         cwd,
@@ -862,13 +873,15 @@ export class Config {
   /** strata's own settings (backups kept, lock timings), from app `strata`'s configuration. */
   #settings(): { keep?: number; timeout?: number; stale?: number } {
     // Kept, so a long-lived Config re-reads strata's own files only when they change.
-    const own = this.app === "strata" ? this : (this.#strataConfig ??= new Config({
-      app: "strata",
-      env: this.#ctx.env,
-      cwd: this.#ctx.cwd,
-      platform: this.#ctx.platform,
-      home: this.#home,
-    }));
+    const own: Config = this.app === "strata"
+      ? this as Config
+      : (this.#strataConfig ??= new Config({
+        app: "strata",
+        env: this.#ctx.env,
+        cwd: this.#ctx.cwd,
+        platform: this.#ctx.platform,
+        home: this.#home,
+      }));
     const num = (key: string): number | undefined => {
       try {
         const v = own.get(key);
@@ -926,6 +939,6 @@ function workingFolder(): string {
  * console.assert(config.resolve("db.host")?.origin.layer === "command-line");
  * ```
  */
-export function openConfig(options: OpenOptions): Config {
+export function openConfig<T extends object = Untyped>(options: OpenOptions): Config<T> {
   return new Config(options);
 }
