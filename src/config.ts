@@ -295,7 +295,7 @@ export class Config<T extends object = Untyped> {
    * console.assert(config.get("db.port") === 5432);
    * ```
    */
-  get<K extends string>(key: K & ConfigKey<T>): ValueAt<T, K> {
+  get<K extends ConfigKey<T>>(key: K): ValueAt<T, K> {
     const keyPath = parseKey(key);
     const snap = this.#snapshot();
     failOnUnreadable(snap);
@@ -501,8 +501,8 @@ export class Config<T extends object = Untyped> {
    * to the key's known type (or `options.type`), or refused with a
    * `StrataError` (`type`) before anything is written.
    */
-  async set<K extends string>(
-    key: K & ConfigKey<T>,
+  async set<K extends ConfigKey<T>>(
+    key: K,
     value: ValueAt<T, K>,
     options: SetOptions = {},
   ): Promise<SetResult> {

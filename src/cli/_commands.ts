@@ -87,6 +87,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "print each change of the configuration as it happens (or run a command)",
     load: () => import("./watch.ts"),
   },
+  types: {
+    summary: "print a TypeScript type of the configuration, from the application's schema",
+    load: () => import("./types.ts"),
+  },
   help: { summary: "show help for strata or for one command", load: () => import("./help.ts") },
   version: { summary: "print strata's version", load: () => import("./version.ts") },
 };

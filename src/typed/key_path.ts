@@ -30,12 +30,6 @@ type Segment<K extends string> = string extends K ? string
   : K extends "" | `${string}${"." | " " | '"' | "\\"}${string}` ? `"${K}"`
   : K;
 
-/** One key of a configuration and the type of its value. */
-interface Entry {
-  key: string;
-  value: unknown;
-}
-
 /** Puts `P.` before every key of `E`; `U` is `undefined` when a table on the way is optional. */
 type Under<P extends string, E, U> = E extends { key: infer K extends string; value: infer V }
   ? { key: `${P}.${K}`; value: V | U }
@@ -83,13 +77,28 @@ export type ConfigKey<T> = IsUntyped<T> extends true ? string : Entries<T>["key"
  * ```
  */
 export type ValueAt<T, K extends string> = IsUntyped<T> extends true ? unknown
-  : Matching<Entries<T>, K>;
+  : Walk<T, Split<K>>;
+
+/** A dotted key's first segment (unquoted) and the rest. */
+type Split<K extends string> = K extends `"${infer Q}".${infer R}` ? [Q, R]
+  : K extends `"${infer Q}"` ? [Q, never]
+  : K extends `${infer H}.${infer R}` ? [H, R]
+  : [K, never];
+
+/** The table entry named `H`, or the index signature's value. */
+type Field<T, H extends string> = H extends keyof T ? T[H]
+  : string extends keyof T ? T[string & keyof T]
+  : never;
+
+/** Follows the split key `S` into `T`; `undefined` joins when a table on the way may be absent. */
+type Walk<T, S extends [string, string]> = [S[1]] extends [never] ? Field<T, S[0]>
+  : Field<T, S[0]> extends infer V ? unknown extends V ? unknown
+    :
+      | ValueAt<NonNullable<V>, S[1]>
+      | (undefined extends V ? undefined : never)
+  : never;
 
 /** Whether `T` declares no shape (`unknown`, or `Record<string, unknown>`). */
 type IsUntyped<T> = unknown extends T ? true
   : string extends keyof T ? unknown extends T[keyof T] ? true : false
   : false;
-
-/** The values of the entries whose key pattern `K` fits. */
-type Matching<E, K extends string> = E extends Entry ? K extends E["key"] ? E["value"] : never
-  : never;
