@@ -8,7 +8,8 @@
  * Output: `mod.js` (the library, one ES module), `cli/main.js` (the
  * `strata` command, with a `#!/usr/bin/env node` line; each command in a
  * chunk of its own, loaded when used), `types/` (declarations of
- * `src/`, relative imports ending in `.js`).
+ * `src/`, relative imports ending in `.js`) and `strata.1` (the man
+ * page, from the same texts as `--help`).
  * `npm pack` runs it first (the `prepack` script). See docs/release.md.
  *
  * @module
@@ -27,6 +28,7 @@ import {
 import { join, resolve } from "node:path";
 import { bunPath, REPO_ROOT } from "./_build_compile.ts";
 import { rewriteTsSpecifiers } from "./_package_types.ts";
+import { renderManPage } from "../src/cli/_man.ts";
 
 /** Where the output goes: `--out DIR`, else `dist/npm`. */
 function outDir(argv: string[]): string {
@@ -108,5 +110,6 @@ if (import.meta.main) {
   mkdirSync(out, { recursive: true });
   buildJs(out);
   buildTypes(out);
+  writeFileSync(join(out, "strata.1"), await renderManPage());
   console.log(`built ${out}`);
 }

@@ -91,6 +91,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "print a TypeScript type of the configuration, from the application's schema",
     load: () => import("./types.ts"),
   },
+  completions: {
+    summary: "print a shell completion script (bash, zsh, fish, powershell)",
+    load: () => import("./completions.ts"),
+  },
   help: { summary: "show help for strata or for one command", load: () => import("./help.ts") },
   version: { summary: "print strata's version", load: () => import("./version.ts") },
 };
