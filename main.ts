@@ -56,5 +56,12 @@ try {
   }
   process.exitCode = await main(args);
 } catch (error) {
-  process.exitCode = reportError(error, process.argv.includes("--debug"), err);
+  // On a terminal the "strata:" mark is red (painted after escaping: the colour is
+  // strata's own). process.stderr, not console.error: Bun paints console.error red
+  // on a terminal by itself; this path is not start-up critical.
+  const { paintError, painterFor } = await import("./src/cli/_colour.ts");
+  const p = painterFor(process.env, 2);
+  process.exitCode = reportError(error, process.argv.includes("--debug"), (text) => {
+    if (text) process.stderr.write(paintError(p, escapeControls(text)));
+  });
 }
