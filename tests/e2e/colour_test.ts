@@ -31,6 +31,11 @@ sys.stdout.write(json.dumps({"out": out.decode("utf8", "replace"), "code": os.wa
 
 const ESC = "\x1b[";
 
+/** Escape characters as a visible "E" (the lint refuses control characters in patterns). */
+function visible(text: string): string {
+  return text.replaceAll("\x1b", "E");
+}
+
 function onTerminal(box: Sandbox, args: string[], env: Record<string, string>) {
   const runtime = "Deno" in globalThis
     ? [process.execPath, "run", "-A", "--quiet", MAIN]
@@ -66,18 +71,18 @@ test("on a terminal: explain, diff and errors in colour; NO_COLOR or a pipe: non
     });
     assert.equal(explain.code, 0);
     assert.match(
-      explain.out,
-      /^\x1b\[1mdb\.port = "7000" {2}\(from environment DEMO_DB__PORT\)\x1b\[0m\n/,
+      visible(explain.out),
+      /^E\[1mdb\.port = "7000" {2}\(from environment DEMO_DB__PORT\)E\[0m\n/,
     );
-    assert.match(explain.out, /\n\x1b\[32m\* {2}environment +DEMO_DB__PORT +"7000"\x1b\[0m\n/);
+    assert.match(visible(explain.out), /\nE\[32m\* {2}environment +DEMO_DB__PORT +"7000"E\[0m\n/);
     assert.match(
-      explain.out,
-      /\n\x1b\[2m {3}user +\S+config\.toml:2 +"6543" {2}\(overridden\)\x1b\[0m\n/,
+      visible(explain.out),
+      /\nE\[2m {3}user +\S+config\.toml:2 +"6543" {2}\(overridden\)E\[0m\n/,
     );
 
     const diff = onTerminal(box, ["--app", "demo", "diff"], colour);
     assert.equal(diff.code, 0);
-    assert.match(diff.out, /\n\x1b\[33m~ db\.port: "5432" -> "6543"\x1b\[0m\n/);
+    assert.match(visible(diff.out), /\nE\[33m~ db\.port: "5432" -> "6543"E\[0m\n/);
     assert.ok(diff.out.includes(`${ESC}1m+++ current (${file})${ESC}0m\n`), diff.out);
 
     const error = onTerminal(box, ["nope"], colour);
