@@ -65,7 +65,7 @@ test("Rust, Python, sh and strata write one file at once and lose nothing; Rust 
     box.write("data/demo/defaults.toml", '[db]\nhost = "localhost"\n');
     const stateDir = path.join(box.stateHome, "strata", "demo");
     const writes = 4;
-    const loop = (key: string, command: string) =>
+    const loop = (command: string) =>
       run(
         "sh",
         [
@@ -91,7 +91,7 @@ test("Rust, Python, sh and strata write one file at once and lose nothing; Rust 
       ["sh0", `sh "${SH}" -t int -p sh "${file}" "${stateDir}" sh0 $i >/dev/null`],
       ["ts0", `${strata} --app demo set ts0 $i --type int >/dev/null`],
     ];
-    const runs = await Promise.all(writers.map(([key, command]) => loop(key, command)));
+    const runs = await Promise.all(writers.map(([, command]) => loop(command)));
     runs.forEach((done, i) => assert.equal(done.code, 0, `${writers[i][0]}: ${done.stderr}`));
 
     const text = box.read(file);
@@ -142,7 +142,10 @@ test("Rust, Python, sh and strata write one file at once and lose nothing; Rust 
       encoding: "utf8",
     });
     assert.equal(refused.status, 3);
-    assert.match(refused.stderr, /config\.toml does not parse \(line 1, column 7: Unexpected end of input; Expected `\]`\); nothing written: mend it with strata edit or strata restore latest\n$/);
+    assert.match(
+      refused.stderr,
+      /config\.toml does not parse \(line 1, column 7: Unexpected end of input; Expected `\]`\); nothing written: mend it with strata edit or strata restore latest\n$/,
+    );
     assert.equal(box.read(file), "a = [\n");
     assert.deepEqual(fs.readdirSync(path.dirname(file)), ["config.toml"]);
   } finally {
