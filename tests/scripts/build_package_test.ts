@@ -112,6 +112,7 @@ test(
           "package/dist/npm/cli/main.js",
           "package/dist/npm/types/mod.d.ts",
           "package/dist/npm/types/typed/key_path.d.ts",
+          "package/dist/npm/strata.1",
         ]
       ) assert.ok(listing.includes(file), `${file} is in the tarball`);
       assert.equal(listing.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).length, 0);
