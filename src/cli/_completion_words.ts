@@ -15,7 +15,7 @@ import {
   systemConfigDirs,
   userConfigDir,
 } from "../platform/paths.ts";
-import { pathFor } from "../platform/path.ts";
+import { pathFor } from "../platform/path_api.ts";
 
 /** The files whose presence in a folder makes it an application's. */
 const MARKERS = [

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Config, openConfig } from "../config.ts";
+import { type Config, openConfig } from "../config/config.ts";
 import type { FileFormat } from "../platform/paths.ts";
 import { usage } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";

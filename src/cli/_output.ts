@@ -8,7 +8,7 @@
 
 import { formatValue, stringify } from "../toml/stringify.ts";
 import type { TomlTable } from "../toml/parse.ts";
-import type { Origin } from "../config.ts";
+import type { Origin } from "../config/config.ts";
 import { isTable } from "../is_table.ts";
 
 /**

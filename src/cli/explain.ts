@@ -13,7 +13,7 @@ import { keyHint } from "./_key_hint.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
 import { columns, describeOrigin, formatLiteral, toJson, where } from "./_output.ts";
 import { type Painter, painterFor } from "./_colour.ts";
-import type { Explanation } from "../config.ts";
+import type { Explanation } from "../config/config.ts";
 
 /** `strata explain --help`. */
 export const help = `Usage: strata [--app NAME | --file PATH] explain KEY [--json]

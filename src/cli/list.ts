@@ -8,7 +8,7 @@ import { expectPositionals } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
 import { columns, formatLiteral, needsFloatCheck, toJson, where } from "./_output.ts";
-import type { Resolved } from "../config.ts";
+import type { Resolved } from "../config/config.ts";
 
 /** `strata list --help`. */
 export const help =
