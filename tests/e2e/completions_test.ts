@@ -1,7 +1,8 @@
-// Completion scripts run in real bash and zsh: the script is sourced, the
-// shell's completion variables are set as the shell sets them on TAB, and
-// the words offered are compared. The scripts call `strata` from PATH: a
-// wrapper runs this source tree under the runtime running the tests.
+// Completion scripts run in real bash and zsh. bash: the script is sourced
+// and its function called with COMP_WORDS/COMP_CWORD as bash sets them on
+// TAB. zsh: an interactive zsh on a pseudo-terminal completes with its own
+// completion system. The scripts call `strata` from PATH: a wrapper runs this
+// source tree under the runtime running the tests.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -41,12 +42,23 @@ complete_line() {
   printf '%s\\n' "\${COMPREPLY[@]}"
 }`;
 
-// zsh's completion system is for the line editor; here its two calls the
-// script makes are stood in for by functions that print what they are given.
-const ZSH_DRIVER = `source "$1"
-compadd() { while [[ $1 == -* && $1 != -- ]]; do shift; done; [[ $1 == -- ]] && shift; print -rl -- "$@"; }
-_describe() { print -rl -- "\${(@P)2%%:*}"; }
-complete_line() { words=("$@"); CURRENT=$#; _strata; }`;
+/**
+ * An interactive zsh on a pseudo-terminal (zsh/zpty) with compinit and the
+ * script loaded: each line is typed, then a key bound to a widget that runs
+ * zsh's own completion (complete-word) and prints the buffer it left.
+ */
+const ZSH_DRIVER = `zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z 'PS1="%% "; autoload -U compinit; compinit -u -D; source "$STRATA_SCRIPT"; zstyle ":completion:*" menu no'
+zpty -w z 'show() { zle complete-word; print -r -- "<<$BUFFER>>"; BUFFER=""; zle accept-line }; zle -N show; bindkey "^X" show; print READY'
+zpty -r z out '*READY*'
+for line in "$@"; do
+  zpty -w -n z "$line"$'\\x18'
+  zpty -r z out '*<<*>>*'
+  print -r -- "\${\${out##*<<}%%>>*}"
+done
+zpty -d z
+`;
 
 test("completions in real bash: a command, a flag, an application, a key", () => {
   const box = makeSandbox();
@@ -84,43 +96,56 @@ test("completions in real bash: a command, a flag, an application, a key", () =>
   }
 });
 
-test("completions in real zsh: a command, a flag, an application, a key", () => {
-  const box = makeSandbox();
-  try {
-    layOut(box);
-    const env = installWrapper(box);
-    const script = box.run(["completions", "zsh"]);
-    assert.equal(script.code, 0, script.stderr);
-    assert.ok(script.stdout.startsWith("#compdef strata\n"));
-    const file = box.write("_strata", script.stdout);
-    const complete = (line: string[]) => {
+test(
+  "completions in real zsh (its line editor, on a pseudo-terminal): a command, a flag, an application, a key",
+  {
+    timeout: 300_000,
+  },
+  () => {
+    const box = makeSandbox();
+    try {
+      layOut(box);
+      const env = installWrapper(box);
+      const script = box.run(["completions", "zsh"]);
+      assert.equal(script.code, 0, script.stderr);
+      assert.ok(script.stdout.startsWith("#compdef strata\n"));
+      const file = box.write("_strata", script.stdout);
+      const driver = box.write("drive.zsh", ZSH_DRIVER);
       const r = spawnSync("zsh", [
         "-f",
-        "-c",
-        `${ZSH_DRIVER}\ncomplete_line "\${@:2}"`,
-        file,
-        file,
-        ...line,
+        driver,
+        "strata ex",
+        "strata --app demo get --js",
+        "strata list --show",
+        "strata --app d",
+        "strata --app demo get db.p",
+        "strata --app demo set db.",
+        "strata completions z",
       ], {
-        env,
+        env: { ...env, STRATA_SCRIPT: file },
         encoding: "utf8",
         cwd: box.project,
+        timeout: 240_000,
       });
       assert.equal(r.status, 0, r.stderr);
-      return r.stdout;
-    };
-    // zsh narrows the words to the typed prefix itself: the script offers them all.
-    const commands = complete(["strata", "ex"]).split("\n");
-    assert.ok(commands.includes("explain") && commands.includes("completions"), commands.join());
-    const flags = complete(["strata", "--app", "demo", "get", "--j"]).split("\n");
-    assert.ok(flags.includes("--json") && flags.includes("--app"), flags.join());
-    assert.ok(!flags.includes("--show-origin"), "list's flag is not offered for get");
-    assert.equal(complete(["strata", "--app", ""]), "demo\nother\nshipped\n");
-    assert.equal(complete(["strata", "--app", "demo", "set", "db"]), "db.host\ndb.port\n");
-  } finally {
-    box.cleanup();
-  }
-});
+      assert.equal(
+        r.stdout,
+        [
+          "strata explain ",
+          "strata --app demo get --json ",
+          "strata list --show-origin ",
+          "strata --app demo ",
+          "strata --app demo get db.port ",
+          "strata --app demo set db.", // db.host and db.port: zsh leaves the choice to you
+          "strata completions zsh ",
+          "",
+        ].join("\n"),
+      );
+    } finally {
+      box.cleanup();
+    }
+  },
+);
 
 test("completions: --list apps and keys, fish and PowerShell scripts, an unknown shell", () => {
   const box = makeSandbox();
