@@ -143,7 +143,7 @@ function fish(spec: CompletionSpec): string {
     "# strata completion for fish: strata completions fish > ~/.config/fish/completions/strata.fish",
     "function __strata_app",
     "    set -l words (commandline -opc)",
-    "    set -l i (contains -i -- --app $words); and echo -- --app $words[(math $i + 1)]",
+    "    set -l i (contains -i -- --app $words); and printf '%s\\n' --app $words[(math $i + 1)]",
     "end",
     "complete -c strata -f",
     ...spec.commands.map((c) =>
@@ -160,7 +160,9 @@ function fish(spec: CompletionSpec): string {
     }),
     ...spec.commands.flatMap((c) =>
       c.flags.map((f) =>
-        `complete -c strata -n '__fish_seen_subcommand_from ${c.name}' -l ${f.slice(2)}`
+        `complete -c strata -n '__fish_seen_subcommand_from ${c.name}' ${
+          f.startsWith("--") ? `-l ${f.slice(2)}` : `-s ${f.slice(1)}`
+        }`
       )
     ),
     `complete -c strata -n '__fish_seen_subcommand_from ${

@@ -168,6 +168,10 @@ test("completions: --list apps and keys, fish and PowerShell scripts, an unknown
       /^complete -c strata -n __fish_use_subcommand -a get -d 'print the value of a key'$/m,
     );
     assert.match(fish.stdout, /^complete -c strata -n '__fish_seen_subcommand_from get' -l json$/m);
+    assert.match(
+      fish.stdout,
+      /^complete -c strata -n '__fish_seen_subcommand_from history' -s n$/m,
+    );
     const ps = box.run(["completions", "powershell"]);
     assert.equal(ps.code, 0);
     assert.match(ps.stdout, /^Register-ArgumentCompleter -Native -CommandName strata /m);
