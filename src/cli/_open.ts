@@ -6,6 +6,7 @@
  */
 
 import { type Config, openConfig } from "../config/config.ts";
+import { cliHintWords } from "./hint_words.ts";
 import type { FileFormat } from "../platform/paths.ts";
 import { usage } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
@@ -43,6 +44,7 @@ export function openFromContext(context: CommandContext): Config {
     env,
     program: `strata ${context.name}`,
     lockTimeoutMs: lockTimeoutMs(context),
+    hintWords: cliHintWords,
   });
 }
 
