@@ -152,6 +152,7 @@ export class Config<T extends object = Untyped> {
       ctx: this.#ctx,
       app: this.app,
       file: this.file,
+      fileFormat: this.#format,
       defaults: options.defaults,
       schemaFile: typeof options.schema === "string"
         ? pathFor(ctx.platform).resolve(ctx.cwd, options.schema)
