@@ -111,6 +111,14 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "share a scope on a PostgreSQL server: connect, init, sync, status, resolve",
     load: () => import("./remote.ts"),
   },
+  types: {
+    summary: "print a TypeScript type of the configuration, from the application's schema",
+    load: () => import("./types.ts"),
+  },
+  completions: {
+    summary: "print a shell completion script (bash, zsh, fish, powershell)",
+    load: () => import("./completions.ts"),
+  },
   help: { summary: "show help for strata or for one command", load: () => import("./help.ts") },
   version: { summary: "print strata's version", load: () => import("./version.ts") },
 };

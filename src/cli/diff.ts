@@ -10,6 +10,7 @@ import type { CommandContext } from "./_commands.ts";
 import { chosenLayer, LAYER_OPTIONS } from "./_layer_flags.ts";
 import { openFromContext } from "./_open.ts";
 import { toJson } from "./_output.ts";
+import { paintDiff, painterFor } from "./_colour.ts";
 import { diffVersions, labelOf, textDiff } from "../recovery/diff_versions.ts";
 import { layerFile } from "../recovery/layer_files.ts";
 import { changeLine } from "../recovery/report_text.ts";
@@ -57,7 +58,9 @@ export function run(context: CommandContext): number {
   const [a, b] = expectPositionals(context.positionals, "diff", [], ["A", "B"]);
   const target = layerFile(openFromContext(context), chosenLayer(context));
   if (context.flags.text) {
-    context.out(textDiff(target, a ?? "latest", b ?? "current"));
+    context.out(
+      paintDiff(painterFor(context.env, 1), textDiff(target, a ?? "latest", b ?? "current")),
+    );
     return 0;
   }
   const d = diffVersions(target, a ?? "latest", b ?? "current");
@@ -72,9 +75,10 @@ export function run(context: CommandContext): number {
     return 0;
   }
   if (d.changes.length === 0) return 0;
-  context.out(
+  context.out(paintDiff(
+    painterFor(context.env, 1),
     `--- ${labelOf(d.from)}\n+++ ${labelOf(d.to)}\n` +
       d.changes.map((c) => `${changeLine(c)}\n`).join(""),
-  );
+  ));
   return 0;
 }

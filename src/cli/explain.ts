@@ -12,6 +12,7 @@ import type { CommandContext } from "./_commands.ts";
 import { keyHint } from "./_key_hint.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
 import { columns, describeOrigin, formatLiteral, toJson, where } from "./_output.ts";
+import { type Painter, painterFor } from "./_colour.ts";
 import type { Explanation } from "../config/config.ts";
 
 /** `strata explain --help`. */
@@ -61,7 +62,11 @@ export async function run(context: CommandContext): Promise<number> {
   // Read ahead with the runtime's fast calls: a one-shot read then never loads node:fs.
   await config.prefetch();
   const explanation = config.explain(key);
-  context.out(context.flags.json ? `${toJson(explanation)}\n` : describe(explanation));
+  context.out(
+    context.flags.json
+      ? `${toJson(explanation)}\n`
+      : describe(explanation, painterFor(context.env, 1)),
+  );
   // A step's detail is already printed in the walk; warn about the rest.
   const details = new Set(explanation.walk.map((step) => step.detail));
   const warnings = [...config.warnings(), ...explanation.warnings];
@@ -81,7 +86,7 @@ export async function run(context: CommandContext): Promise<number> {
   return 1;
 }
 
-function describe(explanation: Explanation): string {
+function describe(explanation: Explanation, p: Painter): string {
   const { winner } = explanation;
   const key = clipText(explanation.key);
   const float = explanation.type === "float";
@@ -124,9 +129,25 @@ function describe(explanation: Explanation): string {
   // below the step: it is often long, and would stretch the columns.
   const lines = columns(rows).split("\n");
   const out = explanation.walk.map((step, index) =>
-    lines[index] + "\n" + (step.detail ? `     ${step.detail}\n` : "")
+    paintStep(p, lines[index], step, index, winning) + "\n" +
+    (step.detail ? `     ${p.paint("yellow", step.detail)}\n` : "")
   );
-  return `${head}${type}${description}\n${out.join("")}`;
+  const bold = head.split("\n").map((line) => p.paint("bold", line)).join("\n");
+  return `${bold}${type}${description}\n${out.join("")}`;
+}
+
+/** A walk's line: the winner green, a refused value red, an overridden one dim. */
+function paintStep(
+  p: Painter,
+  line: string,
+  step: Explanation["walk"][number],
+  index: number,
+  winning: number,
+): string {
+  if (index === winning) return p.paint("green", line);
+  if (step.refused) return p.paint("red", line);
+  if (step.status === "set" && winning !== -1 && index > winning) return p.paint("dim", line);
+  return line;
 }
 
 /** No winner, yet a layer holds the key in a form that cannot be used. */

@@ -65,6 +65,13 @@ export async function runCli(args: string[]): Promise<number> {
     }
     return await dispatch(args);
   } catch (error) {
-    return reportError(error, args.includes("--debug"), err);
+    // On a terminal the "strata:" mark is red (painted after escaping: the colour is
+    // strata's own). process.stderr, not console.error: Bun paints console.error red
+    // on a terminal by itself; this path is not start-up critical.
+    const { paintError, painterFor } = await import("./_colour.ts");
+    const p = painterFor(process.env, 2);
+    return reportError(error, args.includes("--debug"), (text) => {
+      if (text) process.stderr.write(paintError(p, escapeControls(text)));
+    });
   }
 }

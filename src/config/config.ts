@@ -52,6 +52,8 @@ import {
 } from "../platform/paths.ts";
 import { descriptionAt } from "../schema/check_value.ts";
 import type { LoadedSchema } from "../schema/load_schema.ts";
+import type { ConfigKey, Untyped, ValueAt } from "../typed/key_path.ts";
+import { mergedTree } from "../typed/merged_tree.ts";
 import { typeOfValue, type ValueType } from "../values.ts";
 import type { ConfigChange, ConfigWatch, ConfigWatchOptions } from "../watch/watch_config.ts";
 import { LayerFileReader } from "./file_reader.ts";
@@ -90,7 +92,7 @@ export type {
  * The layered configuration of one application. Create it with
  * {@link openConfig}.
  */
-export class Config {
+export class Config<T extends object = Untyped> {
   /** The application, unless in single-file mode. */
   readonly app?: string;
   /** The file of single-file mode. */
@@ -191,11 +193,16 @@ export class Config {
    * console.assert(config.get("db.port") === 5432);
    * ```
    */
-  get(key: string): unknown | undefined {
+  get<K extends ConfigKey<T>>(key: K): ValueAt<T, K> {
     const keyPath = parseKey(key);
     const snap = this.#snapshot();
     failOnUnreadable(snap);
-    return findValue(snap, keyPath)?.value;
+    return findValue(snap, keyPath)?.value as ValueAt<T, K>;
+  }
+
+  /** The whole merged tree, as {@link Config.get} of every key would give it. */
+  values(): T {
+    return mergedTree(this.#snapshot()) as T;
   }
 
   /** The effective value of `key` and where it came from; undefined when no layer has it. */
@@ -370,7 +377,11 @@ export class Config {
    * to the key's known type (or `options.type`), or refused with a
    * `StrataError` (`type`) before anything is written.
    */
-  async set(key: string, value: unknown, options: SetOptions = {}): Promise<SetResult> {
+  async set<K extends ConfigKey<T>>(
+    key: K,
+    value: ValueAt<T, K>,
+    options: SetOptions = {},
+  ): Promise<SetResult> {
     const keyPath = parseKey(key);
     const snap = this.#snapshot();
     const target = this.#target(snap, options.layer);
@@ -422,7 +433,13 @@ export class Config {
   ): ConfigWatch {
     const { env, cwd } = this.#ctx;
     const open = () => new Config({ ...this.#options, env, cwd, strict: true });
-    return startWatch(this, { open, sources: this.#sources }, keyOrPrefix, onChange, options);
+    return startWatch(
+      this as Config,
+      { open, sources: this.#sources },
+      keyOrPrefix,
+      onChange,
+      options,
+    );
   }
 
   // ---- reading -------------------------------------------------------------
@@ -499,13 +516,15 @@ export class Config {
   /** strata's own settings (backups kept, lock timings), from app `strata`'s configuration. */
   #settings(): OwnSettings {
     // Kept, so a long-lived Config re-reads strata's own files only when they change.
-    const own = this.app === "strata" ? this : (this.#strataConfig ??= new Config({
-      app: "strata",
-      env: this.#ctx.env,
-      cwd: this.#ctx.cwd,
-      platform: this.#ctx.platform,
-      home: this.#home,
-    }));
+    const own: Config = this.app === "strata"
+      ? this as Config
+      : (this.#strataConfig ??= new Config({
+        app: "strata",
+        env: this.#ctx.env,
+        cwd: this.#ctx.cwd,
+        platform: this.#ctx.platform,
+        home: this.#home,
+      }));
     return ownSettings(own, (message) => this.#warn(message));
   }
 }
@@ -527,6 +546,6 @@ function defaultsOf(snap: Snapshot) {
  * console.assert(config.resolve("db.host")?.origin.layer === "command-line");
  * ```
  */
-export function openConfig(options: OpenOptions): Config {
+export function openConfig<T extends object = Untyped>(options: OpenOptions): Config<T> {
   return new Config(options);
 }

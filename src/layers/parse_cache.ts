@@ -32,18 +32,13 @@ import { type PathApi, posixPath, win32Path } from "../platform/path_api.ts";
 import { type AccessOptions, readBytes } from "../runtime/fs.ts";
 import { TomlDateTime } from "../toml/datetime.ts";
 import { stateFolders, stateKeyOf } from "../store/layout.ts";
+import { nativeHash } from "../runtime/native_hash.ts";
 import { pathId } from "./document.ts";
 
 /** Texts shorter than this are parsed directly: the cache would not pay off. */
 export const cacheMinLength = 32 * 1024;
 
 const version = 2;
-
-/** Bun's native hash of a text, when running under Bun. */
-function nativeHash(text: string): string | undefined {
-  const bun = (globalThis as { Bun?: { hash(text: string): number | bigint } }).Bun;
-  return bun ? String(bun.hash(text)) : undefined;
-}
 
 /** Whether a cache was made from `text`. */
 function madeFrom(
