@@ -51,6 +51,7 @@ import type {
   WritableLayer,
 } from "./layers/types.ts";
 import {
+  type Change,
   type EditResult,
   type Mend,
   type Seen,
@@ -58,6 +59,8 @@ import {
   typedValue,
   unsetEdit,
 } from "./layers/write.ts";
+import { isSecretPath } from "./layers/secret_keys.ts";
+import { sealForWrite } from "./layers/seal_for_write.ts";
 import { cacheFileOf, cacheMinLength, writeCachedValues } from "./layers/parse_cache.ts";
 import {
   candidateFiles,
@@ -498,23 +501,99 @@ export class Config {
     const keyPath = parseKey(key);
     const snap = this.#snapshot();
     const target = this.#target(snap, options.layer);
-    const typed = typedValue(snap, keyPath, value, options);
     const seen: Seen = {};
+    const { edit, stored, type } = await this.#setEditOf(
+      snap,
+      target,
+      keyPath,
+      value,
+      options,
+      seen,
+    );
+    const result = await this.#update(target, edit);
+    if (result.changed) this.#cacheWritten(target.file, seen);
+    const out: SetResult = { file: target.file, new: stored, changed: result.changed };
+    if (type !== undefined) out.type = type;
+    if (seen.old !== undefined) out.old = seen.old;
+    return out;
+  }
+
+  /**
+   * Sets several keys of one layer in one write (one lock, one backup, one
+   * journal entry), each as {@link Config.set} would (`sealFor` per entry
+   * seals that one). Everything is converted, checked and sealed before the
+   * lock is taken; one refusal writes nothing. `import` uses it.
+   */
+  async setMany(
+    entries: readonly { key: string; value: unknown; sealFor?: string }[],
+    options: SetOptions = {},
+  ): Promise<{ file: string; changed: boolean; keys: string[] }> {
+    const snap = this.#snapshot();
+    const target = this.#target(snap, options.layer);
+    const edits: ((current: string | undefined, file: string) => EditResult)[] = [];
+    for (const entry of entries) {
+      const sealing = entry.sealFor === undefined ? {} : { sealFor: entry.sealFor };
+      const one = { ...options, ...sealing };
+      const keyPath = parseKey(entry.key);
+      edits.push((await this.#setEditOf(snap, target, keyPath, entry.value, one, {})).edit);
+    }
+    const keys: string[] = [];
+    const result = await this.#update(target, (current, file) => {
+      let text = current;
+      const changes: Change[] = [];
+      for (const edit of edits) {
+        const done = edit(text, file);
+        if (done === null) continue;
+        text = done.text;
+        changes.push(...done.changes);
+      }
+      keys.splice(0, keys.length, ...changes.map((c) => c.key));
+      return text === undefined || changes.length === 0 ? null : { text, changes };
+    });
+    return { file: target.file, changed: result.changed, keys: result.changed ? keys : [] };
+  }
+
+  /** The edit of one `set`, and what it stores: secrets sealed or refused (layers/seal_for_write.ts). */
+  async #setEditOf(
+    snap: Snapshot,
+    target: { file: string; layer: LayerName },
+    keyPath: string[],
+    value: unknown,
+    options: SetOptions,
+    seen: Seen,
+  ): Promise<{
+    edit: (current: string | undefined, file: string) => EditResult;
+    stored: unknown;
+    type?: ValueType;
+  }> {
+    const sealing = await sealForWrite(snap, keyPath, value, options, {
+      app: this.app ?? "_file",
+      layer: target.layer,
+    });
+    const typed = sealing === undefined
+      ? typedValue(snap, keyPath, value, options)
+      : sealing.typed ?? { value: sealing.sealed };
+    const stored = sealing?.sealed ?? typed.value;
     const edit = setEdit(
       keyPath,
-      typed.value,
-      typed.type,
+      stored,
+      sealing ? undefined : typed.type,
       this.#formatOf(target.file),
       this.#mend(target.layer),
       seen,
       this.#schemaForWrite(snap),
+      sealing?.typed,
     );
-    const result = await this.#update(target, edit);
-    if (result.changed) this.#cacheWritten(target.file, seen);
-    const out: SetResult = { file: target.file, new: typed.value, changed: result.changed };
-    if (typed.type !== undefined) out.type = typed.type;
-    if (seen.old !== undefined) out.old = seen.old;
-    return out;
+    return { edit, stored, type: typed.type };
+  }
+
+  /**
+   * Whether `key` holds a secret: a layer stores it sealed, or the schema
+   * marks it (`"x-strata-secret": true`). Its value is then never shown and
+   * never taken from the command line.
+   */
+  isSecret(key: string): boolean {
+    return isSecretPath(this.#snapshot(), parseKey(key));
   }
 
   /** Removes `key` from a writable layer (default `user`), through the write protocol. */

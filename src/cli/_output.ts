@@ -6,6 +6,8 @@
  * @module
  */
 
+import { isSealed } from "../codec/is_sealed.ts";
+import { maskSealed, SEALED_SHOWN } from "../codec/shown.ts";
 import { formatValue, stringify } from "../toml/stringify.ts";
 import type { TomlTable } from "../toml/parse.ts";
 import type { Origin } from "../config.ts";
@@ -23,6 +25,7 @@ import { isTable } from "../is_table.ts";
  * ```
  */
 export function formatForPerson(value: unknown, float = false): string {
+  value = maskSealed(value);
   if (typeof value === "string") return `${value}\n`;
   if (isTable(value)) return `${stringify(value as TomlTable, { wideIntegers }).trimEnd()}\n`;
   return `${formatLiteral(value, float)}\n`;
@@ -41,6 +44,8 @@ export function formatForPerson(value: unknown, float = false): string {
  * ```
  */
 export function formatLiteral(value: unknown, float = false): string {
+  if (isSealed(value)) return SEALED_SHOWN;
+  value = maskSealed(value);
   return formatValue(value as never, { bigint: float && typeof value === "number", wideIntegers });
 }
 
@@ -77,7 +82,7 @@ export function needsFloatCheck(value: unknown): boolean {
  * ```
  */
 export function toJson(value: unknown, indent = 2): string {
-  return write(value, indent, "");
+  return write(maskSealed(value), indent, "");
 }
 
 function write(value: unknown, indent: number, pad: string): string {
