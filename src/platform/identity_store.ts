@@ -108,7 +108,7 @@ async function ask<T>(call: () => Promise<T>): Promise<T | undefined> {
  * Reads a file holding an identity; refuses one that others may read (on
  * POSIX systems), naming the file and the `chmod` that mends it.
  */
-export function readKeyFile(file: string, what: string): string | undefined {
+export function readKeyFile(file: string, what: string, rotate = ""): string | undefined {
   const fs = fsModule();
   let stat: NodeFs.Stats;
   try {
@@ -128,7 +128,7 @@ export function readKeyFile(file: string, what: string): string | undefined {
       `${what} ${file} is readable by others (mode ${
         (stat.mode & 0o777).toString(8).padStart(3, "0")
       }): a private key must be readable by its owner only, so it is not used. To fix: ` +
-        `chmod 600 ${file} (and consider the key exposed: strata key rotate)`,
+        `chmod 600 ${file}${rotate ? ` (and consider the key exposed: ${rotate})` : ""}`,
     );
   }
   return fs.readFileSync(file, "utf8");
@@ -172,7 +172,11 @@ export async function storedIdentity(
   pending = false,
 ): Promise<FoundIdentity | undefined> {
   const keyFile = keyFileOf(ctx, app, pending);
-  const text = readKeyFile(keyFile, "the key file");
+  const text = readKeyFile(
+    keyFile,
+    "the key file",
+    `strata ${app === "_file" ? "--file FILE" : `--app ${app}`} key rotate`,
+  );
   if (text !== undefined) return { text, place: { kind: "key-file", where: keyFile } };
   const chain = keychain(ctx.env);
   if (chain === undefined) return undefined;

@@ -8,12 +8,11 @@
  * @module
  */
 
-import { isSealed } from "../codec/is_sealed.ts";
+import { sealedLeaves } from "../codec/sealed_shape.ts";
 import { sealValue } from "../codec/sealed.ts";
 import type { SealedContext } from "../codec/sealed_context.ts";
 import type { OpenedValue } from "../codec/sealed_plaintext.ts";
 import { StrataError } from "../errors.ts";
-import { isTable } from "../is_table.ts";
 import { formatKey } from "../keys.ts";
 import { parseDocument } from "../layers/document.ts";
 import type { EditResult } from "../layers/write.ts";
@@ -28,13 +27,6 @@ export interface Reseal {
   from: string;
   /** The same value sealed for the new recipient. */
   to: string;
-}
-
-/** Every sealed value of a parsed file's tables, with its key path. */
-export function sealedLeaves(values: unknown, path: string[] = []): [string[], string][] {
-  if (isSealed(values)) return [[path, values]];
-  if (!isTable(values)) return [];
-  return Object.entries(values).flatMap(([k, v]) => sealedLeaves(v, [...path, k]));
 }
 
 /**
