@@ -37,6 +37,8 @@ async function readStdin(): Promise<string> {
 /** Reads one line from the terminal without echoing it. */
 function promptHidden(prompt: string): Promise<string> {
   const stdin = process.stdin as typeof process.stdin & { setRawMode(on: boolean): void };
+  // Echo off before the prompt shows: what is typed after it is never echoed.
+  stdin.setRawMode(true);
   process.stderr.write(prompt);
   return new Promise((done, fail) => {
     let text = "";
@@ -59,7 +61,6 @@ function promptHidden(prompt: string): Promise<string> {
         else text += ch;
       }
     };
-    stdin.setRawMode(true);
     stdin.resume();
     stdin.on("data", onData);
   });

@@ -101,10 +101,15 @@ async function init(context: CommandContext, app: string): Promise<number> {
     place: context.flags["key-file"] === true ? "key-file" : undefined,
   });
   const file = await writeRecipient(ctx, app, made.recipient);
+  const off = ["0", "off", "no", "false"].includes(
+    (context.env.STRATA_KEYCHAIN ?? "").toLowerCase(),
+  );
   const why = place.kind === "keychain"
     ? ""
     : context.flags["key-file"] === true
     ? " (--key-file)"
+    : off
+    ? ` (the keychain is turned off: STRATA_KEYCHAIN=${context.env.STRATA_KEYCHAIN})`
     : " (no OS keychain answered)";
   context.out(
     `identity of app ${app}: stored in ${describePlace(place)}${why}\n` +
