@@ -152,7 +152,7 @@ test(
       assert.match(history.stdout, /db\.password = \(sealed\) \(new\)/);
       const historyJson = await ok(box, [...APP, "history", "--json"], { seen });
       const explain = await ok(box, [...APP, "explain", "api.token"], { seen });
-      assert.match(explain.stdout, /^api\.token = \(sealed\)  \(from user /);
+      assert.match(explain.stdout, /^api\.token = \(sealed\) {2}\(from user /);
       const diff = await ok(box, [...APP, "diff"], { seen });
       const env = await ok(box, [...APP, "env"], { seen });
       assert.match(env.stderr, /secrets left out \(.*db\.password.*\): add --reveal/);
