@@ -27,6 +27,7 @@ const ROWS: [string, string][] = [
   ["strata get --file (plain build)", "get-file"],
   ["strata get --file (fast build)", "rel-get-file"],
   ["strata get --app (fast, layers)", "rel-get-app"],
+  ["strata get --app, sealed values in the file (fast)", "rel-get-sealed"],
   ["git config -f (get)", "git-get"],
   ["strata set --file (plain build)", "set-file"],
   ["strata set --file (fast build)", "rel-set-file"],
@@ -49,6 +50,7 @@ const GOALS: [string, Ratio, number][] = [
   ["set/floor (--file, plain build)", over("set-file-N", "floor"), 1.6],
   ["set/floor (--file, fast build)", over("rel-set-file-N", "floor"), 1.6],
   ["set/floor (--app, fast build)", over("rel-set-app-N", "floor"), 1.6],
+  ["get beside sealed values / get (--app, fast)", over("rel-get-sealed-N", "rel-get-app-N"), 1.05],
   [
     "get N keys / get S keys (--file, fast)",
     over("rel-get-file-N", "rel-get-file-S"),

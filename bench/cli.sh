@@ -6,9 +6,11 @@
 # and the same keys as git-config files, then times with ONE tool (hyperfine;
 # installed with apt-get when missing, else a fallback loop timer):
 #   get and set with strata --file, strata --app (the layered walk), and
-#   git config -f (the peer), against the floor.
+#   git config -f (the peer), against the floor; and get of a plain key of a
+#   file that also holds sealed values (no cryptography may load for it).
 # Prints a table and the ratios of the goals: get/floor <= 1.2,
-# set/floor <= 1.6 (lock, backup, fsync, journal included), get 20k / get 50 <= 2.
+# set/floor <= 1.6 (lock, backup, fsync, journal included), get 20k / get 50 <= 2,
+# get beside sealed values / get <= 1.05.
 #
 # Usage: bash bench/cli.sh [RUNS]     (RUNS: minimum runs per command, default 30)
 set -euo pipefail
@@ -70,6 +72,15 @@ for n in "${counts[@]}"; do
   add "get-file-$n" "$strata --file $data/keys-$n.toml get $key"
   add "rel-get-file-$n" "$release --file $data/keys-$n.toml get $key"
   add "rel-get-app-$n" "$release --app $app get $key"
+  # The same plain key, in a file that also holds sealed values: no cryptography loads.
+  sealed_app="sealed$n"
+  mkdir -p "$XDG_CONFIG_HOME/$sealed_app"
+  cp "$data/keys-$n.toml" "$XDG_CONFIG_HOME/$sealed_app/config.toml"
+  STRATA_KEYCHAIN=0 "$strata" --app "$sealed_app" key init --key-file >/dev/null
+  for s in 1 2 3 4 5; do
+    printf 'secret-%s' "$s" | "$strata" --app "$sealed_app" set --secret "sealed.s$s" >/dev/null
+  done
+  add "rel-get-sealed-$n" "$release --app $sealed_app get $key"
   add "git-get-$n" "git config -f $data/keys-$n.gitconfig $key"
   add "set-file-$n" "$strata --file $data/set-$n.toml set $key changed" \
     "cp $data/keys-$n.toml $data/set-$n.toml"
