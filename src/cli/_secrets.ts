@@ -98,7 +98,7 @@ export async function recipientFor(context: CommandContext, app: string): Promis
     } in strata's configuration and no identity here. To fix: ${appFlag(app)} key init ` +
       `(or, to seal for someone else's identity: strata set recipients.${
         formatKey([app])
-      } RECIPIENT --app strata, with the text their strata key show prints)`,
+      } RECIPIENT --app strata, with the text their strata --app ${app} key show --recipient prints)`,
   );
 }
 
