@@ -26,6 +26,17 @@ function fail(file: string | undefined, line: number, column: number, reason: st
   throw new ParseError(reason, line, column, file);
 }
 
+/** After a closing quote only white space and a comment may follow. */
+function trailing(rest: string, file: string | undefined, line: number, column: number): void {
+  if (/^\s*(#.*)?$/.test(rest)) return;
+  fail(
+    file,
+    line,
+    column,
+    `unexpected text after the closing quote: ${JSON.stringify(rest.trim())}`,
+  );
+}
+
 /**
  * The entries of a `.env` text, in order (a later one of the same name wins
  * when the caller builds a map).
@@ -59,6 +70,7 @@ export function parseDotenv(text: string, file?: string): DotenvEntry[] {
     if (value.startsWith("'")) {
       const end = value.indexOf("'", 1);
       if (end === -1) fail(file, start, column + eq + 1, "a single-quoted value is not closed");
+      trailing(value.slice(end + 1), file, start, column + eq + 1 + end + 1);
       value = value.slice(1, end);
     } else if (value.startsWith('"')) {
       let text = "";
@@ -87,6 +99,7 @@ export function parseDotenv(text: string, file?: string): DotenvEntry[] {
         text += ch;
         j++;
       }
+      trailing(s.slice(j + 1), file, start, column);
       value = text;
     } else {
       const hash = value.search(/\s#/);
