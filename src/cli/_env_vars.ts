@@ -8,7 +8,7 @@
  */
 
 import { isSealed } from "../codec/is_sealed.ts";
-import { envText } from "../codec/env_text.ts";
+import { toEnvText as envText } from "../codec/value_text.ts";
 import type { Config } from "../config.ts";
 import { parseKey } from "../keys.ts";
 import { envPrefix, envVariableFor } from "../layers/env.ts";

@@ -5,10 +5,8 @@
  * @module
  */
 
-import { isSealed } from "../codec/is_sealed.ts";
-import { maskSealed, SEALED_SHOWN } from "../codec/shown.ts";
+import { toLiteral } from "../codec/value_text.ts";
 import { formatKey } from "../keys.ts";
-import { formatValue } from "../toml/stringify.ts";
 import type { JournalEntry } from "../store/journal.ts";
 import type { KeyChange } from "../diff/value_diff.ts";
 
@@ -24,12 +22,10 @@ import type { KeyChange } from "../diff/value_diff.ts";
 export function literal(value: unknown): string {
   if (value === undefined) return "(absent)";
   if (value === null) return "null";
-  // A sealed value is shown as (sealed): the journal and backups hold no plaintext, and show no ciphertext.
-  if (isSealed(value)) return SEALED_SHOWN;
-  value = maskSealed(value);
   try {
-    // A JSON file's integer beyond 64 bits is shown as its digits.
-    return formatValue(value as never, { wideIntegers: true });
+    // The value codec: a sealed value shows as (sealed); a JSON file's
+    // integer beyond 64 bits as its digits.
+    return toLiteral(value);
   } catch {
     try {
       return JSON.stringify(value) ?? String(value);
