@@ -60,7 +60,7 @@ import {
   unsetEdit,
 } from "./layers/write.ts";
 import { isSecretPath } from "./layers/secret_keys.ts";
-import { sealForWrite } from "./layers/seal_for_write.ts";
+import { refusePlaintextSecrets, sealForWrite } from "./layers/seal_for_write.ts";
 import { cacheFileOf, cacheMinLength, writeCachedValues } from "./layers/parse_cache.ts";
 import {
   candidateFiles,
@@ -478,10 +478,19 @@ export class Config {
     ) => EditResult,
     options: { layer?: WritableLayer; acceptInvalidUtf8?: boolean } = {},
   ): Promise<{ file: string; changed: boolean; backupId?: string }> {
-    const target = this.#target(this.#snapshot(), options.layer);
+    const snap = this.#snapshot();
+    const target = this.#target(snap, options.layer);
     // acceptInvalidUtf8: for restore and edit, which mend a file that is not
     // UTF-8 (`info.invalidUtf8` then says so); every other write refuses it.
-    const result = await this.#update(target, edit, options.acceptInvalidUtf8 === true);
+    const result = await this.#update(
+      target,
+      (current, file, info) =>
+        refusePlaintextSecrets(snap, edit(current, file, info), {
+          app: this.app ?? "_file",
+          layer: target.layer,
+        }),
+      options.acceptInvalidUtf8 === true,
+    );
     const out: { file: string; changed: boolean; backupId?: string } = {
       file: target.file,
       changed: result.changed,

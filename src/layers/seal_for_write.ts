@@ -10,7 +10,7 @@
 
 import { isSealed } from "../codec/is_sealed.ts";
 import { StrataError } from "../errors.ts";
-import { formatKey } from "../keys.ts";
+import { formatKey, parseKey } from "../keys.ts";
 import { clipText } from "../clip.ts";
 import { isSecretPath } from "./secret_keys.ts";
 import type { SetOptions, Snapshot } from "./types.ts";
@@ -71,4 +71,36 @@ export async function sealForWrite(
     { float: typed.type === "float" },
   );
   return { sealed, typed };
+}
+
+/**
+ * Passes an edit's result through, or refuses it (a `usage` StrataError)
+ * when it would write a secret key (see {@link isSecretPath}, as the
+ * configuration was before the edit) in plaintext: an `edit`, `undo` or
+ * `restore` never puts a secret's plaintext into a file, a backup's
+ * successor or the journal.
+ */
+export function refusePlaintextSecrets<T extends { changes: { key: string; new?: unknown }[] }>(
+  snap: Snapshot,
+  result: T | null,
+  where: { app: string; layer: string },
+): T | null {
+  for (const change of result?.changes ?? []) {
+    if (change.new === undefined || isSealed(change.new)) continue;
+    let keyPath: string[];
+    try {
+      keyPath = parseKey(change.key);
+    } catch {
+      continue;
+    }
+    if (!isSecretPath(snap, keyPath)) continue;
+    const key = clipText(change.key);
+    throw new StrataError(
+      "usage",
+      `${key} holds a secret, and this change would write it in plaintext; nothing was ` +
+        `written. To fix: keep its sealed value (or remove the key), and set it with ` +
+        `${setSecretCommand(where, key)}`,
+    );
+  }
+  return result;
 }

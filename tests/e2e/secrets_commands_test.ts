@@ -334,6 +334,19 @@ test(
         /db\.password: the sealed value is damaged: it holds 15 bytes, fewer than the 61/,
       );
       assert.equal(box.read(file), before);
+      // Nor does an edit (or undo, or restore) put a secret back in plaintext.
+      const unseal = box.write(
+        "bin/unseal",
+        `#!/bin/sh\nsed -i 's/^password = .*/password = "plain-typed"/' "$1"\n`,
+      );
+      fs.chmodSync(unseal, 0o755);
+      const plain = await runWatched(box, [...APP, "edit"], { env: { EDITOR: unseal } });
+      assert.equal(plain.code, 2, plain.stderr);
+      assert.match(
+        plain.stderr,
+        /^strata: db\.password holds a secret, and this change would write it in plaintext; nothing was written\. To fix: keep its sealed value \(or remove the key\), and set it with strata --app demo set --secret db\.password\n/,
+      );
+      assert.equal(box.read(file), before);
 
       const single = path.join(box.project, "app.toml");
       await ok(box, ["--file", single, "key", "init"]);
