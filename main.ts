@@ -1,60 +1,10 @@
 /**
- * The `strata` binary's entry: argv in, exit code out, nothing else. It finds
- * the command word, loads only that command's module, and turns errors into
- * a one-line message and a documented exit code (see README "Exit codes").
+ * The `strata` binary's entry: argv in, exit code out, nothing else (see
+ * `src/cli/main.ts`).
  *
  * @module
  */
 
-import { findCommand, parseCall, usage } from "./src/cli/_args.ts";
-import { type Command, COMMANDS } from "./src/cli/_commands.ts";
-import { reportError } from "./src/cli/_report.ts";
-import { escapeControls } from "./src/clip.ts";
+import { runCli } from "./src/cli/main.ts";
 
-async function main(argv: string[]): Promise<number> {
-  const at = findCommand(argv);
-  const name = at === -1 ? "" : argv[at];
-  const rest = at === -1 ? argv : [...argv.slice(0, at), ...argv.slice(at + 1)];
-  const entry = name ? COMMANDS[name] : undefined;
-  if (name && (!entry || !Object.hasOwn(COMMANDS, name))) {
-    // "--shema x get": a mistyped option before the command, not a command "x".
-    parseCall(argv.slice(0, at), {}, "");
-    const { unknownCommand } = await import("./src/cli/_suggest.ts");
-    throw usage("", unknownCommand(name, Object.keys(COMMANDS)));
-  }
-  const command: Command | undefined = await entry?.load();
-  const call = parseCall(rest, command?.options ?? {}, name);
-  if (call.global.help || call.global.version || !command) {
-    if (!call.global.help && !call.global.version) throw usage("", "missing command");
-    const target = call.global.help && name ? [name] : [];
-    const module = await COMMANDS[call.global.help ? "help" : "version"].load();
-    return await module.run({ ...call, name, positionals: target, env: process.env, out, err });
-  }
-  return await command.run({ ...call, name, env: process.env, out, err });
-}
-
-// console.log/console.error, not process.stdout.write: touching
-// process.stdout builds a Node stream, which costs a compiled binary ~10 ms of
-// start-up (measured: more than the whole hello-world). With one argument
-// neither applies format directives (%s stays %s). Both write all text before
-// the process exits.
-function out(text: string): void {
-  if (text) console.log(text.endsWith("\n") ? text.slice(0, -1) : text);
-}
-
-// Messages quote what files and other programs hold (a lock's fields, a
-// key, a parser's "found"): control characters reach the terminal escaped.
-function err(text: string): void {
-  if (text) console.error(escapeControls(text.endsWith("\n") ? text.slice(0, -1) : text));
-}
-
-try {
-  const args = process.argv.slice(2);
-  // The runtimes decode argv leniently: U+FFFD may stand for a byte that was not UTF-8.
-  if (args.some((a) => a.includes("\uFFFD"))) {
-    (await import("./src/cli/_argv_utf8.ts")).refuseInvalidUtf8(args);
-  }
-  process.exitCode = await main(args);
-} catch (error) {
-  process.exitCode = reportError(error, process.argv.includes("--debug"), err);
-}
+process.exitCode = await runCli(process.argv.slice(2));

@@ -81,7 +81,7 @@ export {
   type WalkStep,
   type WatchError,
   type WritableLayer,
-} from "./config.ts";
+} from "./config/config.ts";
 export { formatKey, parseKey } from "./keys.ts";
 export type { LoadedSchema } from "./schema/load_schema.ts";
 export type { Schema } from "./schema/validate.ts";

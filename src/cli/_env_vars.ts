@@ -9,7 +9,7 @@
 
 import { isSealed } from "../codec/is_sealed.ts";
 import { toEnvText as envText } from "../codec/value_text.ts";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/config.ts";
 import { parseKey } from "../keys.ts";
 import { envPrefix, envVariableFor } from "../layers/env.ts";
 import type { CommandContext } from "./_commands.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Config } from "../config.ts";
+import type { Config } from "../config/config.ts";
 import { formatKey } from "../keys.ts";
 import { nearest } from "./_suggest.ts";
 

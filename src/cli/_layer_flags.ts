@@ -7,7 +7,7 @@
 
 import { usage } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
-import type { Config, WritableLayer } from "../config.ts";
+import type { Config, WritableLayer } from "../config/config.ts";
 
 /** The flags that pick a writable layer. */
 export const LAYER_OPTIONS = {

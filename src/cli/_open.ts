@@ -6,7 +6,7 @@
  */
 
 import { clipText } from "../clip.ts";
-import { type Config, openConfig } from "../config.ts";
+import { type Config, openConfig } from "../config/config.ts";
 import { StrataError } from "../errors.ts";
 import { formatKey } from "../keys.ts";
 import { envVariableFor } from "../layers/env.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Origin } from "../config.ts";
+import type { Origin } from "../config/config.ts";
 
 // The value codec (src/codec/value_text.ts) is the one place values become
 // text; these are the names the commands know it by.

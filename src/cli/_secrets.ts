@@ -12,7 +12,7 @@ import { openValue } from "../codec/sealed.ts";
 import type { SealedContext } from "../codec/sealed_context.ts";
 import { SealedError } from "../codec/sealed_error.ts";
 import { type Identity, importIdentity } from "../codec/sealed_keys.ts";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/config.ts";
 import { StrataError } from "../errors.ts";
 import { isTable } from "../is_table.ts";
 import { formatKey, parseKey } from "../keys.ts";

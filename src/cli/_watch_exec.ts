@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { ConfigChange } from "../config.ts";
+import type { ConfigChange } from "../config/config.ts";
 import { StrataError } from "../errors.ts";
 import { toJson } from "./_output.ts";
 

@@ -7,7 +7,7 @@
 import { expectPositionals } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 import { openFromContext } from "./_open.ts";
-import { openConfig } from "../config.ts";
+import { openConfig } from "../config/config.ts";
 import { toJson } from "./_output.ts";
 import { runDoctor, unhealthy } from "../recovery/doctor.ts";
 

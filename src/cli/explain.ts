@@ -14,7 +14,7 @@ import { openFromContext, printWarnings } from "./_open.ts";
 import { isSealed } from "../codec/is_sealed.ts";
 import { SECRET_SHOWN } from "../codec/shown.ts";
 import { columns, describeOrigin, formatLiteral, toJson, where } from "./_output.ts";
-import type { Explanation } from "../config.ts";
+import type { Explanation } from "../config/config.ts";
 
 /** `strata explain --help`. */
 export const help = `Usage: strata [--app NAME | --file PATH] explain KEY [--json]

@@ -8,7 +8,7 @@
  */
 
 import { clipText } from "../clip.ts";
-import type { SetOptions } from "../config.ts";
+import type { SetOptions } from "../config/config.ts";
 import { StrataError } from "../errors.ts";
 import { isTable } from "../is_table.ts";
 import { formatKey } from "../keys.ts";

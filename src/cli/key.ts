@@ -21,7 +21,7 @@ import {
 import type { FileFormat } from "../platform/paths.ts";
 import { readRecipient, recipientKey, writeRecipient } from "../secrets/recipient.ts";
 import { planReseal, resealEdit } from "../secrets/reseal.ts";
-import type { WritableLayer } from "../config.ts";
+import type { WritableLayer } from "../config/config.ts";
 import { expectPositionals, usage } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 import { openFromContext, printWarnings } from "./_open.ts";

@@ -10,7 +10,7 @@ import { openFromContext, printWarnings } from "./_open.ts";
 import { isSealed } from "../codec/is_sealed.ts";
 import { SECRET_SHOWN } from "../codec/shown.ts";
 import { columns, formatLiteral, needsFloatCheck, toJson, where } from "./_output.ts";
-import type { Resolved } from "../config.ts";
+import type { Resolved } from "../config/config.ts";
 
 /** `strata list --help`. */
 export const help =

@@ -9,7 +9,7 @@ import { expectPositionals } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
 import { columns, toJson } from "./_output.ts";
-import type { Config, LayerInfo } from "../config.ts";
+import type { Config, LayerInfo } from "../config/config.ts";
 import { StrataError } from "../errors.ts";
 
 /** `strata paths --help`. */

@@ -12,7 +12,7 @@ import type { CommandContext } from "./_commands.ts";
 import { chosenLayer, LAYER_OPTIONS, otherLayersExist, shadowNote } from "./_layer_flags.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
 import { formatLiteral, toJson, where } from "./_output.ts";
-import type { ValueType } from "../config.ts";
+import type { ValueType } from "../config/config.ts";
 
 /** `strata set --help`. */
 export const help = `Usage: strata [--app NAME | --file PATH] set KEY VALUE [--project | --system]

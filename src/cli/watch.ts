@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ConfigChange, WatchError } from "../config.ts";
+import type { ConfigChange, WatchError } from "../config/config.ts";
 import { expectPositionals, findCommand, usage } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 import { openFromContext, printWarnings } from "./_open.ts";

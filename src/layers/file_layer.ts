@@ -18,7 +18,7 @@ import {
   typeWords,
 } from "../runtime/fs.ts";
 import { positionOf } from "../parse_error.ts";
-import { backupDirOf, listBackupFiles } from "./backups.ts";
+import { backupDirOf, listBackupFiles } from "./fallback_backups.ts";
 import { clipText } from "../clip.ts";
 import { type ConfigDocument, parseDocument, parseValues, pathId } from "./document.ts";
 import { lookup } from "./merge.ts";

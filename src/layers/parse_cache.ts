@@ -28,7 +28,7 @@
 
 import type * as NodeFs from "node:fs";
 import { isTable } from "../is_table.ts";
-import { type PathApi, posixPath, win32Path } from "../platform/path.ts";
+import { type PathApi, posixPath, win32Path } from "../platform/path_api.ts";
 import { type AccessOptions, readBytes } from "../runtime/fs.ts";
 import { TomlDateTime } from "../toml/datetime.ts";
 import { stateFolders, stateKeyOf } from "../store/layout.ts";

@@ -14,7 +14,7 @@ import { formatKey, parseKey } from "../keys.ts";
 import { clipText } from "../clip.ts";
 import { isSecretPath } from "./secret_keys.ts";
 import type { SetOptions, Snapshot } from "./types.ts";
-import { typedValue } from "./write.ts";
+import { typedValue } from "./edits.ts";
 import type { ValueType } from "../values.ts";
 import type { TomlValue } from "../toml/parse.ts";
 

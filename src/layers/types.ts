@@ -210,6 +210,8 @@ export interface Layer {
   origin(path: string[]): Origin;
   /** The TOML kind of the value at a path (undefined: not there). */
   kindOf(path: string[]): string | undefined;
+  /** The environment layer's mapping of variables to keys. */
+  env?: EnvLayer;
 }
 
 /** The layers of one moment, top first, and the environment mapping. */

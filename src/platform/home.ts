@@ -12,7 +12,7 @@
 import type * as NodeFs from "node:fs";
 import type * as NodeOs from "node:os";
 import { StrataError } from "../errors.ts";
-import { pathFor } from "./path.ts";
+import { pathFor } from "./path_api.ts";
 
 /** The variable that names the home folder on a platform. */
 export function homeVariable(platform: string): string {

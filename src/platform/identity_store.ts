@@ -13,7 +13,7 @@
 
 import type * as NodeFs from "node:fs";
 import { StrataError } from "../errors.ts";
-import { pathFor } from "./path.ts";
+import { pathFor } from "./path_api.ts";
 import { type PlatformContext, userConfigDir } from "./paths.ts";
 
 /** Where an identity was found or stored. */

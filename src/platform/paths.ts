@@ -22,9 +22,9 @@
  */
 
 import { StrataError } from "../errors.ts";
-import { pathFor, posixPath, win32Path } from "./path.ts";
+import { pathFor, posixPath, win32Path } from "./path_api.ts";
 
-export { pathFor } from "./path.ts";
+export { pathFor } from "./path_api.ts";
 
 /** The facts the paths depend on; tests pass any OS's. */
 export interface PlatformContext {

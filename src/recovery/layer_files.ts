@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { LayerInfo, WritableLayer } from "../config.ts";
+import type { LayerInfo, WritableLayer } from "../config/config.ts";
 import { StrataError } from "../errors.ts";
 import { type FileFormat, formatOf, knownFormat } from "../platform/paths.ts";
 import { resolveTarget } from "../store/resolve_target.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { openConfig } from "../config.ts";
+import { openConfig } from "../config/config.ts";
 import { formatKey } from "../keys.ts";
 import type { PlatformContext } from "../platform/paths.ts";
 

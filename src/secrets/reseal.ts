@@ -15,7 +15,7 @@ import type { OpenedValue } from "../codec/sealed_plaintext.ts";
 import { StrataError } from "../errors.ts";
 import { formatKey } from "../keys.ts";
 import { parseDocument } from "../layers/document.ts";
-import type { EditResult } from "../layers/write.ts";
+import type { EditResult } from "../layers/edits.ts";
 import type { FileFormat } from "../platform/paths.ts";
 import type { TomlValue } from "../toml/parse.ts";
 

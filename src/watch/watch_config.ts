@@ -2,10 +2,12 @@
  * `watchConfig`: reports every change of a configuration's effective values
  * under a key or prefix, as it happens on disk, by any writer.
  *
- * Every file that takes part (project, user, system, defaults, the single
- * file, the schema) is watched with {@link watchFile}, including files that
- * do not exist yet (a project file created in the working folder or a parent
- * later). On any content change the configuration is read again, strictly
+ * It is built on the change reports of the configuration's layer sources:
+ * each file source watches, with {@link watchFile}, every place its file may
+ * be (so also files that do not exist yet: a project file created in the
+ * working folder or a parent later, a defaults folder that appears), the
+ * schema's defaults watch the schema's. On any report the configuration is
+ * read again, strictly
  * (a file that does not parse is an error, never replaced by its backup), and
  * compared with the last good one, key by key. A file that does not parse is
  * reported through `onError` and the last good configuration is kept until a
@@ -14,9 +16,10 @@
  * @module
  */
 
-import type { Config } from "../config.ts";
+import type { Config } from "../config/config.ts";
 import { StrataError } from "../errors.ts";
 import { ParseError } from "../parse_error.ts";
+import type { FileWatcher, LayerSource } from "../layers/source.ts";
 import type { LayerName, Origin, Resolved } from "../layers/types.ts";
 import { type FileWatch, watchFile } from "../runtime/watch/watch_file.ts";
 import { sameValue } from "./_same_value.ts";
@@ -77,17 +80,21 @@ export interface ConfigWatch {
 export interface WatchSource {
   /** Opens the same configuration again, in strict mode (a file that does not parse throws). */
   open(): Config;
-  /** The working folder, where the search for a project file starts. */
-  cwd: string;
-  /** The schema file given explicitly, if any (absolute). */
-  schemaFile?: string;
+  /** The configuration's layer sources, top first: their change reports drive the watch. */
+  sources: readonly LayerSource[];
+  /**
+   * The values under the prefix when the watch was asked for (read strictly),
+   * if they could be read: a change between then and the start of the
+   * watches is reported.
+   */
+  since?: Resolved[];
 }
 
 /**
  * Starts watching `config` for changes of the keys under `keyOrPrefix`
  * (everything when empty). `onChange` gets one call per key whose effective
- * value changed, in key order. The values when the watch starts are not
- * reported.
+ * value changed, in key order. The values when the watch starts (or, with
+ * `source.since`, when it was asked for) are not reported.
  *
  * @example
  * ```ts ignore
@@ -106,25 +113,17 @@ export function watchConfig(
   let closed = false;
   let lastError: string | undefined;
 
-  const sync = (cfg: Config) => {
-    const wanted = new Set(filesToWatch(cfg, config.app, source));
-    for (const [file, watch] of watches) {
-      if (!wanted.has(file)) {
-        watch.close();
-        watches.delete(file);
-      }
-    }
-    for (const file of wanted) {
-      if (watches.has(file)) continue;
-      watches.set(
-        file,
-        watchFile(file, () => refresh(), {
-          pollMs: options.pollMs,
-          debounceMs: options.debounceMs,
-        }),
-      );
-    }
+  // One watch per file, whichever sources ask for it: each report re-reads everything.
+  const watcher: FileWatcher = (file, changed) => {
+    if (watches.has(file)) return { close: () => {} };
+    const watch = watchFile(file, changed, {
+      pollMs: options.pollMs,
+      debounceMs: options.debounceMs,
+    });
+    watches.set(file, watch);
+    return watch;
   };
+  const reports = source.sources.flatMap((s) => s.watch ? [s.watch(() => refresh(), watcher)] : []);
 
   const report = (error: unknown) => {
     if (!(error instanceof StrataError)) throw error;
@@ -135,27 +134,30 @@ export function watchConfig(
 
   // Watch first, then read: a change in between is reported by the watch and
   // compares equal or not with what was read, so none is lost.
-  let cfg = source.open();
-  sync(cfg);
   let current = new Map<string, Resolved>();
-  try {
-    current = byKey(readStrict(cfg, prefix));
-  } catch (e) {
-    report(e);
-    // The values a read gives now (a broken file's backup): the last good ones.
+  if (source.since !== undefined) {
+    // Read when the watch was asked for: what changed since is reported now.
+    current = byKey(source.since);
+    refresh();
+  } else {
     try {
-      current = byKey(config.list(prefix));
-    } catch (inner) {
-      if (!(inner instanceof StrataError)) throw inner;
+      current = byKey(readStrict(source.open(), prefix));
+    } catch (e) {
+      report(e);
+      // The values a read gives now (a broken file's backup): the last good ones.
+      try {
+        current = byKey(config.list(prefix));
+      } catch (inner) {
+        if (!(inner instanceof StrataError)) throw inner;
+      }
     }
   }
 
   function refresh(): void {
     if (closed) return;
-    cfg = source.open();
     let next: Map<string, Resolved> | undefined;
     try {
-      next = byKey(readStrict(cfg, prefix));
+      next = byKey(readStrict(source.open(), prefix));
     } catch (e) {
       report(e);
     }
@@ -168,13 +170,12 @@ export function watchConfig(
         onChange(change);
       }
     }
-    if (!closed) sync(cfg);
   }
 
   const close = () => {
     if (closed) return;
     closed = true;
-    for (const watch of watches.values()) watch.close();
+    for (const r of reports) r.close();
     watches.clear();
   };
   return {
@@ -231,42 +232,4 @@ function describeError(error: StrataError): WatchError {
 /** The file a message starts with (`/a/config.toml:2:8: ...`), when it does. */
 function fileIn(message: string): string | undefined {
   return /^(.+?):\d+:\d+: /.exec(message)?.[1];
-}
-
-/**
- * Every file whose change may change the configuration: each layer's file
- * and its other-format sibling (`config.json` beside `config.toml`), the
- * project file's every candidate from the working folder up, the schema.
- */
-function filesToWatch(cfg: Config, app: string | undefined, source: WatchSource): string[] {
-  const path = process.getBuiltinModule("node:path");
-  const files: string[] = [];
-  const withSibling = (file: string) => {
-    files.push(file);
-    const ext = path.extname(file);
-    if (ext === ".toml") files.push(file.slice(0, -ext.length) + ".json");
-    if (ext === ".json") files.push(file.slice(0, -ext.length) + ".toml");
-  };
-  const layers = cfg.layers();
-  for (const layer of layers) {
-    if (layer.file === undefined) continue;
-    if (layer.layer === "file") files.push(layer.file);
-    else withSibling(layer.file);
-  }
-  if (app !== undefined) {
-    for (let dir = path.resolve(source.cwd);; dir = path.dirname(dir)) {
-      withSibling(path.join(dir, `.${app}.toml`));
-      if (path.dirname(dir) === dir) break;
-    }
-  }
-  if (source.schemaFile !== undefined) files.push(source.schemaFile);
-  const defaults = layers.find((l) => l.layer === "defaults")?.file;
-  if (defaults !== undefined) files.push(path.join(path.dirname(defaults), "schema.json"));
-  try {
-    const schema = cfg.schema()?.file;
-    if (schema !== undefined) files.push(schema);
-  } catch (e) {
-    if (!(e instanceof StrataError)) throw e;
-  }
-  return [...new Set(files)];
 }

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { readFileLayer } from "../../src/layers/file_layer.ts";
 import { prefetchFiles } from "../../src/runtime/fs.ts";
-import { backupDirOf, listBackupFiles } from "../../src/layers/backups.ts";
+import { backupDirOf, listBackupFiles } from "../../src/layers/fallback_backups.ts";
 import { backupFile, listBackups } from "../../src/store/backup.ts";
 import { resolveTarget } from "../../src/store/resolve_target.ts";
 import { statePaths } from "../../src/store/state_paths.ts";

@@ -1,6 +1,6 @@
 // The config tests' sandbox (XDG folders and HOME in a temp dir), with a
 // Config opened on it as program "test" (and a schema given as a value when asked).
-import type { Config, OpenOptions } from "../../src/config.ts";
+import type { Config, OpenOptions } from "../../src/config/config.ts";
 import { sandbox } from "../config/_sandbox.ts";
 import type { Schema } from "../../src/schema/validate.ts";
 

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { makeHome } from "./_fixture.ts";
-import { openConfig } from "../../src/config.ts";
+import { openConfig } from "../../src/config/config.ts";
 import { describeBackups, layerFile } from "../../src/recovery/mod.ts";
 
 test("backups name the program that wrote each version and count the keys the next one changed", async () => {

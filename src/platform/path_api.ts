@@ -124,7 +124,7 @@ export const win32Path: PathApi = {
  *
  * @example
  * ```ts
- * import { pathFor } from "./path.ts";
+ * import { pathFor } from "./path_api.ts";
  * console.assert(pathFor("win32").join("C:\\Users", "ann", "..", "bo") === "C:\\Users\\bo");
  * console.assert(pathFor("linux").dirname("/a/b/c") === "/a/b");
  * ```

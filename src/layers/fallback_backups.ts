@@ -9,7 +9,7 @@
  */
 
 import type * as NodeFs from "node:fs";
-import { type PathApi, posixPath, win32Path } from "../platform/path.ts";
+import { type PathApi, posixPath, win32Path } from "../platform/path_api.ts";
 import { readDirNames, readLink } from "../runtime/fs.ts";
 import { backupNamePattern, isoOfBackupTime, stateFolders, stateKeyOf } from "../store/layout.ts";
 

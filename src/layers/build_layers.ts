@@ -188,12 +188,14 @@ export function overrideLayer(o: OverrideLayer): Layer {
 
 /** The environment: origins name the variable. */
 export function envLayer(env: EnvLayer): Layer {
-  return textualLayer("environment", "environment", env.values, (p) => {
+  const layer = textualLayer("environment", "environment", env.values, (p) => {
     const key = formatKey(p);
     const entry = env.entries.find((e) => formatKey(e.path) === key) ??
       env.entries.find((e) => startsWith(e.path, p));
     return entry ? { layer: "environment", env: entry.name } : { layer: "environment" };
   });
+  layer.env = env;
+  return layer;
 }
 
 /** A layer of text from a person (`--set`, the environment): read-only, typed on the way out. */

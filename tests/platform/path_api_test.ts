@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { posixPath, win32Path } from "../../src/platform/path.ts";
+import { posixPath, win32Path } from "../../src/platform/path_api.ts";
 
 test("POSIX operations match node:path", () => {
   const joins = [["/a", "b", "c.toml"], ["/a/", "./b/../c"], ["a", "..", "..", "b"], ["/", ".."], [

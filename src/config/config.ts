@@ -1,0 +1,588 @@
+/**
+ * `openConfig` and `Config`: the layered configuration of one application,
+ * the public face of the core. A `Config` composes an ordered list of layer
+ * sources (`sources.ts`: command line, environment, project, user, system,
+ * defaults, the schema's defaults), assembles them into a snapshot
+ * (`snapshot.ts`) on every call, finds the schema (`schema_file.ts`), and
+ * writes through a source's own protocol with strata's own settings
+ * (`settings.ts`).
+ *
+ * A `Config` holds no lock and keeps the files it read; on every call it
+ * checks (stat) whether a file changed and re-reads only that file, so a
+ * long-lived program sees changes made by others. Nothing happens at import.
+ *
+ * @module
+ */
+
+import { StrataError } from "../errors.ts";
+import { parseKey } from "../keys.ts";
+import { parseOverrides } from "../layers/overrides.ts";
+import {
+  explainKey,
+  failOnUnreadable,
+  findValue,
+  knownType,
+  listLeaves,
+  listRejected,
+  resolveKey,
+  snapshotEnvWarnings,
+} from "../layers/resolve.ts";
+import type { LayerSource, SourceEdit } from "../layers/source.ts";
+import type {
+  Explanation,
+  LayerInfo,
+  LayerName,
+  Rejected,
+  Resolved,
+  SetOptions,
+  SetResult,
+  Snapshot,
+  UnsetResult,
+  WritableLayer,
+} from "../layers/types.ts";
+import { type EditResult, type Mend, type Seen, unsetEdit } from "../layers/edits.ts";
+import { refusePlaintextSecrets } from "../layers/seal_for_write.ts";
+import { isSecretPath } from "../layers/secret_keys.ts";
+import { candidateFiles } from "../platform/locate.ts";
+import {
+  type FileFormat,
+  formatOf,
+  knownFormat,
+  pathFor,
+  type PlatformContext,
+  stateDir,
+} from "../platform/paths.ts";
+import { HomeMissingError, homeNeeded } from "../platform/home.ts";
+import { descriptionAt } from "../schema/check_value.ts";
+import type { LoadedSchema } from "../schema/load_schema.ts";
+import type { ValueType } from "../values.ts";
+import type { ConfigChange, ConfigWatch, ConfigWatchOptions } from "../watch/watch_config.ts";
+import { LayerFileReader } from "./file_reader.ts";
+import { type OpenOptions, settleOptions, strictFromEnv } from "./options.ts";
+import { SchemaFinder } from "./schema_file.ts";
+import { type OwnSettings, ownSettings } from "./settings.ts";
+import { startWatch } from "./start_watch.ts";
+import { assembleSnapshot, layerInfos } from "./snapshot.ts";
+import { type WriteTarget, writeTarget } from "./write_target.ts";
+import { layerSources } from "./sources.ts";
+import { combineEdits, prepareSet, type SetPlace } from "./set_edit.ts";
+
+export type {
+  Explanation,
+  LayerInfo,
+  LayerName,
+  Origin,
+  Rejected,
+  Resolved,
+  SetOptions,
+  SetResult,
+  UnsetResult,
+  WalkStep,
+  WritableLayer,
+} from "../layers/types.ts";
+export type { ValueType } from "../values.ts";
+export type { OpenOptions } from "./options.ts";
+export type {
+  ConfigChange,
+  ConfigWatch,
+  ConfigWatchOptions,
+  WatchError,
+} from "../watch/watch_config.ts";
+
+/**
+ * The layered configuration of one application. Create it with
+ * {@link openConfig}.
+ */
+export class Config {
+  /** The application, unless in single-file mode. */
+  readonly app?: string;
+  /** The file of single-file mode. */
+  readonly file?: string;
+  #format?: FileFormat;
+  #ctx: PlatformContext;
+  #home?: string;
+  #stateDir?: string | StrataError;
+  #defaults?: string | Record<string, unknown>;
+  #program: string;
+  #lockTimeoutMs?: number;
+  #schemaOption?: string | Record<string, unknown>;
+  #reader: LayerFileReader;
+  #schema: SchemaFinder;
+  /** The layers, top first: the order of this list is the waterfall's. */
+  #sources: LayerSource[];
+  #strataConfig?: Config;
+  #reported = new Set<string>();
+  #pending: string[] = [];
+  #options: OpenOptions;
+
+  /** Use {@link openConfig}. */
+  constructor(options: OpenOptions) {
+    this.#options = options;
+    const opened = settleOptions(options);
+    const ctx = opened.ctx;
+    this.#ctx = ctx;
+    this.#home = options.home;
+    if (opened.file !== undefined) this.file = opened.file;
+    if (opened.app !== undefined) this.app = opened.app;
+    this.#format = opened.format;
+    this.#defaults = options.defaults;
+    const overrides = parseOverrides(options.overrides ?? []);
+    this.#program = options.program ?? "strata";
+    const strict = options.strict ?? strictFromEnv(ctx.env.STRATA_STRICT);
+    this.#lockTimeoutMs = options.lockTimeoutMs;
+    this.#schemaOption = options.schema;
+    const warn = (message: string) => this.#warn(message);
+    this.#reader = new LayerFileReader({
+      formatOf: (file) => this.#formatOf(file),
+      stateDir: () => this.#readState(),
+      mend: (layer) => this.#mend(layer),
+      warn,
+      strict,
+    });
+    this.#schema = new SchemaFinder(
+      this.#ctx,
+      this.app,
+      options.schema,
+      options.defaults !== undefined,
+      warn,
+    );
+    this.#sources = layerSources({
+      ctx: this.#ctx,
+      app: this.app,
+      file: this.file,
+      defaults: options.defaults,
+      schemaFile: typeof options.schema === "string"
+        ? pathFor(ctx.platform).resolve(ctx.cwd, options.schema)
+        : undefined,
+      overrides,
+      reader: this.#reader,
+    });
+  }
+
+  /**
+   * The folder of this configuration's backups and journal. A `StrataError`
+   * (`usage`) saying what to set when it lives under a home that is missing.
+   */
+  get stateDir(): string {
+    const dir = this.#state();
+    if (dir instanceof StrataError) throw dir;
+    return dir;
+  }
+
+  #state(): string | StrataError {
+    try {
+      this.#stateDir ??= stateDir(this.#ctx, this.app ?? "_file");
+    } catch (e) {
+      if (!(e instanceof HomeMissingError)) throw e;
+      this.#stateDir = homeNeeded(this.#ctx.platform, "state", e);
+    }
+    return this.#stateDir;
+  }
+
+  /** The state folder for a read (backups to fall back to, the parse cache): none without a home. */
+  #readState(): string | undefined {
+    const dir = this.#state();
+    return typeof dir === "string" ? dir : undefined;
+  }
+
+  /**
+   * The effective value of `key` (a dotted path), typed; undefined when no
+   * layer has it. A table is the merge of every layer's table.
+   *
+   * @example
+   * ```ts
+   * import { openConfig } from "./config.ts";
+   * const config = openConfig({ app: "demo", defaults: { db: { port: 5432 } }, env: {} });
+   * console.assert(config.get("db.port") === 5432);
+   * ```
+   */
+  get(key: string): unknown | undefined {
+    const keyPath = parseKey(key);
+    const snap = this.#snapshot();
+    failOnUnreadable(snap);
+    return findValue(snap, keyPath)?.value;
+  }
+
+  /** The effective value of `key` and where it came from; undefined when no layer has it. */
+  resolve(key: string): Resolved | undefined {
+    const keyPath = parseKey(key);
+    const snap = this.#snapshot();
+    failOnUnreadable(snap);
+    return resolveKey(snap, keyPath);
+  }
+
+  /**
+   * Every layer's part for `key`, top first, the winner, the known type, and
+   * warnings (such as environment variables that match no known key). A
+   * layer that cannot be read is shown as such instead of failing.
+   */
+  explain(key: string): Explanation {
+    return explainKey(this.#snapshot(), parseKey(key), this.app);
+  }
+
+  /**
+   * The effective configuration as leaves (tables flattened, arrays are
+   * leaves), sorted by key text; only keys under `prefix` when given. Each
+   * result's `origin` is worked out when first read (its line costs a full
+   * parse of that file).
+   */
+  list(prefix?: string): Resolved[] {
+    const prefixPath = prefix === undefined || prefix === "" ? [] : parseKey(prefix);
+    const snap = this.#snapshot();
+    failOnUnreadable(snap);
+    return listLeaves(snap, prefixPath);
+  }
+
+  /**
+   * The values under `prefix` (everything when absent) that would win but
+   * are not used: they break the schema, or are a person's text that does
+   * not convert to the key's type. `list` skips them (the next valid layer
+   * shows) and `get`/`resolve` of their key throw; this names each with its
+   * layer and origin.
+   */
+  rejected(prefix?: string): Rejected[] {
+    const prefixPath = prefix === undefined || prefix === "" ? [] : parseKey(prefix);
+    const snap = this.#snapshot();
+    failOnUnreadable(snap);
+    return listRejected(snap, prefixPath);
+  }
+
+  /** Every layer, top first, with where it lives and whether it exists. */
+  layers(): LayerInfo[] {
+    return layerInfos(this.#snapshot(), (file) => this.#formatOf(file));
+  }
+
+  /**
+   * One line per `<APP>_` variable a person should look at: those matching
+   * no known key (likely typos) and those naming no key; `explain` and
+   * `list` print these.
+   */
+  envWarnings(): string[] {
+    return snapshotEnvWarnings(this.#snapshot());
+  }
+
+  /** The `<APP>_` variables that match no key known from another layer (likely typos). */
+  unknownEnvVariables(): string[] {
+    const env = this.#snapshot().env;
+    if (!env) return [];
+    return [...env.entries.filter((e) => !e.known).map((e) => e.name), ...env.invalid];
+  }
+
+  /**
+   * Reads the files the next read needs ahead of it, with the runtime's
+   * asynchronous calls (under Bun: its own stat and read-only read, which
+   * spare a one-shot command loading `node:fs`; elsewhere nothing). Optional:
+   * without it every read goes through `node:fs`.
+   *
+   * @example
+   * ```ts
+   * import { openConfig } from "./config.ts";
+   * const config = openConfig({ app: "demo", env: {} });
+   * await config.prefetch();
+   * console.assert(config.get("no.such.key") === undefined);
+   * ```
+   */
+  async prefetch(): Promise<void> {
+    const ctx = this.#ctx;
+    const p = pathFor(ctx.platform);
+    const paths = this.file !== undefined
+      ? [this.file]
+      : this.app !== undefined
+      ? candidateFiles(ctx, this.app)
+      : [];
+    for (const given of [this.#defaults, this.#schemaOption]) {
+      if (typeof given === "string") paths.push(p.resolve(ctx.cwd, given));
+    }
+    await this.#reader.readAhead(paths);
+  }
+
+  /**
+   * Warnings from reading (a file that does not parse and the backup used
+   * instead, a `.toml` beside a `.json`, a journal that could not be
+   * appended), each returned once: a second call returns only new ones.
+   */
+  warnings(): string[] {
+    this.#snapshot();
+    const out = this.#pending;
+    this.#pending = [];
+    return out;
+  }
+
+  /** The known type of `key` and where it is known from; undefined when none is. */
+  typeOf(key: string): { type: ValueType; source: string } | undefined {
+    const known = knownType(this.#snapshot(), parseKey(key));
+    // `source` names a file line, which may cost a parse of that file: only
+    // on demand (`get` asks the type alone, to print a whole float as 2.0).
+    return known && {
+      type: known.type,
+      get source() {
+        return known.source;
+      },
+    };
+  }
+
+  /**
+   * The application's schema and its file; undefined when there is none.
+   * A schema file that is not JSON or not of the supported subset is a
+   * `StrataError` (`schema`) naming the file.
+   */
+  schema(): LoadedSchema | undefined {
+    return this.#schema.load(defaultsOf(this.#snapshot()), true);
+  }
+
+  /** The schema's description of `key`, if it has one. */
+  describe(key: string): string | undefined {
+    const keyPath = parseKey(key);
+    const loaded = this.#schema.load(defaultsOf(this.#snapshot()), false);
+    return loaded && descriptionAt(loaded.schema, keyPath);
+  }
+
+  /**
+   * Changes a writable layer's file (default `user`; the file in single-file
+   * mode) with the caller's edit, through the same write protocol and
+   * settings as {@link Config.set}: `edit` gets the text as it is under the
+   * lock (undefined when missing) and returns the new text and the changes
+   * for the journal, or null for no change; throwing refuses the write.
+   */
+  async update(
+    edit: (
+      current: string | undefined,
+      file: string,
+      info: { invalidUtf8?: boolean },
+    ) => EditResult,
+    options: { layer?: WritableLayer; acceptInvalidUtf8?: boolean } = {},
+  ): Promise<{ file: string; changed: boolean; backupId?: string }> {
+    const snap = this.#snapshot();
+    const target = this.#target(snap, options.layer);
+    // No edit (edit, undo, restore) writes a secret key's value in plaintext.
+    const where = { app: this.app ?? "_file", layer: target.layer };
+    const guarded: SourceEdit = (current, file, info) =>
+      refusePlaintextSecrets(snap, edit(current, file, info), where);
+    // acceptInvalidUtf8: for restore and edit, which mend a file that is not
+    // UTF-8 (`info.invalidUtf8` then says so); every other write refuses it.
+    const result = await this.#update(target, guarded, options.acceptInvalidUtf8 === true);
+    const out: { file: string; changed: boolean; backupId?: string } = {
+      file: target.file,
+      changed: result.changed,
+    };
+    if (result.backupId !== undefined) out.backupId = result.backupId;
+    return out;
+  }
+
+  /**
+   * Sets `key` in a writable layer (default `user`; the file in single-file
+   * mode) through the write protocol: lock, re-read, edit, backup, atomic
+   * write, journal. With `raw`, `value` is a person's text and is converted
+   * to the key's known type (or `options.type`), or refused with a
+   * `StrataError` (`type`) before anything is written.
+   */
+  async set(key: string, value: unknown, options: SetOptions = {}): Promise<SetResult> {
+    const keyPath = parseKey(key);
+    const snap = this.#snapshot();
+    const target = this.#target(snap, options.layer);
+    const seen: Seen = {};
+    // Secrets are sealed here (options.sealFor) or refused in plaintext: set_edit.ts.
+    const { edit, stored, type } = await prepareSet(
+      snap,
+      keyPath,
+      value,
+      options,
+      this.#setPlace(snap, target),
+      seen,
+    );
+    const result = await this.#update(target, edit);
+    if (result.changed) this.#reader.keepWritten(this.stateDir, target.file, seen.doc);
+    const out: SetResult = { file: target.file, new: stored, changed: result.changed };
+    if (type !== undefined) out.type = type;
+    if (seen.old !== undefined) out.old = seen.old;
+    return out;
+  }
+
+  /**
+   * Sets several keys of one layer in one write (one lock, one backup, each
+   * key journaled), each as {@link Config.set} would (`sealFor` per entry
+   * seals that one). Everything is converted, checked and sealed before the
+   * lock is taken; one refusal writes nothing. `import` uses it.
+   */
+  async setMany(
+    entries: readonly { key: string; value: unknown; sealFor?: string }[],
+    options: SetOptions = {},
+  ): Promise<{ file: string; changed: boolean; keys: string[] }> {
+    const snap = this.#snapshot();
+    const target = this.#target(snap, options.layer);
+    const place = this.#setPlace(snap, target);
+    const edits = [];
+    for (const entry of entries) {
+      const one = entry.sealFor === undefined ? options : { ...options, sealFor: entry.sealFor };
+      const keyPath = parseKey(entry.key);
+      edits.push((await prepareSet(snap, keyPath, entry.value, one, place, {})).edit);
+    }
+    const keys: string[] = [];
+    const result = await this.#update(target, combineEdits(edits, keys));
+    return { file: target.file, changed: result.changed, keys: result.changed ? keys : [] };
+  }
+
+  /**
+   * Whether `key` holds a secret: a layer stores it sealed, or the schema
+   * marks it (`"x-strata-secret": true`). Its value is then never shown and
+   * never taken from the command line.
+   */
+  isSecret(key: string): boolean {
+    return isSecretPath(this.#snapshot(), parseKey(key));
+  }
+
+  /** What the edit of a key in `target` needs: the app and layer values are bound to, the format. */
+  #setPlace(snap: Snapshot, target: WriteTarget): SetPlace {
+    return {
+      app: this.app ?? "_file",
+      layer: target.layer,
+      format: this.#formatOf(target.file),
+      mend: this.#mend(target.layer),
+      schema: this.#schema.forWrite(defaultsOf(snap)),
+    };
+  }
+
+  /** Removes `key` from a writable layer (default `user`), through the write protocol. */
+  async unset(key: string, options: { layer?: WritableLayer } = {}): Promise<UnsetResult> {
+    const keyPath = parseKey(key);
+    const target = this.#target(this.#snapshot(), options.layer);
+    if (!target.exists) return { file: target.file, removed: false };
+    const seen: Seen = {};
+    const edit = unsetEdit(keyPath, this.#formatOf(target.file), this.#mend(target.layer), seen);
+    const result = await this.#update(target, edit);
+    if (result.changed) this.#reader.keepWritten(this.stateDir, target.file, seen.doc);
+    const out: UnsetResult = { file: target.file, removed: result.changed };
+    if (result.changed && seen.old !== undefined) out.old = seen.old;
+    return out;
+  }
+
+  /**
+   * Watches every file of this configuration and calls `onChange` once per
+   * key under `keyOrPrefix` (everything when empty) whose effective value
+   * changed, by any writer; a file that does not parse goes to
+   * `options.onError` and the last good values are kept. Close the handle
+   * (or declare it with `using`) to stop. See `src/watch/watch_config.ts`.
+   */
+  watch(
+    keyOrPrefix: string,
+    onChange: (change: ConfigChange) => void,
+    options?: ConfigWatchOptions,
+  ): ConfigWatch {
+    const { env, cwd } = this.#ctx;
+    const open = () => new Config({ ...this.#options, env, cwd, strict: true });
+    return startWatch(this, { open, sources: this.#sources }, keyOrPrefix, onChange, options);
+  }
+
+  // ---- reading -------------------------------------------------------------
+
+  /** A file's format: the one given for the `file` of single-file mode, else its extension's. */
+  #formatOf(file: string): FileFormat {
+    return file === this.file && this.#format !== undefined ? this.#format : formatOf(file);
+  }
+
+  #mend(layer: LayerName): Mend {
+    // A file whose name does not say its format is written only with --format.
+    const format = this.file !== undefined && knownFormat(this.file) === undefined
+      ? ` --format ${this.#formatOf(this.file)}`
+      : "";
+    const who = this.file !== undefined ? `--file ${this.file}${format}` : `--app ${this.app}`;
+    const flag = layer === "project" || layer === "system" ? ` --${layer}` : "";
+    return { edit: `strata ${who} edit${flag}`, restore: `strata ${who} restore latest${flag}` };
+  }
+
+  #warn(message: string): void {
+    if (this.#reported.has(message)) return;
+    this.#reported.add(message);
+    this.#pending.push(message);
+  }
+
+  #snapshot(): Snapshot {
+    const reader = this.#reader;
+    const access = reader.access();
+    const snap = assembleSnapshot(
+      this.#sources,
+      (layerOf) => this.#schema.load(layerOf("defaults"), false, access),
+    );
+    snap.editCommand = (layer) => this.#mend(layer).edit;
+    const ahead = reader.prefetched;
+    // What was read ahead answers the snapshots of this synchronous run (a
+    // `get` and its `warnings()`), then the disk does again.
+    if (ahead) queueMicrotask(() => reader.prefetched === ahead && (reader.prefetched = undefined));
+    return snap;
+  }
+
+  // ---- writing -------------------------------------------------------------
+
+  #target(snap: Snapshot, layer: WritableLayer | undefined): WriteTarget {
+    const single = this.file === undefined ? undefined : {
+      file: this.file,
+      formatKnown: this.#format !== undefined || knownFormat(this.file) !== undefined,
+    };
+    return writeTarget(snap, layer, single);
+  }
+
+  /** Runs an edit through the target layer's source, with strata's own settings. */
+  async #update(
+    target: { file: string; layer: LayerName },
+    edit: SourceEdit,
+    acceptInvalidUtf8 = false,
+  ): Promise<{ changed: boolean; backupId?: string }> {
+    const source = this.#sources.find((s) => s.name === target.layer);
+    if (!source?.write) {
+      throw new StrataError("usage", `the ${target.layer} layer cannot be written`);
+    }
+    const settings = this.#settings();
+    try {
+      const result = await source.write(
+        { file: target.file, format: this.#formatOf(target.file) },
+        edit,
+        {
+          acceptInvalidUtf8,
+          stateDir: this.stateDir,
+          program: this.#program,
+          keepBackups: settings.keep,
+          lockTimeoutMs: this.#lockTimeoutMs ?? settings.timeout,
+          staleLockMs: settings.stale,
+        },
+      );
+      for (const w of result.warnings) this.#warn(w);
+      return { changed: result.changed, backupId: result.backupId };
+    } finally {
+      this.#reader.forget(target.file);
+    }
+  }
+
+  /** strata's own settings (backups kept, lock timings), from app `strata`'s configuration. */
+  #settings(): OwnSettings {
+    // Kept, so a long-lived Config re-reads strata's own files only when they change.
+    const own = this.app === "strata" ? this : (this.#strataConfig ??= new Config({
+      app: "strata",
+      env: this.#ctx.env,
+      cwd: this.#ctx.cwd,
+      platform: this.#ctx.platform,
+      home: this.#home,
+    }));
+    return ownSettings(own, (message) => this.#warn(message));
+  }
+}
+
+/** The defaults layer of a snapshot. */
+function defaultsOf(snap: Snapshot) {
+  return snap.layers.find((l) => l.name === "defaults");
+}
+
+/**
+ * Opens the configuration of an application (or of one file). Nothing is
+ * read until a value is asked for; nothing is held open.
+ *
+ * @example
+ * ```ts
+ * import { openConfig } from "./config.ts";
+ * const config = openConfig({ app: "demo", overrides: ["db.host=example.org"], env: {} });
+ * console.assert(config.get("db.host") === "example.org");
+ * console.assert(config.resolve("db.host")?.origin.layer === "command-line");
+ * ```
+ */
+export function openConfig(options: OpenOptions): Config {
+  return new Config(options);
+}

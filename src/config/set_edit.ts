@@ -1,0 +1,79 @@
+/**
+ * The edit of one `set` (and of each key of a `setMany`): the value
+ * converted to the key's type, or sealed for a secret (a plaintext value
+ * for a secret key refused), checked against the schema, ready for the
+ * store to run under the lock. Kept apart from `config.ts`, which only
+ * wires it to the layer written.
+ *
+ * @module
+ */
+
+import type { SetOptions, Snapshot } from "../layers/types.ts";
+import { type EditResult, type Mend, type Seen, setEdit, typedValue } from "../layers/edits.ts";
+import { sealForWrite } from "../layers/seal_for_write.ts";
+import type { FileFormat } from "../platform/paths.ts";
+import type { LoadedSchema } from "../schema/load_schema.ts";
+import type { ValueType } from "../values.ts";
+
+/** What the edit of one key needs to know about the file it writes. */
+export interface SetPlace {
+  /** The app sealed values are bound to (`_file` in single-file mode). */
+  app: string;
+  /** The layer written. */
+  layer: string;
+  /** The file's format. */
+  format: FileFormat;
+  /** The commands that mend the file, for messages. */
+  mend: Mend;
+  /** The schema a write must keep. */
+  schema?: LoadedSchema;
+}
+
+/** An edit of a layer file's text under the lock. */
+export type TextEdit = (current: string | undefined, file: string) => EditResult;
+
+/** The edit of one key, and what it stores (a sealed text for a secret) and its type. */
+export async function prepareSet(
+  snap: Snapshot,
+  keyPath: string[],
+  value: unknown,
+  options: SetOptions,
+  place: SetPlace,
+  seen: Seen,
+): Promise<{ edit: TextEdit; stored: unknown; type?: ValueType }> {
+  const sealing = await sealForWrite(snap, keyPath, value, options, place);
+  const typed = sealing === undefined
+    ? typedValue(snap, keyPath, value, options)
+    : sealing.typed ?? { value: sealing.sealed };
+  const stored = sealing?.sealed ?? typed.value;
+  const edit = setEdit(
+    keyPath,
+    stored,
+    sealing ? undefined : typed.type,
+    place.format,
+    place.mend,
+    seen,
+    place.schema,
+    sealing?.typed,
+  );
+  return { edit, stored, type: typed.type };
+}
+
+/**
+ * One edit made of several, applied in order to the text under one lock;
+ * null when none changes anything. `keys` receives the keys changed.
+ */
+export function combineEdits(edits: readonly TextEdit[], keys: string[]): TextEdit {
+  return (current, file) => {
+    let text = current;
+    const changes: NonNullable<EditResult>["changes"] = [];
+    for (const edit of edits) {
+      const done = edit(text, file);
+      if (done === null) continue;
+      text = done.text;
+      changes.push(...done.changes);
+    }
+    keys.splice(0, keys.length, ...changes.map((c) => c.key));
+    return text === undefined || changes.length === 0 ? null : { text, changes };
+  };
+}
