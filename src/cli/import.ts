@@ -11,7 +11,7 @@ import { clipText } from "../clip.ts";
 import type { SetOptions } from "../config/config.ts";
 import { StrataError } from "../errors.ts";
 import { isTable } from "../is_table.ts";
-import { formatKey } from "../keys.ts";
+import { formatKey, parseKey } from "../keys.ts";
 import { envPrefix } from "../layers/env.ts";
 import { parseValues } from "../layers/document.ts";
 import { expectPositionals, usage } from "./_args.ts";
@@ -32,8 +32,10 @@ FILE is a .env file (NAME=value lines; "export", quotes and # comments
 allowed), JSON or TOML, by its name (.json, .toml, else .env) or
 --input-format. Variable names become keys as the environment layer reads
 them: the app's prefix is dropped (DEMO_DB__HOST is db.host for app demo),
-"__" separates levels, names are lower-cased; their values are text,
-converted to each key's known type. JSON and TOML values keep their types.
+"__" separates levels, a name matches a key the configuration already has
+without regard to case (DB__MAX_CONN is Db.max-conn when that key exists),
+other names are lower-cased; their values are text, converted to each
+key's known type. JSON and TOML values keep their types.
 
 Keys that hold secrets (stored sealed, or "x-strata-secret" in the schema)
 and keys that match --secret-keys are stored sealed for the app's recipient
@@ -89,6 +91,11 @@ function matcher(patterns: string | undefined): (key: string) => boolean {
   return (key) => res.some((re) => re.test(key));
 }
 
+/** A key segment as a variable name spells it. */
+function variableSegment(segment: string): string {
+  return segment.toUpperCase().replace(/[-. ]/g, "_");
+}
+
 /** The leaves of a table (arrays are leaves), as key paths and values. */
 function leaves(value: unknown, path: string[] = []): [string[], unknown][] {
   if (!isTable(value) || (Object.keys(value).length === 0 && path.length > 0)) {
@@ -123,11 +130,17 @@ export async function run(context: CommandContext): Promise<number> {
   if (kind === "env") {
     const { parseDotenv } = await import("../dotenv/parse.ts");
     const prefix = config.app === undefined ? "" : envPrefix(config.app);
+    // As the environment layer does: a name matches a key known from a layer
+    // (upper case, "-", "." and spaces read as "_"); any other is lower-cased.
+    const known = new Map<string, string>();
+    for (const entry of config.list()) {
+      known.set(parseKey(entry.key).map(variableSegment).join("__"), entry.key);
+    }
     entries = parseDotenv(text, file).map((e) => {
-      const name = prefix && e.name.toUpperCase().startsWith(prefix)
-        ? e.name.slice(prefix.length)
-        : e.name;
-      return { key: formatKey(name.toLowerCase().split("__")), value: e.value };
+      const upper = e.name.toUpperCase();
+      const name = prefix && upper.startsWith(prefix) ? upper.slice(prefix.length) : upper;
+      const key = known.get(name) ?? formatKey(name.toLowerCase().split("__"));
+      return { key, value: e.value };
     });
     raw = true;
   } else {

@@ -303,6 +303,12 @@ test(
         ["smtp.port", "strata import"],
       ]);
       assert.equal(last[0].backup, last[1].backup);
+      // A variable name matches a key the configuration has, whatever its case and dashes.
+      await ok(box, [...APP, "set", "Db.Max-Conn", "5", "--type", "int"]);
+      const dotenv = box.write("in/more.env", "DEMO_DB__MAX_CONN=9\nNEW_ONE=x\n");
+      await ok(box, [...APP, "import", dotenv]);
+      assert.equal((await ok(box, [...APP, "get", "Db.Max-Conn", "--json"])).stdout, "9\n");
+      assert.equal((await ok(box, [...APP, "get", "new_one"])).stdout, "x\n");
       const broken = box.write("in/bad.env", "GOOD=1\nthis line has no equals\n");
       const refused = await runWatched(box, [...APP, "import", broken]);
       assert.equal(refused.code, 3);
