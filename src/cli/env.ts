@@ -31,7 +31,7 @@ Options:
 Examples:
   eval "$(strata --app demo env)"
   strata --app demo env --format dotenv --only db
-  docker run --env-file <(strata --app demo env --format dotenv --reveal) demo:latest
+  (umask 077; strata --app demo env --format dotenv --reveal > .env)   # for docker compose
 `;
 
 /** The flags of `env`. */
