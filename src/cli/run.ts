@@ -25,8 +25,10 @@ and dates as their TOML text, arrays and tables as JSON.
 Sealed values are opened (with the app's identity: see strata key) into the
 child's environment only: never into a file, never onto a command line.
 strata exits with COMMAND's exit code; a signal strata gets (INT, TERM,
-HUP, QUIT, USR1, USR2) is passed to COMMAND, and when COMMAND dies of a
-signal, strata dies of the same one. 127 when COMMAND cannot be started.
+HUP, QUIT, USR1, USR2) is passed to COMMAND (on a terminal, Ctrl-C and
+Ctrl-\\ reach COMMAND directly, so INT and QUIT are not passed again), and
+when COMMAND dies of a signal, strata dies of the same one. 127 when
+COMMAND cannot be started.
 
 Options:
   --only PREFIX   only the keys under PREFIX (e.g. --only db)
@@ -60,7 +62,13 @@ export async function run(context: CommandContext): Promise<number> {
   const { spawn } = await import("node:child_process");
   return await new Promise<number>((done) => {
     const child = spawn(command[0], command.slice(1), { stdio: "inherit", env });
-    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+    // On a terminal, Ctrl-C and Ctrl-\ reach the command directly (it is in the terminal's
+    // foreground group): strata then only waits for INT and QUIT, as system(3) does, so the
+    // command does not see them twice. Every other signal sent to strata is passed on.
+    const terminal = process.stdin.isTTY === true;
+    const forward = (signal: NodeJS.Signals) => () => {
+      if (!(terminal && (signal === "SIGINT" || signal === "SIGQUIT"))) child.kill(signal);
+    };
     const handlers = FORWARDED.map((s) => [s, forward(s)] as const);
     for (const [s, h] of handlers) process.on(s, h);
     const stop = () => {
