@@ -374,3 +374,60 @@ test(
     }
   },
 );
+
+test(
+  "a writer with only the recipient seals values it cannot read; key init and show say where",
+  slow,
+  async () => {
+    const owner = makeSandbox();
+    const writer = makeSandbox();
+    try {
+      const init = await ok(owner, [...APP, "key", "init"]);
+      const recipient = /recipient: (\S+)\n/.exec(init.stdout)![1];
+      const again = await runWatched(owner, [...APP, "key", "init"]);
+      assert.equal(again.code, 2);
+      assert.match(
+        again.stderr,
+        /^strata: app demo already has an identity \(the key file .*demo\.key\); nothing was changed\. To see its recipient: strata --app demo key show; to replace it: strata --app demo key rotate\n$/,
+      );
+      const shown = await ok(owner, [...APP, "key", "show"]);
+      assert.match(
+        shown.stdout,
+        new RegExp(
+          `^recipient: ${recipient}\nidentity:  the key file .*/strata/keys/demo\\.key\n$`,
+        ),
+      );
+
+      // The writer's machine has no identity: only the recipient, in strata's configuration.
+      const none = await runWatched(writer, [...APP, "key", "show"]);
+      assert.equal(none.code, 1);
+      assert.equal(
+        none.stderr,
+        "strata: app demo has no recipient and no identity here. To make one: strata --app demo key init\n",
+      );
+      const noRecipient = await runWatched(writer, [...APP, "set", "--secret", "db.password"], {
+        input: "x",
+      });
+      assert.equal(noRecipient.code, 2);
+      assert.match(noRecipient.stderr, /no recipient key to seal values of app demo for/);
+      await ok(writer, ["--app", "strata", "set", "recipients.demo", recipient]);
+      assert.equal(
+        (await ok(writer, [...APP, "key", "show"])).stdout,
+        `recipient: ${recipient}\nidentity:  none here (values can be sealed here, not opened)\n`,
+      );
+      await ok(writer, [...APP, "set", "--secret", "db.password"], { input: "from-the-writer" });
+      const cannot = await runWatched(writer, [...APP, "get", "db.password", "--reveal"]);
+      assert.equal(cannot.code, 2);
+      assert.match(cannot.stderr, /^strata: no identity to open the sealed values of app demo/);
+      // The owner's identity opens it (here handed over as STRATA_IDENTITY_FILE).
+      const keyFile = path.join(owner.configHome, "strata", "keys", "demo.key");
+      const opened = await ok(writer, [...APP, "get", "db.password", "--reveal"], {
+        env: { STRATA_IDENTITY_FILE: keyFile },
+      });
+      assert.equal(opened.stdout, "from-the-writer\n");
+    } finally {
+      owner.cleanup();
+      writer.cleanup();
+    }
+  },
+);
