@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { Hint } from "./hints.ts";
+
 /** Stable exit codes of the `strata` binary. */
 export const ExitCode = {
   ok: 0,
@@ -57,10 +59,21 @@ export class StrataError extends Error {
   /** What kind of failure this is. */
   readonly code: ErrorCode;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /**
+   * What a person can do about it, as data (the message words them): e.g.
+   * `{ action: "restore", app: "demo", layer: "user", which: "latest" }`.
+   */
+  readonly hints: readonly Hint[];
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; hints?: readonly Hint[] },
+  ) {
+    super(message, options && "cause" in options ? { cause: options.cause } : undefined);
     this.name = "StrataError";
     this.code = code;
+    this.hints = options?.hints ?? [];
   }
 
   /** The exit code the CLI ends with for this error. */

@@ -11,6 +11,7 @@ import { StrataError } from "../errors.ts";
 import { formatKey } from "../keys.ts";
 import { envVariableFor } from "../layers/env.ts";
 import { parseOverrides } from "../layers/overrides.ts";
+import { cliHintWords } from "./hint_words.ts";
 import type { FileFormat } from "../platform/paths.ts";
 import { usage } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
@@ -48,6 +49,7 @@ export function openFromContext(context: CommandContext): Config {
     env,
     program: `strata ${context.name}`,
     lockTimeoutMs: lockTimeoutMs(context),
+    hintWords: cliHintWords,
   });
   if (global.set.length > 0) refuseSecretOverrides(config, global.set);
   return config;

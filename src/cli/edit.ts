@@ -13,7 +13,7 @@ import { chosenLayer, LAYER_OPTIONS } from "./_layer_flags.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
 import { editLayer } from "../recovery/edit_session.ts";
 import { editorCommand } from "../recovery/editor_command.ts";
-import { command, layerFile } from "../recovery/layer_files.ts";
+import { advise, layerFile } from "../recovery/layer_files.ts";
 import { changeLine } from "../recovery/report_text.ts";
 
 /** `strata edit --help`. */
@@ -103,7 +103,9 @@ export async function run(context: CommandContext): Promise<number> {
   }
   let text = `wrote ${r.file}`;
   text += r.backupId
-    ? ` (the previous version is backup ${r.backupId}; undo with: ${command(target, "undo")})\n`
+    ? ` (the previous version is backup ${r.backupId}; undo with: ${
+      advise(target, { action: "undo" })
+    })\n`
     : "\n";
   text += r.changes.map((c) => `  ${changeLine(c)}\n`).join("");
   context.out(text);

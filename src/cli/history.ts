@@ -10,7 +10,7 @@ import { chosenLayer, LAYER_OPTIONS } from "./_layer_flags.ts";
 import { openFromContext } from "./_open.ts";
 import { columns, toJson } from "./_output.ts";
 import { readHistory } from "../recovery/history.ts";
-import { layerFile, writableLayerFiles } from "../recovery/layer_files.ts";
+import { advise, layerFile, writableLayerFiles } from "../recovery/layer_files.ts";
 import { entryAction, entryChange, shortTime } from "../recovery/report_text.ts";
 
 /** `strata history --help`. */
@@ -66,7 +66,7 @@ export function run(context: CommandContext): number {
   for (const s of history.skipped) {
     context.err(
       `strata: warning: ${s.journal}:${s.line}: a journal line that cannot be read was skipped ` +
-        `(torn by a crash?); ${files[0].cli} doctor --fix moves it aside\n`,
+        `(torn by a crash?); ${advise(files[0], { action: "doctor-fix" })} moves it aside\n`,
     );
   }
   if (context.flags.json) {

@@ -10,7 +10,7 @@ import type { CommandContext } from "./_commands.ts";
 import { chosenLayer, LAYER_OPTIONS } from "./_layer_flags.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
 import { toJson } from "./_output.ts";
-import { command, layerFile } from "../recovery/layer_files.ts";
+import { advise, layerFile } from "../recovery/layer_files.ts";
 import { changeLine, entryChange, shortTime } from "../recovery/report_text.ts";
 import { restoreBackup } from "../recovery/restore.ts";
 
@@ -80,7 +80,7 @@ export async function run(context: CommandContext): Promise<number> {
   if (!r.replacedParsed) text += `the text that did not parse is kept as backup ${r.backupId}\n`;
   else if (r.backupId) {
     text += `the replaced version is backup ${r.backupId}; to go back to it: ${
-      command(target, `restore ${r.backupId}`)
+      advise(target, { action: "restore", which: r.backupId })
     }\n`;
   }
   context.out(text);

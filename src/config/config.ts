@@ -15,6 +15,7 @@
  */
 
 import { StrataError } from "../errors.ts";
+import { type HintWords, plainHintWords } from "../hints.ts";
 import { parseKey } from "../keys.ts";
 import { parseOverrides } from "../layers/overrides.ts";
 import {
@@ -27,7 +28,7 @@ import {
   resolveKey,
   snapshotEnvWarnings,
 } from "../layers/resolve.ts";
-import type { LayerSource, SourceEdit } from "../layers/source.ts";
+import type { LayerSource, SourceEdit, WriteOutcome } from "../layers/source.ts";
 import type {
   Explanation,
   LayerInfo,
@@ -40,7 +41,7 @@ import type {
   UnsetResult,
   WritableLayer,
 } from "../layers/types.ts";
-import { type EditResult, type Mend, type Seen, unsetEdit } from "../layers/edits.ts";
+import { type EditResult, type Mend, unsetEdit } from "../layers/edits.ts";
 import { refusePlaintextSecrets } from "../layers/seal_for_write.ts";
 import { isSecretPath } from "../layers/secret_keys.ts";
 import { candidateFiles } from "../platform/locate.ts";
@@ -50,20 +51,19 @@ import {
   knownFormat,
   pathFor,
   type PlatformContext,
-  stateDir,
 } from "../platform/paths.ts";
-import { HomeMissingError, homeNeeded } from "../platform/home.ts";
 import { descriptionAt } from "../schema/check_value.ts";
 import type { LoadedSchema } from "../schema/load_schema.ts";
 import type { ValueType } from "../values.ts";
 import type { ConfigChange, ConfigWatch, ConfigWatchOptions } from "../watch/watch_config.ts";
 import { LayerFileReader } from "./file_reader.ts";
-import { type OpenOptions, settleOptions, strictFromEnv } from "./options.ts";
+import { type OpenOptions, settleOptions, stateDirOf, strictFromEnv } from "./options.ts";
 import { SchemaFinder } from "./schema_file.ts";
 import { type OwnSettings, ownSettings } from "./settings.ts";
 import { startWatch } from "./start_watch.ts";
 import { assembleSnapshot, layerInfos } from "./snapshot.ts";
-import { type WriteTarget, writeTarget } from "./write_target.ts";
+import { mendOf, type WriteTarget, writeTarget } from "./write_target.ts";
+import { writeThrough } from "./write_file.ts";
 import { layerSources } from "./sources.ts";
 import { combineEdits, prepareSet, type SetPlace } from "./set_edit.ts";
 
@@ -98,6 +98,8 @@ export class Config {
   readonly app?: string;
   /** The file of single-file mode. */
   readonly file?: string;
+  /** How messages word what a person can do (see `OpenOptions.hintWords`). */
+  readonly hintWords: HintWords;
   #format?: FileFormat;
   #ctx: PlatformContext;
   #home?: string;
@@ -125,6 +127,7 @@ export class Config {
     if (opened.file !== undefined) this.file = opened.file;
     if (opened.app !== undefined) this.app = opened.app;
     this.#format = opened.format;
+    this.hintWords = options.hintWords ?? plainHintWords;
     this.#defaults = options.defaults;
     const overrides = parseOverrides(options.overrides ?? []);
     this.#program = options.program ?? "strata";
@@ -170,13 +173,7 @@ export class Config {
   }
 
   #state(): string | StrataError {
-    try {
-      this.#stateDir ??= stateDir(this.#ctx, this.app ?? "_file");
-    } catch (e) {
-      if (!(e instanceof HomeMissingError)) throw e;
-      this.#stateDir = homeNeeded(this.#ctx.platform, "state", e);
-    }
-    return this.#stateDir;
+    return this.#stateDir ??= stateDirOf(this.#ctx, this.app);
   }
 
   /** The state folder for a read (backups to fall back to, the parse cache): none without a home. */
@@ -380,7 +377,6 @@ export class Config {
     const keyPath = parseKey(key);
     const snap = this.#snapshot();
     const target = this.#target(snap, options.layer);
-    const seen: Seen = {};
     // Secrets are sealed here (options.sealFor) or refused in plaintext: set_edit.ts.
     const { edit, stored, type } = await prepareSet(
       snap,
@@ -388,13 +384,13 @@ export class Config {
       value,
       options,
       this.#setPlace(snap, target),
-      seen,
     );
     const result = await this.#update(target, edit);
-    if (result.changed) this.#reader.keepWritten(this.stateDir, target.file, seen.doc);
+    const done = result.edit;
+    if (result.changed) this.#reader.keepWritten(this.stateDir, target.file, done?.doc);
     const out: SetResult = { file: target.file, new: stored, changed: result.changed };
     if (type !== undefined) out.type = type;
-    if (seen.old !== undefined) out.old = seen.old;
+    if (done?.old !== undefined) out.old = done.old;
     return out;
   }
 
@@ -415,7 +411,7 @@ export class Config {
     for (const entry of entries) {
       const one = entry.sealFor === undefined ? options : { ...options, sealFor: entry.sealFor };
       const keyPath = parseKey(entry.key);
-      edits.push((await prepareSet(snap, keyPath, entry.value, one, place, {})).edit);
+      edits.push((await prepareSet(snap, keyPath, entry.value, one, place)).edit);
     }
     const keys: string[] = [];
     const result = await this.#update(target, combineEdits(edits, keys));
@@ -447,12 +443,12 @@ export class Config {
     const keyPath = parseKey(key);
     const target = this.#target(this.#snapshot(), options.layer);
     if (!target.exists) return { file: target.file, removed: false };
-    const seen: Seen = {};
-    const edit = unsetEdit(keyPath, this.#formatOf(target.file), this.#mend(target.layer), seen);
+    const edit = unsetEdit(keyPath, this.#formatOf(target.file), this.#mend(target.layer));
     const result = await this.#update(target, edit);
-    if (result.changed) this.#reader.keepWritten(this.stateDir, target.file, seen.doc);
+    const done = result.edit;
+    if (result.changed) this.#reader.keepWritten(this.stateDir, target.file, done?.doc);
     const out: UnsetResult = { file: target.file, removed: result.changed };
-    if (result.changed && seen.old !== undefined) out.old = seen.old;
+    if (result.changed && done?.old !== undefined) out.old = done.old;
     return out;
   }
 
@@ -480,14 +476,14 @@ export class Config {
     return file === this.file && this.#format !== undefined ? this.#format : formatOf(file);
   }
 
+  /** What mends a writable layer's file: edit it, or restore its latest backup (hints, worded). */
   #mend(layer: LayerName): Mend {
-    // A file whose name does not say its format is written only with --format.
-    const format = this.file !== undefined && knownFormat(this.file) === undefined
-      ? ` --format ${this.#formatOf(this.file)}`
-      : "";
-    const who = this.file !== undefined ? `--file ${this.file}${format}` : `--app ${this.app}`;
-    const flag = layer === "project" || layer === "system" ? ` --${layer}` : "";
-    return { edit: `strata ${who} edit${flag}`, restore: `strata ${who} restore latest${flag}` };
+    // A file whose name does not say its format is written only with its format named.
+    const file = this.file;
+    const format = file !== undefined && knownFormat(file) === undefined
+      ? this.#formatOf(file)
+      : undefined;
+    return mendOf(this.hintWords, { app: this.app, file, format, layer });
   }
 
   #warn(message: string): void {
@@ -522,31 +518,23 @@ export class Config {
   }
 
   /** Runs an edit through the target layer's source, with strata's own settings. */
-  async #update(
-    target: { file: string; layer: LayerName },
-    edit: SourceEdit,
+  async #update<E extends NonNullable<EditResult>>(
+    target: WriteTarget,
+    edit: SourceEdit<E>,
     acceptInvalidUtf8 = false,
-  ): Promise<{ changed: boolean; backupId?: string }> {
-    const source = this.#sources.find((s) => s.name === target.layer);
-    if (!source?.write) {
-      throw new StrataError("usage", `the ${target.layer} layer cannot be written`);
-    }
+  ): Promise<WriteOutcome<E>> {
     const settings = this.#settings();
     try {
-      const result = await source.write(
-        { file: target.file, format: this.#formatOf(target.file) },
-        edit,
-        {
-          acceptInvalidUtf8,
-          stateDir: this.stateDir,
-          program: this.#program,
-          keepBackups: settings.keep,
-          lockTimeoutMs: this.#lockTimeoutMs ?? settings.timeout,
-          staleLockMs: settings.stale,
-        },
-      );
+      const result = await writeThrough(this.#sources, target, this.#formatOf(target.file), edit, {
+        acceptInvalidUtf8,
+        stateDir: this.stateDir,
+        program: this.#program,
+        keepBackups: settings.keep,
+        lockTimeoutMs: this.#lockTimeoutMs ?? settings.timeout,
+        staleLockMs: settings.stale,
+      });
       for (const w of result.warnings) this.#warn(w);
-      return { changed: result.changed, backupId: result.backupId };
+      return result;
     } finally {
       this.#reader.forget(target.file);
     }

@@ -6,9 +6,16 @@
  */
 
 import { StrataError } from "../errors.ts";
+import type { HintWords } from "../hints.ts";
 import { isTable } from "../is_table.ts";
-import { lazyHome } from "../platform/home.ts";
-import { checkAppName, type FileFormat, pathFor, type PlatformContext } from "../platform/paths.ts";
+import { HomeMissingError, homeNeeded, lazyHome } from "../platform/home.ts";
+import {
+  checkAppName,
+  type FileFormat,
+  pathFor,
+  type PlatformContext,
+  stateDir,
+} from "../platform/paths.ts";
 
 /** Options of `openConfig`. */
 export interface OpenOptions {
@@ -60,6 +67,12 @@ export interface OpenOptions {
    * across layers (`x-strata-merge`).
    */
   schema?: string | Record<string, unknown>;
+  /**
+   * How messages word what a person can do (a `Hint`: edit the file, restore
+   * its latest backup, ...). The CLI's names its commands; the default
+   * names none. The same hints are on each `StrataError` as data.
+   */
+  hintWords?: HintWords;
 }
 
 /** `STRATA_STRICT`: on for `1`, `true`, `yes`, `on`; off when unset or `0`, `false`, `no`, `off`, empty. */
@@ -139,4 +152,18 @@ export function settleOptions(options: OpenOptions): SettledOptions {
     }
   }
   return out;
+}
+
+/**
+ * The folder of a configuration's backups and journal; under a home that is
+ * missing, the `usage` `StrataError` saying what to set (returned: a read
+ * goes on without it, a write throws it).
+ */
+export function stateDirOf(ctx: PlatformContext, app: string | undefined): string | StrataError {
+  try {
+    return stateDir(ctx, app ?? "_file");
+  } catch (e) {
+    if (!(e instanceof HomeMissingError)) throw e;
+    return homeNeeded(ctx.platform, "state", e);
+  }
 }

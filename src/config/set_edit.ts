@@ -9,11 +9,18 @@
  */
 
 import type { SetOptions, Snapshot } from "../layers/types.ts";
-import { type EditResult, type Mend, type Seen, setEdit, typedValue } from "../layers/edits.ts";
+import {
+  type Change,
+  type EditResult,
+  type KeyEdit,
+  type Mend,
+  setEdit,
+  typedValue,
+} from "../layers/edits.ts";
 import { sealForWrite } from "../layers/seal_for_write.ts";
 import type { FileFormat } from "../platform/paths.ts";
 import type { LoadedSchema } from "../schema/load_schema.ts";
-import type { ValueType } from "../values.ts";
+import { typeOfValue, type ValueType } from "../values.ts";
 
 /** What the edit of one key needs to know about the file it writes. */
 export interface SetPlace {
@@ -29,17 +36,19 @@ export interface SetPlace {
   schema?: LoadedSchema;
 }
 
-/** An edit of a layer file's text under the lock. */
-export type TextEdit = (current: string | undefined, file: string) => EditResult;
+/** The edit of one key under the lock: what it did (no changes: nothing to write). */
+export type TextEdit = (current: string | undefined, file: string) => KeyEdit;
 
-/** The edit of one key, and what it stores (a sealed text for a secret) and its type. */
+/**
+ * The edit of one key, what it stores (a sealed text for a secret) and the
+ * type written: the key's, else the value's own (a secret's: its plaintext's).
+ */
 export async function prepareSet(
   snap: Snapshot,
   keyPath: string[],
   value: unknown,
   options: SetOptions,
   place: SetPlace,
-  seen: Seen,
 ): Promise<{ edit: TextEdit; stored: unknown; type?: ValueType }> {
   const sealing = await sealForWrite(snap, keyPath, value, options, place);
   const typed = sealing === undefined
@@ -52,24 +61,26 @@ export async function prepareSet(
     sealing ? undefined : typed.type,
     place.format,
     place.mend,
-    seen,
     place.schema,
     sealing?.typed,
   );
-  return { edit, stored, type: typed.type };
+  return { edit, stored, type: typed.type ?? typeOfValue(typed.value) };
 }
 
 /**
  * One edit made of several, applied in order to the text under one lock;
  * null when none changes anything. `keys` receives the keys changed.
  */
-export function combineEdits(edits: readonly TextEdit[], keys: string[]): TextEdit {
+export function combineEdits(
+  edits: readonly TextEdit[],
+  keys: string[],
+): (current: string | undefined, file: string) => EditResult {
   return (current, file) => {
     let text = current;
-    const changes: NonNullable<EditResult>["changes"] = [];
+    const changes: Change[] = [];
     for (const edit of edits) {
       const done = edit(text, file);
-      if (done === null) continue;
+      if (done.changes.length === 0) continue;
       text = done.text;
       changes.push(...done.changes);
     }

@@ -43,7 +43,7 @@ import {
   userConfigDir,
 } from "../platform/paths.ts";
 import { schemaFileName } from "../schema/load_schema.ts";
-import { writeLayerFile } from "./write_file.ts";
+import { fileHistory, fileVersions, writeLayerFile } from "./write_file.ts";
 
 /** The layers of an application's configuration, top first (`--file` mode: see {@link fileModeOrder}). */
 export const appLayerOrder: readonly LayerName[] = [
@@ -186,6 +186,8 @@ function fileSource(
       return s.reader.read(name, located, true);
     },
     write: (target, edit, settings) => writeLayerFile(name, target, edit, settings),
+    versions: (stateDir) => fileVersions(stateDir, locate(s.reader.probe()).file),
+    history: (stateDir) => fileHistory(stateDir, locate(s.reader.probe()).file),
     watch: (onChange, watchFile) => {
       let files: string[];
       try {

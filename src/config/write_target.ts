@@ -7,7 +7,9 @@
  */
 
 import { StrataError } from "../errors.ts";
+import type { Mend } from "../layers/edits.ts";
 import type { LayerName, Snapshot, WritableLayer } from "../layers/types.ts";
+import { type Hint, type HintTarget, hintTarget, type HintWords } from "../hints.ts";
 import { isFilePath } from "../runtime/fs.ts";
 
 /** The file a write goes to. */
@@ -57,4 +59,12 @@ export function writeTarget(
     );
   }
   return { file: found.located.file, exists: found.status !== "no-file", layer: name };
+}
+
+/** What mends a layer's file: edit it, or restore its latest backup; as hints and worded. */
+export function mendOf(words: HintWords, target: HintTarget): Mend {
+  const about = hintTarget(target);
+  const edit: Hint = { ...about, action: "edit" };
+  const restore: Hint = { ...about, action: "restore", which: "latest" };
+  return { edit: words(edit), restore: words(restore), hints: [edit, restore] };
 }

@@ -9,6 +9,7 @@
 
 import { isSealed } from "../codec/is_sealed.ts";
 import { StrataError } from "../errors.ts";
+import type { Hint } from "../hints.ts";
 import { isTable } from "../is_table.ts";
 import { formatKey } from "../keys.ts";
 import { MAX_DEPTH, nestingDepth, tooDeepReason } from "../max_depth.ts";
@@ -41,23 +42,33 @@ export interface Change {
   [extra: string]: unknown;
 }
 
-/** What an edit saw and made: the value it replaced, the document it wrote. */
-export interface Seen {
+/** What an edit callback returns to the store: the new text and the changes for the journal. */
+export type EditResult = { text: string; changes: Change[] } | null;
+
+/**
+ * What a key's edit did: the text to write (the current text when nothing
+ * changes, so the store writes nothing), the changes for the journal, the
+ * value it replaced and the document it made.
+ */
+export interface KeyEdit {
+  /** The new text (the current one when nothing changes). */
+  text: string;
+  /** The changes for the journal (none when nothing changes). */
+  changes: Change[];
   /** The key's value before the edit. */
   old?: unknown;
-  /** The document written (for the parsed-values cache). */
+  /** The document written (for the parsed-values cache); absent when nothing changes. */
   doc?: ConfigDocument;
 }
 
-/** What an edit callback returns to the store. */
-export type EditResult = { text: string; changes: Change[] } | null;
-
-/** The commands that mend a file, for messages. */
+/** What mends a file: edit it, or restore its latest backup; as hints and worded for messages. */
 export interface Mend {
-  /** E.g. `strata --app demo edit`. */
+  /** The edit, worded (the CLI's: `strata --app demo edit`). */
   edit: string;
-  /** E.g. `strata --app demo restore latest`. */
+  /** The restore of the latest backup, worded (`strata --app demo restore latest`). */
   restore: string;
+  /** Both as data: `{ action: "edit", ... }`, `{ action: "restore", which: "latest", ... }`. */
+  hints: Hint[];
 }
 
 /**
@@ -180,7 +191,7 @@ export function parseForWrite(
       "parse",
       `${where}; nothing was written (a file that does not parse is never overwritten). ` +
         `To mend it: ${mend.edit} (or go back to the last good version: ${mend.restore})`,
-      { cause: e },
+      { cause: e, hints: mend.hints },
     );
   }
 }
@@ -205,10 +216,11 @@ export function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /**
- * The edit that sets one key: null (nothing written) when the file already
- * holds the value (a float key's value must also be written as a float),
- * refused (StrataError `schema`) when the layer would break the schema at
- * the key. `seen.old` receives the value found.
+ * The edit that sets one key. It returns what it did: the current text
+ * unchanged (nothing is written) when the file already holds the value (a
+ * float key's value must also be written as a float), else the new text;
+ * with the value it found either way. Refused (StrataError `schema`) when
+ * the layer would break the schema at the key.
  */
 export function setEdit(
   keyPath: string[],
@@ -216,17 +228,15 @@ export function setEdit(
   type: ValueType | undefined,
   format: FileFormat,
   mend: Mend,
-  seen: Seen,
   schema?: LoadedSchema,
   plain?: { value: unknown },
-): (current: string | undefined, file: string) => EditResult {
+): (current: string | undefined, file: string) => KeyEdit {
   return (current, file) => {
     const doc = parseForWrite(current, format, file, mend);
     const old = doc.get(keyPath);
-    seen.old = old;
     const float = type === "float";
     if (old !== undefined && sameValue(old, value) && (!float || doc.kindOf(keyPath) === "float")) {
-      return null;
+      return { text: current ?? "", changes: [], old };
     }
     const next = setValue(doc, keyPath, value, { float });
     // The layer as it would be: refused when it breaks the schema at this key.
@@ -236,8 +246,12 @@ export function setEdit(
     if (schema && isSealed(value) && plain) {
       refuseBrokenSet(schema, withLeaf(next.toValue(), keyPath, plain.value), keyPath);
     }
-    seen.doc = next;
-    return { text: next.toString(), changes: [{ key: formatKey(keyPath), old, new: value }] };
+    return {
+      text: next.toString(),
+      changes: [{ key: formatKey(keyPath), old, new: value }],
+      old,
+      doc: next,
+    };
   };
 }
 
@@ -258,20 +272,22 @@ function withLeaf(
   return top;
 }
 
-/** The edit that removes one key: null when it is not there. */
+/** The edit that removes one key: null (nothing written) when it is not there. */
 export function unsetEdit(
   keyPath: string[],
   format: FileFormat,
   mend: Mend,
-  seen: Seen,
-): (current: string | undefined, file: string) => EditResult {
+): (current: string | undefined, file: string) => KeyEdit | null {
   return (current, file) => {
     if (current === undefined) return null;
     const doc = parseForWrite(current, format, file, mend);
     const old = doc.get(keyPath);
     if (!doc.delete(keyPath)) return null;
-    seen.old = old;
-    seen.doc = doc;
-    return { text: doc.toString(), changes: [{ key: formatKey(keyPath), old, new: undefined }] };
+    return {
+      text: doc.toString(),
+      changes: [{ key: formatKey(keyPath), old, new: undefined }],
+      old,
+      doc,
+    };
   };
 }

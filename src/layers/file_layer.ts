@@ -8,6 +8,7 @@
  */
 
 import { StrataError } from "../errors.ts";
+import type { Mend } from "./edits.ts";
 import type { FileFormat } from "../platform/paths.ts";
 import {
   type AccessOptions,
@@ -86,8 +87,8 @@ export interface FileRead {
 export interface ReadFileOptions {
   /** The app's state folder, where backups are; without it there is no fallback. */
   stateDir?: string;
-  /** The commands that mend the file, for messages, e.g. `strata --app demo edit`. */
-  mend?: { edit: string; restore: string };
+  /** What mends the file (edit it, restore its latest backup), as hints and worded. */
+  mend?: Mend;
   /** The previous read: returned as it is when the file has not changed. */
   previous?: FileRead;
   /** Paths read ahead (see `runtime/fs.ts` prefetchFiles). */
@@ -278,7 +279,7 @@ export function readFileLayer(
             error: new StrataError(
               "parse",
               `${where}; strict mode does not fall back to its backup of ${b.time}.${mend}`,
-              { cause: error },
+              { cause: error, hints: options.mend?.hints ?? [] },
             ),
           };
         }
@@ -307,7 +308,7 @@ export function readFileLayer(
       error: new StrataError(
         "parse",
         `${where}; no backup of it parses either, so it cannot be read.${edit}`,
-        { cause: error },
+        { cause: error, hints: options.mend?.hints.filter((h) => h.action === "edit") ?? [] },
       ),
     };
   }

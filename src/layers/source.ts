@@ -25,12 +25,16 @@ export interface SourceContext {
   schema(): LoadedSchema | undefined;
 }
 
-/** The text of a write, as the store hands it to an edit, and what the edit returns. */
-export type SourceEdit = (
+/**
+ * An edit of a layer's text: gets the text as it is now (under the lock),
+ * returns what it did (the new text and the changes for the journal, and
+ * whatever else its caller wants back), or null for no change.
+ */
+export type SourceEdit<E extends NonNullable<EditResult> = NonNullable<EditResult>> = (
   current: string | undefined,
   file: string,
   info: { invalidUtf8?: boolean },
-) => EditResult;
+) => E | null;
 
 /** How a write is made: who writes, and the store's settings. */
 export interface WriteSettings {
@@ -48,8 +52,10 @@ export interface WriteSettings {
   acceptInvalidUtf8?: boolean;
 }
 
-/** What a write did. */
-export interface WriteOutcome {
+/** What a write did; `edit`: what the edit returned (null: no change). */
+export interface WriteOutcome<E = NonNullable<EditResult>> {
+  /** What the edit returned. */
+  edit: E | null;
   /** The file written. */
   file: string;
   /** False when the edit changed nothing (nothing was written). */
@@ -87,11 +93,11 @@ export interface LayerSource {
    * Writes the layer through its own protocol (a file's: lock, re-read,
    * edit, backup, atomic write, journal). Only writable sources have it.
    */
-  write?(
+  write?<E extends NonNullable<EditResult>>(
     target: { file: string; format: FileFormat },
-    edit: SourceEdit,
+    edit: SourceEdit<E>,
     settings: WriteSettings,
-  ): Promise<WriteOutcome>;
+  ): Promise<WriteOutcome<E>>;
   /**
    * Reports that the layer may have changed (its file, or a place one may
    * appear, was written): `onChange` is then called, with no detail; the
@@ -99,8 +105,32 @@ export interface LayerSource {
    * process runs (the command line, the environment) has none.
    */
   watch?(onChange: () => void, watchFile: FileWatcher): SourceWatch;
-  /** The versions kept of the layer (newest first), where it keeps them. */
-  versions?(stateDir: string): Promise<{ id: string; path: string; time: string }[]>;
-  /** The journal of the layer's changes, where it keeps one (its path). */
-  history?(stateDir: string): Promise<string | undefined>;
+  /** The versions kept of the layer (its file's backups), newest first. */
+  versions?(stateDir: string): Promise<SourceVersion[]>;
+  /** The changes made to the layer through strata (its file's journal), oldest first. */
+  history?(stateDir: string): Promise<SourceChange[]>;
+}
+
+/** A version a source keeps (a backup of its file). */
+export interface SourceVersion {
+  /** Its id (`<UTC time>-<pid>` for a file's backup). */
+  id: string;
+  /** Where it is. */
+  path: string;
+  /** When it was taken, ISO 8601 UTC. */
+  time: string;
+}
+
+/** One change of one key, as a source's history records it. */
+export interface SourceChange {
+  /** When, ISO 8601 UTC. */
+  time: string;
+  /** The key as dotted text. */
+  key: string;
+  /** Who wrote it (`strata set`, a program's name). */
+  program?: string;
+  /** The value before (absent: the key was added). */
+  old?: unknown;
+  /** The value after (absent: the key was removed). */
+  new?: unknown;
 }

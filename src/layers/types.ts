@@ -222,7 +222,7 @@ export interface Snapshot {
   env?: EnvLayer;
   /** The application's schema, loaded on first call (undefined: none, or broken and reported). */
   schema?: () => LoadedSchema | undefined;
-  /** The command that lets a person mend a writable layer's file (`strata --app demo edit`). */
+  /** How to mend a writable layer's file, worded by the configuration's `hintWords` (the CLI's: `strata --app demo edit`). */
   editCommand?: (layer: LayerName) => string;
 }
 

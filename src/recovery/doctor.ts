@@ -27,7 +27,7 @@ import { validate } from "../schema/validate.ts";
 import { lockDefaults } from "../store/lock_state.ts";
 import { issueText, layerIssues, parseLayerText } from "./check_text.ts";
 import { checkLayerFile } from "./doctor_file.ts";
-import { type RecoveryConfig, writableLayerFiles } from "./layer_files.ts";
+import { adviseAll, type RecoveryConfig, writableLayerFiles } from "./layer_files.ts";
 import { readText } from "./versions.ts";
 
 /** What a finding is about. */
@@ -142,8 +142,8 @@ export async function runDoctor(
   }
   if (schema) checkRequired(config, schema, add);
   checkRejected(config, add);
-  const cli = writableLayerFiles(config)[0]?.cli ?? "strata";
-  if (platform !== "win32") checkStateFolder(config.stateDir, cli, add);
+  const fix = adviseAll(config, { action: "doctor-fix" });
+  if (platform !== "win32") checkStateFolder(config.stateDir, fix, add);
   if (options.fix) {
     for (const { finding, apply } of fixes) {
       try {
@@ -247,7 +247,9 @@ function checkRequired(config: DoctorConfig, schema: { schema: Schema; file?: st
         problem: `${issueText(issue)} (the merged configuration; schema ${
           schema.file ?? "given by the program"
         }#${issue.pointer ?? ""})`,
-        mend: `${cliOf(config)} explain KEY shows which layer sets each key; change one of them`,
+        mend: `${
+          adviseAll(config, { action: "explain", key: "KEY" })
+        } shows which layer sets each key; change one of them`,
         fixable: false,
       });
       continue;
@@ -258,20 +260,18 @@ function checkRequired(config: DoctorConfig, schema: { schema: Schema; file?: st
       problem: `${issueText(issue)}: no layer sets it (schema ${
         schema.file ?? "given by the program"
       })`,
-      mend: `${writableLayerFiles(config)[0]?.cli ?? "strata"} set ${
-        issueText(issue).split(": ")[0]
-      } VALUE`,
+      mend: adviseAll(config, {
+        action: "set",
+        key: issueText(issue).split(": ")[0],
+        value: "VALUE",
+      }),
       fixable: false,
     });
   }
 }
 
-function cliOf(config: DoctorConfig): string {
-  return writableLayerFiles(config)[0]?.cli ?? "strata";
-}
-
 /** Everything under the state folder is the owner's only: backups hold every old value. */
-function checkStateFolder(stateDir: string, cli: string, add: Add): void {
+function checkStateFolder(stateDir: string, fix: string, add: Add): void {
   const walk = (dir: string) => {
     let entries: fs.Dirent[];
     try {
@@ -304,7 +304,7 @@ function checkStateFolder(stateDir: string, cli: string, add: Add): void {
       check: "permissions",
       problem: `${file} is open to others (mode ${mode.toString(8).padStart(3, "0")}); ` +
         `backups and journals hold old values and must be the owner's only`,
-      mend: `chmod ${fixed.toString(8)} ${file} (or: ${cli} doctor --fix)`,
+      mend: `chmod ${fixed.toString(8)} ${file} (or: ${fix})`,
       fixable: true,
     }, () => fs.chmodSync(file, fixed));
   };

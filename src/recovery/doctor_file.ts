@@ -22,7 +22,7 @@ import {
 import { readJournal } from "../store/journal.ts";
 import { printable } from "../store/lock_state.ts";
 import { issueText, layerIssues, parseLayerText } from "./check_text.ts";
-import { command, type LayerFile } from "./layer_files.ts";
+import { advise, type LayerFile } from "./layer_files.ts";
 import { latestValidBackup, readText } from "./versions.ts";
 import { groupWrites } from "./writes.ts";
 import { wideFinding } from "./wide_integer_finding.ts";
@@ -58,10 +58,10 @@ export async function checkLayerFile(
         check: "parse",
         problem: (e as Error).message,
         mend: good
-          ? `${command(target, "edit")} (fix it by hand), or ${
-            command(target, "restore latest")
+          ? `${advise(target, { action: "edit" })} (fix it by hand), or ${
+            advise(target, { action: "restore", which: "latest" })
           } (back to the version of ${good.time})`
-          : `${command(target, "edit")} (no backup of it parses)`,
+          : `${advise(target, { action: "edit" })} (no backup of it parses)`,
         fixable: false,
       });
     }
@@ -74,7 +74,9 @@ export async function checkLayerFile(
           ...base,
           check: "schema",
           problem: `${issueText(issue)} (schema ${schema.file ?? "given by the program"})`,
-          mend: `${command(target, "edit")}, or ${command(target, "set KEY VALUE")}`,
+          mend: `${advise(target, { action: "edit" })}, or ${
+            advise(target, { action: "set", key: "KEY", value: "VALUE" })
+          }`,
           fixable: false,
         });
       }
@@ -122,7 +124,7 @@ function checkFileMode(target: LayerFile, add: Add): void {
     mend: elsewhere
       ? `chmod ${octal(wanted)} ${target.real} (by hand: ${target.file} links to it, ` +
         `outside the layer's folder, so doctor --fix leaves it alone)`
-      : `chmod ${octal(wanted)} ${target.real} (or: ${target.cli} doctor --fix)`,
+      : `chmod ${octal(wanted)} ${target.real} (or: ${advise(target, { action: "doctor-fix" })})`,
     fixable: !elsewhere,
   }, elsewhere ? undefined : () => fs.chmodSync(target.real, wanted));
 }
@@ -155,8 +157,8 @@ async function checkLock(target: LayerFile, staleMs: number, add: Add): Promise<
   const mend = lock.staleAfterMs === undefined
     ? `remove ${lock.path} by hand (rm -r), after checking what it is`
     : lock.holderGone
-    ? `${target.cli} doctor --fix (breaks it safely), or rm ${lock.path}`
-    : `${target.cli} doctor --fix (watches it for up to ${
+    ? `${advise(target, { action: "doctor-fix" })} (breaks it safely), or rm ${lock.path}`
+    : `${advise(target, { action: "doctor-fix" })} (watches it for up to ${
       seconds(lock.staleAfterMs)
     } and breaks it if it stays unchanged), or rm ${lock.path} if that process is gone`;
   const fixable = lock.staleAfterMs !== undefined;
@@ -174,7 +176,7 @@ function checkTemps(target: LayerFile, staleMs: number, add: Add): void {
       file: target.file,
       check: "temp",
       problem: `orphan temp file ${orphan.file} (left by process ${orphan.pid}, which is gone)`,
-      mend: `${target.cli} doctor --fix, or rm ${orphan.file}`,
+      mend: `${advise(target, { action: "doctor-fix" })}, or rm ${orphan.file}`,
       fixable: true,
     }, () => removeOrphanTemp(target.real, orphan.file));
   }
@@ -205,7 +207,7 @@ function checkJournal(target: LayerFile, add: Add): void {
     problem: `${target.journal} has ${skipped.length} line${
       skipped.length === 1 ? "" : "s"
     } that cannot be read (line ${skipped.map((s) => s.line).join(", ")}; torn by a crash?)`,
-    mend: `${target.cli} doctor --fix (moves them to ${torn})`,
+    mend: `${advise(target, { action: "doctor-fix" })} (moves them to ${torn})`,
     fixable: true,
   }, async () => {
     await setAsideTornLines(target.real, target.journal);

@@ -23,7 +23,13 @@ import { formatKey } from "../keys.ts";
 import { ensureFolder, fileMode } from "../store/atomic_write.ts";
 import type { JournalChange } from "../store/journal.ts";
 import { checkLayerText, parseLayerText } from "./check_text.ts";
-import { command, type LayerFile, mendOptions, type WritableConfig } from "./layer_files.ts";
+import {
+  advise,
+  hintFor,
+  type LayerFile,
+  mendOptions,
+  type WritableConfig,
+} from "./layer_files.ts";
 import { readFileBytes, readText } from "./versions.ts";
 
 /** How an editor run ended. */
@@ -114,8 +120,8 @@ export async function editLayer(
     return new StrataError(
       code,
       `${why}\nNothing was written: ${target.file} is as it was. Your text is kept in ${kept}; ` +
-        `to go on editing it: ${command(target, `edit --from ${kept}`)}`,
-      { cause },
+        `to go on editing it: ${advise(target, { action: "edit", from: kept })}`,
+      { cause, hints: [hintFor(target, { action: "edit", from: kept })] },
     );
   };
   let edited: string;
@@ -165,7 +171,8 @@ export async function editLayer(
         throw new StrataError(
           "type",
           `${file} was changed by someone else while the editor was open; ` +
-            `see what changed with ${command(target, "diff")}`,
+            `see what changed with ${advise(target, { action: "diff" })}`,
+          { hints: [hintFor(target, { action: "diff" })] },
         );
       }
       let before: Record<string, unknown> | undefined;

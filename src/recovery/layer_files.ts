@@ -7,6 +7,14 @@
 
 import type { LayerInfo, WritableLayer } from "../config/config.ts";
 import { StrataError } from "../errors.ts";
+import {
+  type Hint,
+  type HintAction,
+  type HintTarget,
+  hintTarget,
+  type HintWords,
+  plainHintWords,
+} from "../hints.ts";
 import { type FileFormat, formatOf, knownFormat } from "../platform/paths.ts";
 import { resolveTarget } from "../store/resolve_target.ts";
 import { statePaths } from "../store/state_paths.ts";
@@ -28,6 +36,8 @@ export interface RecoveryConfig {
   layers(): LayerInfo[];
   /** The application's schema, when it ships one. */
   schema?(): { schema: Schema; file?: string } | undefined;
+  /** How hints are worded in messages (default: plain words, no command). */
+  readonly hintWords?: HintWords;
 }
 
 /** A configuration recovery may also write: `restore`, `undo` and `edit` need this. */
@@ -62,31 +72,41 @@ export interface LayerFile {
   backupDir: string;
   /** Its journal (NDJSON). */
   journal: string;
-  /** How strata is called for this file, for the commands it suggests: `strata --app demo`. */
-  cli: string;
+  /** What hints about this file apply to (its app or file, format, layer). */
+  hint: HintTarget;
+  /** How hints are worded in messages (the configuration's `hintWords`). */
+  words: HintWords;
 }
 
 /**
- * A command strata suggests for this layer file:
- * `command(target, "restore latest")` -> `strata --app demo restore latest --project`.
+ * What a person can do about this layer file, worded for the message:
+ * `advise(target, { action: "restore", which: "latest" })` is, in the CLI,
+ * `strata --app demo restore latest --project`.
  */
-export function command(target: LayerFile, words: string): string {
-  const flag = target.layer === "project" || target.layer === "system" ? ` --${target.layer}` : "";
-  return `${target.cli} ${words}${flag}`;
+export function advise(target: LayerFile, action: HintAction): string {
+  return target.words(hintFor(target, action));
 }
 
-function cliOf(config: RecoveryConfig, format?: FileFormat): string {
-  if (config.file !== undefined) {
-    // A file whose name does not say its format is written only with --format.
-    const named = knownFormat(config.file) === undefined && format ? ` --format ${format}` : "";
-    return `strata --file ${quote(config.file)}${named}`;
-  }
-  return `strata --app ${quote(config.app ?? "APP")}`;
+/** A hint about this layer file, as data. */
+export function hintFor(target: LayerFile, action: HintAction): Hint {
+  return { ...target.hint, ...action };
 }
 
-/** Quotes a word for a POSIX shell when it needs it. */
-function quote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+/**
+ * What a person can do about the configuration as a whole (no layer named),
+ * worded: e.g. set a key that no layer sets.
+ */
+export function adviseAll(config: RecoveryConfig, action: HintAction): string {
+  const target = hintTarget({ app: config.app, file: config.file });
+  return (config.hintWords ?? plainHintWords)({ ...target, ...action });
+}
+
+function hintOf(config: RecoveryConfig, layer: string, format?: FileFormat): HintTarget {
+  // A file whose name does not say its format is written only with its format named.
+  const named = config.file !== undefined && knownFormat(config.file) === undefined
+    ? format
+    : undefined;
+  return hintTarget({ app: config.app ?? "APP", file: config.file, format: named, layer });
 }
 
 /** The layer option of `Config.update` for a layer file (undefined: user, or the file). */
@@ -114,7 +134,8 @@ function describe(info: LayerInfo, config: RecoveryConfig): LayerFile {
     format: info.format ?? formatOf(info.file!),
     backupDir,
     journal,
-    cli: cliOf(config, info.format),
+    hint: hintOf(config, info.layer, info.format),
+    words: config.hintWords ?? plainHintWords,
   };
 }
 

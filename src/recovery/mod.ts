@@ -30,7 +30,9 @@ export {
 export { editorCommand, splitCommand } from "./editor_command.ts";
 export { type History, type HistoryOptions, readHistory } from "./history.ts";
 export {
-  command,
+  advise,
+  adviseAll,
+  hintFor,
   type LayerFile,
   layerFile,
   mendOptions,

@@ -11,7 +11,13 @@ import { formatKey } from "../keys.ts";
 import type { BackupEntry } from "../store/backup.ts";
 import { type JournalChange, type JournalEntry, readJournal } from "../store/journal.ts";
 import { issueText, layerIssues, parseLayerText } from "./check_text.ts";
-import { command, type LayerFile, mendOptions, type WritableConfig } from "./layer_files.ts";
+import {
+  advise,
+  hintFor,
+  type LayerFile,
+  mendOptions,
+  type WritableConfig,
+} from "./layer_files.ts";
 import { readVersion } from "./versions.ts";
 
 /** What {@link restoreBackup} did. */
@@ -57,8 +63,8 @@ export async function restoreBackup(
     throw new StrataError(
       "parse",
       `the backup ${backup.id} does not parse (${(e as Error).message}), so it is not restored; ` +
-        `pick another: ${command(target, "backups")}`,
-      { cause: e },
+        `pick another: ${advise(target, { action: "backups" })}`,
+      { cause: e, hints: [hintFor(target, { action: "backups" })] },
     );
   }
   // The schema only informs a restore (a backup is a version that was in

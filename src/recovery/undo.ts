@@ -20,7 +20,13 @@ import { type ConfigDocument, parseDocument, setValue } from "../layers/document
 import { listBackups } from "../store/backup.ts";
 import { type JournalChange, type JournalEntry, readJournal } from "../store/journal.ts";
 import { locatedMessage } from "./check_text.ts";
-import { command, type LayerFile, type WritableConfig, writeOption } from "./layer_files.ts";
+import {
+  advise,
+  hintFor,
+  type LayerFile,
+  type WritableConfig,
+  writeOption,
+} from "./layer_files.ts";
 import { readText } from "./versions.ts";
 import { groupWrites, type JournalWrite } from "./writes.ts";
 
@@ -116,7 +122,8 @@ export async function undoChanges(
         "not_found",
         `only ${candidates.length} change${
           candidates.length === 1 ? "" : "s"
-        } of ${file} can be undone, not ${count}; see ${command(target, "history")}`,
+        } of ${file} can be undone, not ${count}; see ${advise(target, { action: "history" })}`,
+        { hints: [hintFor(target, { action: "history" })] },
       );
     }
     undone = candidates.slice(0, count);
@@ -127,10 +134,16 @@ export async function undoChanges(
       throw new StrataError(
         "parse",
         `${locatedMessage(e as Error, file)}; nothing was undone (a file that does not parse ` +
-          `is never overwritten). To mend it: ${command(target, "edit")} or ${
-            command(target, "restore latest")
+          `is never overwritten). To mend it: ${advise(target, { action: "edit" })} or ${
+            advise(target, { action: "restore", which: "latest" })
           }`,
-        { cause: e },
+        {
+          cause: e,
+          hints: [
+            hintFor(target, { action: "edit" }),
+            hintFor(target, { action: "restore", which: "latest" }),
+          ],
+        },
       );
     }
     const firstFrom = new Map<string, unknown>();
@@ -176,8 +189,16 @@ function revertWrite(
         `cannot undo the change of ${entry.key} made at ${entry.time} by ${entry.program}: ` +
           `${entry.key} changed since (it is ${describe(now)}, the change wrote ${
             describe(entry.new)
-          }); nothing was undone. See ${command(target, "history " + entry.key)}; ` +
-          `set the value you want with ${command(target, `set ${entry.key} VALUE`)}`,
+          }); nothing was undone. See ${advise(target, { action: "history", key: entry.key })}; ` +
+          `set the value you want with ${
+            advise(target, { action: "set", key: entry.key, value: "VALUE" })
+          }`,
+        {
+          hints: [
+            hintFor(target, { action: "history", key: entry.key }),
+            hintFor(target, { action: "set", key: entry.key, value: "VALUE" }),
+          ],
+        },
       );
     }
     if (!firstFrom.has(entry.key)) firstFrom.set(entry.key, now);

@@ -11,7 +11,7 @@ import { maxReadBytes, readRegularFile } from "../runtime/fs.ts";
 import { type BackupEntry, listBackups } from "../store/backup.ts";
 import { decodeText } from "../store/update_file.ts";
 import { parseLayerText } from "./check_text.ts";
-import { command, type LayerFile } from "./layer_files.ts";
+import { advise, hintFor, type LayerFile } from "./layer_files.ts";
 
 /** One version of a layer file. */
 export interface Version {
@@ -100,7 +100,8 @@ export function findBackup(target: LayerFile, ref: string): BackupEntry {
     new StrataError(
       "not_found",
       `${target.file} has no backup${ref === "latest" ? " that parses" : ` "${ref}"`}` +
-        (all.length ? `; list them with: ${command(target, "backups")}` : " yet"),
+        (all.length ? `; list them with: ${advise(target, { action: "backups" })}` : " yet"),
+      { hints: all.length ? [hintFor(target, { action: "backups" })] : [] },
     );
   if (ref === "latest") {
     const found = latestValidBackup(target);

@@ -10,7 +10,7 @@
 import { clipText } from "../clip.ts";
 import { formatKey } from "../keys.ts";
 import type { WideInteger } from "../values.ts";
-import { command, type LayerFile } from "./layer_files.ts";
+import { advise, type LayerFile } from "./layer_files.ts";
 
 /** The problem and the mend (a `set --type string` that keeps the digits). */
 export function wideFinding(
@@ -25,8 +25,8 @@ export function wideFinding(
       "keeps its text, but TOML cannot hold it, most JSON readers round it, and strata will not " +
       "write such a value",
     mend: `keep its digits as a string: ${
-      command(target, `set --type string ${key} ${digits}`)
-    } (or edit it: ${command(target, "edit")})`,
+      advise(target, { action: "set", type: "string", key, value: digits })
+    } (or edit it: ${advise(target, { action: "edit" })})`,
     fixable: false,
   };
 }

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { StrataError } from "../../src/mod.ts";
+import { cliHintWords } from "../../src/cli/hint_words.ts";
 import { sandbox } from "./_sandbox.ts";
 
 function refusedWith(code: string, message: string | RegExp) {
@@ -22,7 +23,7 @@ test("set creates the user file 0600 in folders 0700, then edits it in place", a
   try {
     const config = sb.open();
     const r = await config.set("db.host", "example.org");
-    assert.deepEqual(r, { file: sb.userFile, new: "example.org", changed: true });
+    assert.deepEqual(r, { file: sb.userFile, new: "example.org", type: "string", changed: true });
     assert.equal(sb.read(sb.userFile), '[db]\nhost = "example.org"\n');
     assert.equal(fs.statSync(sb.userFile).mode & 0o777, 0o600);
     assert.equal(fs.statSync(path.dirname(sb.userFile)).mode & 0o777, 0o700);
@@ -194,8 +195,26 @@ test("a file that does not parse is never written", async () => {
     const broken = 'a = 1\nb = "unclosed\n';
     sb.write(sb.userFile, broken);
     const config = sb.open();
+    // The library words what mends it without naming a command, and carries it as data.
+    const mend = [
+      { app: "demo", layer: "user", action: "edit" },
+      { app: "demo", layer: "user", action: "restore", which: "latest" },
+    ];
+    await assert.rejects(config.set("a", "2", { raw: true }), (e: StrataError) => {
+      assert.equal(e.code, "parse");
+      assert.match(
+        e.message,
+        new RegExp(
+          `^${sb.userFile}:2:5: .*; nothing was written .*To mend it: edit the user file of demo \\(or go back to the last good version: restore the latest backup of the user file of demo\\)$`,
+        ),
+      );
+      assert.deepEqual(e.hints, mend);
+      return true;
+    });
+    // The CLI's wording names its commands.
+    const cli = sb.open({ hintWords: cliHintWords });
     await assert.rejects(
-      config.set("a", "2", { raw: true }),
+      cli.set("a", "2", { raw: true }),
       refusedWith(
         "parse",
         new RegExp(
@@ -320,7 +339,7 @@ test("a file that does not parse falls back to its newest backup that parses, wa
     await config.set("a", 1);
     await config.set("a", 2); // the backup now holds a = 1
     fs.writeFileSync(sb.userFile, "a = 2\nb = [\n");
-    const reader = sb.open();
+    const reader = sb.open({ hintWords: cliHintWords });
     assert.equal(reader.get("a"), 1);
     const r = reader.resolve("a")!;
     assert.equal(r.origin.layer, "user");
@@ -351,7 +370,7 @@ test("a file that does not parse and has no backup: reads fail with where and ho
   const sb = sandbox();
   try {
     sb.write(sb.userFile, "a = \n");
-    const config = sb.open();
+    const config = sb.open({ hintWords: cliHintWords });
     assert.throws(
       () => config.get("a"),
       refusedWith(
@@ -359,6 +378,10 @@ test("a file that does not parse and has no backup: reads fail with where and ho
         new RegExp(`^${sb.userFile}:1:5: .*no backup of it parses either.*strata --app demo edit`),
       ),
     );
+    assert.throws(() => config.get("a"), (e: StrataError) => {
+      assert.deepEqual(e.hints, [{ app: "demo", layer: "user", action: "edit" }]);
+      return true;
+    });
     const step = config.explain("a").walk.find((s) => s.layer === "user")!;
     assert.equal(step.status, "unreadable");
     assert.match(step.detail!, /no backup of it parses either/);

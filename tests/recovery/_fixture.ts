@@ -1,6 +1,8 @@
 // The config tests' sandbox (XDG folders and HOME in a temp dir), with a
-// Config opened on it as program "test" (and a schema given as a value when asked).
+// Config opened on it as program "test" (and a schema given as a value when asked),
+// wording hints as the CLI does (`strata --app demo restore latest`), as people see them.
 import type { Config, OpenOptions } from "../../src/config/config.ts";
+import { cliHintWords } from "../../src/cli/hint_words.ts";
 import { sandbox } from "../config/_sandbox.ts";
 import type { Schema } from "../../src/schema/validate.ts";
 
@@ -24,6 +26,7 @@ export function makeHome(app = "demo"): Home {
     open: (options = {}, schema) =>
       box.open({
         program: "test",
+        hintWords: cliHintWords,
         ...(schema ? { schema: schema as Record<string, unknown> } : {}),
         ...options,
       }),

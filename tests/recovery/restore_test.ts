@@ -57,11 +57,15 @@ test("restore by id prefix; unknown and ambiguous ids are refused", async () => 
     const [newest, oldest] = listBackups(target.backupDir);
     await restoreBackup(config, target, oldest.id.slice(0, oldest.id.length - 2));
     assert.equal(home.read(home.userFile), 'a = "1"\n');
-    await assert.rejects(restoreBackup(config, target, "1999"), (e: Error & { code?: string }) => {
-      assert.equal(e.code, "not_found");
-      assert.match(e.message, /has no backup "1999"; list them with: strata --app demo backups$/);
-      return true;
-    });
+    await assert.rejects(
+      restoreBackup(config, target, "1999"),
+      (e: Error & { code?: string; hints?: unknown }) => {
+        assert.equal(e.code, "not_found");
+        assert.match(e.message, /has no backup "1999"; list them with: strata --app demo backups$/);
+        assert.deepEqual(e.hints, [{ app: "demo", layer: "user", action: "backups" }]);
+        return true;
+      },
+    );
     await assert.rejects(restoreBackup(config, target, "2"), (e: Error & { code?: string }) => {
       assert.equal(e.code, "usage");
       assert.match(e.message, /names 3 backups/);
