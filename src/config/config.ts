@@ -352,7 +352,12 @@ export class Config {
     const snap = this.#snapshot();
     const target = this.#target(snap, options.layer);
     // No edit (edit, undo, restore) writes a secret key's value in plaintext.
-    const where = { app: this.app ?? "_file", layer: target.layer };
+    const where = {
+      app: this.app ?? "_file",
+      layer: target.layer,
+      file: this.file,
+      words: this.hintWords,
+    };
     const guarded: SourceEdit = (current, file, info) =>
       refusePlaintextSecrets(snap, edit(current, file, info), where);
     // acceptInvalidUtf8: for restore and edit, which mend a file that is not
@@ -432,6 +437,8 @@ export class Config {
     return {
       app: this.app ?? "_file",
       layer: target.layer,
+      file: this.file,
+      words: this.hintWords,
       format: this.#formatOf(target.file),
       mend: this.#mend(target.layer),
       schema: this.#schema.forWrite(defaultsOf(snap)),

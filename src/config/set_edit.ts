@@ -17,17 +17,13 @@ import {
   setEdit,
   typedValue,
 } from "../layers/edits.ts";
-import { sealForWrite } from "../layers/seal_for_write.ts";
+import { sealForWrite, type SecretPlace } from "../layers/seal_for_write.ts";
 import type { FileFormat } from "../platform/paths.ts";
 import type { LoadedSchema } from "../schema/load_schema.ts";
 import { typeOfValue, type ValueType } from "../values.ts";
 
 /** What the edit of one key needs to know about the file it writes. */
-export interface SetPlace {
-  /** The app sealed values are bound to (`_file` in single-file mode). */
-  app: string;
-  /** The layer written. */
-  layer: string;
+export interface SetPlace extends SecretPlace {
   /** The file's format. */
   format: FileFormat;
   /** The commands that mend the file, for messages. */

@@ -10,6 +10,7 @@
 
 import { isSealed } from "../codec/is_sealed.ts";
 import { StrataError } from "../errors.ts";
+import { type Hint, hintTarget, type HintWords, plainHintWords } from "../hints.ts";
 import { formatKey, parseKey } from "../keys.ts";
 import { clipText } from "../clip.ts";
 import { isSecretPath } from "./secret_keys.ts";
@@ -18,14 +19,25 @@ import { typedValue } from "./edits.ts";
 import type { ValueType } from "../values.ts";
 import type { TomlValue } from "../toml/parse.ts";
 
-/** The command that sets the key sealed, in its place (the advice of the refusal). */
-function setSecretCommand(where: { app: string; layer: string }, key: string): string {
-  const app = where.app === "_file"
-    ? "--file FILE"
-    : `--app ${/^[A-Za-z0-9_.-]+$/.test(where.app) ? where.app : `'${where.app}'`}`;
-  const layer = where.layer === "project" || where.layer === "system" ? ` --${where.layer}` : "";
-  const shown = /^[A-Za-z0-9_.-]+$/.test(key) ? key : `'${key.replaceAll("'", `'\\''`)}'`;
-  return `strata ${app} set --secret${layer} ${shown}`;
+/** Where a secret is written, and how messages word what to do. */
+export interface SecretPlace {
+  /** The app values are bound to (`_file` in single-file mode). */
+  app: string;
+  /** The layer written. */
+  layer: string;
+  /** The one file of `--file` mode, for hints. */
+  file?: string;
+  /** How hints are worded (the configuration's `hintWords`). */
+  words?: HintWords;
+}
+
+/** The hint that stores the key sealed, in its place, and its words. */
+function setSecretHint(where: SecretPlace, key: string): { hint: Hint; words: string } {
+  const target = where.app === "_file"
+    ? hintTarget({ file: where.file ?? "FILE", layer: where.layer })
+    : hintTarget({ app: where.app, layer: where.layer });
+  const hint: Hint = { ...target, action: "set-secret", key };
+  return { hint, words: (where.words ?? plainHintWords)(hint) };
 }
 
 /** What is written for a secret: the sealed text, and the typed plaintext it was sealed from. */
@@ -47,19 +59,21 @@ export async function sealForWrite(
   keyPath: string[],
   value: unknown,
   options: SetOptions,
-  where: { app: string; layer: string },
+  where: SecretPlace,
 ): Promise<SealedWrite | undefined> {
   // A text sealed elsewhere (by another writer with the recipient) is stored as it is.
   if (isSealed(value)) return { sealed: value };
   if (options.sealFor === undefined) {
     if (!isSecretPath(snap, keyPath)) return undefined;
     const key = clipText(formatKey(keyPath));
+    const { hint, words } = setSecretHint(where, formatKey(keyPath));
     throw new StrataError(
       "usage",
       `${key} holds a secret (stored sealed, or marked "x-strata-secret" by the schema): its ` +
         `value is written sealed, never as plaintext; nothing was written. To fix: ` +
-        `${setSecretCommand(where, key)} (it reads the value from a prompt, stdin, --from-env or ` +
+        `${words} (it reads the value from a prompt, stdin, --from-env or ` +
         `--from-file, never from the command line)`,
+      { hints: [hint] },
     );
   }
   const typed = typedValue(snap, keyPath, value, options);
@@ -83,7 +97,7 @@ export async function sealForWrite(
 export function refusePlaintextSecrets<T extends { changes: { key: string; new?: unknown }[] }>(
   snap: Snapshot,
   result: T | null,
-  where: { app: string; layer: string },
+  where: SecretPlace,
 ): T | null {
   for (const change of result?.changes ?? []) {
     if (change.new === undefined || isSealed(change.new)) continue;
@@ -95,11 +109,13 @@ export function refusePlaintextSecrets<T extends { changes: { key: string; new?:
     }
     if (!isSecretPath(snap, keyPath)) continue;
     const key = clipText(change.key);
+    const { hint, words } = setSecretHint(where, change.key);
     throw new StrataError(
       "usage",
       `${key} holds a secret, and this change would write it in plaintext; nothing was ` +
         `written. To fix: keep its sealed value (or remove the key), and set it with ` +
-        `${setSecretCommand(where, key)}`,
+        `${words}`,
+      { hints: [hint] },
     );
   }
   return result;
