@@ -1,119 +1,147 @@
 /**
- * Prints `bench/cli.sh`'s table and ratios from its results file (the JSON
- * that `hyperfine --export-json` writes; the fallback timer writes the same
- * shape). Names are `floor`, `<what>-<count>` (e.g. `get-file-1000`).
+ * Prints `bench/cli.sh`'s report from the results of `_cli_run.ts`: each
+ * command's medians, then every goal as a ratio against its baseline
+ * measured in the same run. Ratios are paired: taken round by round (both
+ * commands ran back to back) and the median of those is shown, which keeps
+ * them steady on a busy machine. CPU time is user + system.
  *
- * Usage: bun bench/_cli_report.ts RESULTS.json COUNT...
+ * Usage: bun bench/_cli_report.ts RESULTS.json
  *
  * @module
  */
 
-import fs from "node:fs";
+import { readFileSync } from "node:fs";
+import type { Measured } from "./_cli_run.ts";
 
-/** One timed command (seconds), as hyperfine exports it. */
-export interface Timing {
-  command: string;
-  mean: number;
-  stddev: number | null;
-  /** Median wall time: robust when the machine is busy (absent from the fallback timer). */
-  median?: number;
-  /** Mean CPU time in user and kernel mode (absent from the fallback timer). */
-  user?: number;
-  system?: number;
+/** A goal: `a` against `b`, by a metric, at most `limit` (Infinity: shown, no goal). */
+interface Goal {
+  label: string;
+  a: string;
+  b: string;
+  metric: "wall+cpu" | "cpu" | "rss-diff";
+  limit: number;
 }
 
-/** The rows of the table: a label and the name prefix of its timings. */
-const ROWS: [string, string][] = [
-  ["strata get --file (plain build)", "get-file"],
-  ["strata get --file (fast build)", "rel-get-file"],
-  ["strata get --app (fast, layers)", "rel-get-app"],
-  ["strata get --app, sealed values in the file (fast)", "rel-get-sealed"],
-  ["git config -f (get)", "git-get"],
-  ["strata set --file (plain build)", "set-file"],
-  ["strata set --file (fast build)", "rel-set-file"],
-  ["strata set --app (fast, layers)", "rel-set-app"],
-  ["git config -f (set)", "git-set"],
+/** The issue's goals, then the figures that must not get worse. */
+export const GOALS: Goal[] = [
+  { label: "get / hello-world", a: "get", b: "floor", metric: "wall+cpu", limit: 1.3 },
+  { label: "set / naive writer (CPU)", a: "set", b: "naive-set", metric: "cpu", limit: 1.3 },
+  {
+    label: "set 20,000 keys / set 50 keys",
+    a: "set-20000",
+    b: "set",
+    metric: "wall+cpu",
+    limit: 3,
+  },
+  {
+    label: "get peak memory - hello-world's (MiB)",
+    a: "get",
+    b: "floor",
+    metric: "rss-diff",
+    limit: 5,
+  },
+  {
+    label: "set 20,000 keys again (parse cache) / set 50",
+    a: "set-20000-again-a",
+    b: "set",
+    metric: "wall+cpu",
+    limit: Infinity,
+  },
+  {
+    label: "naive reader / hello-world",
+    a: "naive-get",
+    b: "floor",
+    metric: "wall+cpu",
+    limit: Infinity,
+  },
+  { label: "get / naive reader", a: "get", b: "naive-get", metric: "wall+cpu", limit: Infinity },
+  {
+    label: "get beside sealed values / get",
+    a: "get-sealed",
+    b: "get",
+    metric: "wall+cpu",
+    limit: 1.05,
+  },
+  {
+    label: "get with a schema / hello-world",
+    a: "get-schema",
+    b: "floor",
+    metric: "wall+cpu",
+    limit: Infinity,
+  },
+  { label: "list / hello-world", a: "list", b: "floor", metric: "wall+cpu", limit: Infinity },
+  { label: "explain / hello-world", a: "explain", b: "floor", metric: "wall+cpu", limit: Infinity },
+  {
+    label: "naive writer / hello-world (CPU)",
+    a: "naive-set",
+    b: "floor",
+    metric: "cpu",
+    limit: Infinity,
+  },
 ];
 
-/** The start-up and write goals, as ratios. */
-type Lookup = (name: string) => number | undefined;
-type Ratio = (t: Lookup, n: number, n0: number) => number | undefined;
-const over = (a: string, b: string): Ratio => (t, n, n0) =>
-  ratio(
-    t(a.replace("N", `${n}`).replace("S", `${n0}`)),
-    t(b.replace("N", `${n}`).replace("S", `${n0}`)),
-  );
-const GOALS: [string, Ratio, number][] = [
-  ["get/floor (--file, plain build)", over("get-file-N", "floor"), 1.2],
-  ["get/floor (--file, fast build)", over("rel-get-file-N", "floor"), 1.2],
-  ["get/floor (--app, fast build)", over("rel-get-app-N", "floor"), 1.2],
-  ["set/floor (--file, plain build)", over("set-file-N", "floor"), 1.6],
-  ["set/floor (--file, fast build)", over("rel-set-file-N", "floor"), 1.6],
-  ["set/floor (--app, fast build)", over("rel-set-app-N", "floor"), 1.6],
-  ["get beside sealed values / get (--app, fast)", over("rel-get-sealed-N", "rel-get-app-N"), 1.05],
-  [
-    "get N keys / get S keys (--file, fast)",
-    over("rel-get-file-N", "rel-get-file-S"),
-    2,
-  ],
-  [
-    "get / git config -f (fast)",
-    over("rel-get-file-N", "git-get-N"),
-    Infinity,
-  ],
-  [
-    "set / git config -f (fast)",
-    over("rel-set-file-N", "git-set-N"),
-    Infinity,
-  ],
-];
-
-function ratio(
-  a: number | undefined,
-  b: number | undefined,
-): number | undefined {
-  return a === undefined || b === undefined ? undefined : a / b;
+/** The median of a list. */
+export function median(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Formats the report for a results list and the key counts measured. */
-export function report(results: Timing[], counts: number[]): string {
-  const byName = new Map(results.map((r) => [r.command, r]));
-  // Wall time: the median (a busy machine makes the mean meaningless);
-  // CPU time (user + system) is less sensitive to other processes.
-  const wall = (name: string) => {
-    const r = byName.get(name);
-    return r && (r.median ?? r.mean);
-  };
-  const cpu = (name: string) => {
-    const r = byName.get(name);
-    return r?.user === undefined ? undefined : r.user + (r.system ?? 0);
-  };
-  const ms = (name: string) => {
-    const w = wall(name);
-    const c = cpu(name);
-    if (w === undefined) return "-";
-    return `${(w * 1000).toFixed(1)}${c === undefined ? "" : ` (${(c * 1000).toFixed(1)})`}`;
-  };
-  const head = ["wall median (cpu) ms", ...counts.map((n) => `${n} keys`)];
-  const rows = [
-    ["hello-world (floor)", ms("floor"), ...counts.slice(1).map(() => "")],
-    ...ROWS.map((
-      [label, prefix],
-    ) => [label, ...counts.map((n) => ms(`${prefix}-${n}`))]),
-  ];
-  const ratioHead = ["ratio: wall (cpu)", "goal", ...counts.map((n) => `${n}`)];
-  const ratioRows = GOALS.map(([label, f, goal]) => [
-    label,
-    goal === Infinity ? "(peer)" : `<= ${goal}`,
-    ...counts.map((n) => {
-      const w = f(wall, n, counts[0]);
-      const c = f(cpu, n, counts[0]);
-      if (w === undefined) return "-";
-      const miss = goal !== Infinity && w > goal ? " MISS" : "";
-      return `${w.toFixed(2)}${c === undefined ? "" : ` (${c.toFixed(2)})`}${miss}`;
-    }),
-  ]);
-  return `${table([head, ...rows])}\n${table([ratioHead, ...ratioRows])}`;
+/** The median of the round-by-round ratios a[i] / b[i]. */
+export function pairedRatio(a: number[], b: number[]): number {
+  const n = Math.min(a.length, b.length);
+  return median(Array.from({ length: n }, (_, i) => a[i] / b[i]));
+}
+
+/** Formats the report. */
+export function report(results: Measured[]): string {
+  const by = new Map(results.map((r) => [r.name, r]));
+  const rows = [["command", "wall ms", "cpu ms", "peak MiB"]];
+  for (const r of results) {
+    rows.push([
+      r.name,
+      median(r.wall).toFixed(1),
+      median(r.cpu).toFixed(1),
+      r.rssKiB.length ? (median(r.rssKiB) / 1024).toFixed(1) : "-",
+    ]);
+  }
+  const goals = [["goal (medians of paired runs)", "wall", "cpu", "limit", ""]];
+  for (const g of GOALS) {
+    const a = by.get(g.a);
+    const b = by.get(g.b);
+    if (!a || !b) continue;
+    if (g.metric === "rss-diff") {
+      const d = (median(a.rssKiB) - median(b.rssKiB)) / 1024;
+      goals.push([g.label, "", d.toFixed(1), `<= ${g.limit}`, d <= g.limit ? "ok" : "MISS"]);
+      continue;
+    }
+    const cpu = pairedRatio(a.cpu, b.cpu);
+    const wall = pairedRatio(a.wall, b.wall);
+    const judged = g.metric === "cpu" ? cpu : wall;
+    goals.push([
+      g.label,
+      g.metric === "cpu" ? "" : wall.toFixed(2),
+      cpu.toFixed(2),
+      g.limit === Infinity ? "" : `<= ${g.limit}`,
+      g.limit === Infinity ? "" : judged <= g.limit ? "ok" : "MISS",
+    ]);
+  }
+  const parts = [table(rows), table(goals)];
+  // Before/after: every case that also ran on the base build (`base:<name>`).
+  const base = [["this build / base build", "wall", "cpu", "peak MiB diff"]];
+  for (const r of results) {
+    const b = by.get(`base:${r.name}`);
+    if (!b) continue;
+    base.push([
+      r.name,
+      pairedRatio(r.wall, b.wall).toFixed(2),
+      pairedRatio(r.cpu, b.cpu).toFixed(2),
+      ((median(r.rssKiB) - median(b.rssKiB)) / 1024).toFixed(1),
+    ]);
+  }
+  if (base.length > 1) parts.push(table(base));
+  return parts.join("\n");
 }
 
 function table(rows: string[][]): string {
@@ -123,9 +151,7 @@ function table(rows: string[][]): string {
 }
 
 if (import.meta.main) {
-  const [file, ...counts] = process.argv.slice(2);
-  const { results } = JSON.parse(fs.readFileSync(file, "utf8")) as {
-    results: Timing[];
-  };
-  console.log(report(results, counts.map(Number)));
+  const [file] = process.argv.slice(2);
+  const { results } = JSON.parse(readFileSync(file, "utf8")) as { results: Measured[] };
+  console.log(report(results));
 }

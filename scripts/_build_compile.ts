@@ -26,6 +26,14 @@ export interface BuildFlags {
    * hoists every static `node:` import of the whole graph to the top.
    */
   splitting?: boolean;
+  /**
+   * `--compile-jit-policy=N`: JavaScriptCore's tier-up thresholds scaled by
+   * N from the first instruction. A one-shot command runs nearly all of its
+   * code once, so compiling it is work thrown away at exit; N > 1 keeps that
+   * code in the interpreter. Long-running commands (`watch`) go back to the
+   * normal policy (`Bun.unsafe.setJITPolicy(1)`) once they settle.
+   */
+  jitPolicy?: number;
 }
 
 /**
@@ -40,6 +48,7 @@ export const RELEASE_FLAGS: BuildFlags = {
   bytecode: true,
   sourcemap: true,
   splitting: true,
+  jitPolicy: 1000,
 };
 
 /** The repository root (this file is `scripts/_build_compile.ts`). */
@@ -109,6 +118,9 @@ function flagArgs(f: BuildFlags): string[] {
     // The chunks are embedded in the binary like the entry (still one file).
     ...(f.splitting ? ["--splitting"] : []),
     ...(f.sourcemap ? ["--sourcemap=inline"] : []),
+    ...(f.jitPolicy !== undefined && f.jitPolicy !== 1
+      ? [`--compile-jit-policy=${f.jitPolicy}`]
+      : []),
   ];
 }
 
@@ -141,7 +153,13 @@ export function bundleText(o: Omit<CompileOptions, "bunTarget">): string {
     "--target=bun",
     "--format=esm",
     // One bundle file (splitting would write chunks beside it).
-    ...flagArgs({ ...o.flags, bytecode: false, sourcemap: false, splitting: false }),
+    ...flagArgs({
+      ...o.flags,
+      bytecode: false,
+      sourcemap: false,
+      splitting: false,
+      jitPolicy: undefined,
+    }),
     ...defineArgs(o.defines),
     o.entry,
     `--outfile=${o.outfile}`,

@@ -102,7 +102,9 @@ function defines(target: Target, commit: string | null): Record<string, string> 
 }
 
 function describeFlags(): string {
-  const on = Object.entries(RELEASE_FLAGS).filter(([, v]) => v).map(([k]) => `--${k}`);
+  const on = Object.entries(RELEASE_FLAGS).filter(([, v]) => v && v !== 1).map(([k, v]) =>
+    k === "jitPolicy" ? `--compile-jit-policy=${v}` : `--${k}`
+  );
   return on.length === 0 ? "(none)" : on.join(" ");
 }
 

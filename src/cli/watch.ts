@@ -68,6 +68,11 @@ export async function run(context: CommandContext): Promise<number> {
   // Refuses a malformed key (and an unreadable start) before anything runs.
   config.list(prefix);
   printWarnings(context, config.warnings());
+  // A release binary starts with JavaScriptCore's JIT held back (its one-shot commands run
+  // their code once; see scripts/_build_compile.ts): a watch runs for hours, so it goes back
+  // to the normal policy. Elsewhere (Deno, Node) there is nothing to do.
+  (globalThis as { Bun?: { unsafe?: { setJITPolicy?(scale: number): void } } }).Bun?.unsafe
+    ?.setJITPolicy?.(1);
   const json = context.flags.json === true;
   // A whole float prints as 2.0, as `get` prints it.
   const isFloat = (key: string, value: unknown) => {

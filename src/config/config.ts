@@ -153,6 +153,7 @@ export class Config {
       ctx: this.#ctx,
       app: this.app,
       file: this.file,
+      fileFormat: this.#format,
       defaults: options.defaults,
       schemaFile: typeof options.schema === "string"
         ? pathFor(ctx.platform).resolve(ctx.cwd, options.schema)

@@ -15,7 +15,7 @@ import type { Mend } from "../layers/edits.ts";
 import type { FileProbe, LocatedFile } from "../platform/locate.ts";
 import type { FileFormat } from "../platform/paths.ts";
 import { cacheFileOf, cacheMinLength, writeCachedValues } from "../layers/parse_cache.ts";
-import { type ConfigDocument, floatPaths } from "../layers/document.ts";
+import { type ConfigDocument, floatPaths, viewValues } from "../layers/document.ts";
 import { type AccessOptions, prefetchFiles, type PrefetchMap, probePath } from "../runtime/fs.ts";
 import type { FileReader } from "./sources.ts";
 
@@ -108,7 +108,7 @@ export class LayerFileReader implements FileReader {
   keepWritten(stateDir: string, file: string, doc: ConfigDocument | undefined): void {
     const text = doc?.toString();
     if (doc === undefined || text === undefined || text.length < cacheMinLength) return;
-    const values = doc.toValue();
+    const values = viewValues(doc);
     writeCachedValues(stateDir, file, text, values, floatPaths(values, doc));
   }
 

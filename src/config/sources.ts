@@ -34,6 +34,7 @@ import {
 } from "../platform/locate.ts";
 import {
   defaultsDirs,
+  type FileFormat,
   formatOf,
   pathFor,
   type PlatformContext,
@@ -72,6 +73,8 @@ export interface SourceSetting {
   app?: string;
   /** The one file of single-file mode. */
   file?: string;
+  /** Its format, when given (else its extension's). */
+  fileFormat?: FileFormat;
   /** The defaults given: a path or a value. */
   defaults?: string | Record<string, unknown>;
   /** The schema given as a path, if it is one (watched). */
@@ -146,7 +149,7 @@ function sourceOf(name: LayerName, s: SourceSetting): LayerSource {
       return fileSource(name, s, (probe) => ({
         file: s.file!,
         exists: probe(s.file!) !== false,
-        format: formatOf(s.file!),
+        format: s.fileFormat ?? formatOf(s.file!),
         warnings: [],
       }), () => [s.file!]);
     case "defaults":

@@ -80,6 +80,15 @@ export function pathId(path: readonly string[]): string {
 }
 
 /**
+ * A document's values for a reader that only looks: a TOML document's own
+ * (no copy: a 20,000-key document's copy costs more than writing its parse
+ * cache), a JSON document's (kept once made). Never change them.
+ */
+export function viewValues(doc: ConfigDocument): Readonly<Record<string, unknown>> {
+  return doc instanceof TomlDocument ? doc.viewValue() : doc.toValue();
+}
+
+/**
  * The table keys of `values` whose whole-number value the document holds as
  * a float, asked of the document (for values that did not come from
  * {@link parseValues}).

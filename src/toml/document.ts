@@ -112,6 +112,15 @@ export class TomlDocument {
     return copyValue(this.#editor.idx.value) as TomlTable;
   }
 
+  /**
+   * The document's values without the copy {@link toValue} makes: for a
+   * reader that only looks (the parse cache's writer). Changing it, or
+   * keeping it past the next edit, is a mistake.
+   */
+  viewValue(): Readonly<TomlTable> {
+    return this.#editor.idx.value as TomlTable;
+  }
+
   /** The value at `path` (a copy, like {@link toValue}), or undefined when there is none. */
   get(path: TomlKeyPath): TomlValue | undefined {
     const v = valueAt(this.#editor.idx.value, normalize(path));

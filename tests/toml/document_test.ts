@@ -696,3 +696,14 @@ test("TOML 1.1 inline tables over several lines: an edit changes only its entry'
   one.delete(["t", "a"]);
   assert.equal(one.toString(), "t = { b = 2, c = 3, }\n");
 });
+
+test("viewValue is the document's own values (no copy), equal to toValue, current after an edit", () => {
+  const doc = TomlDocument.parse('a = 1\n[t]\nb = "x"\nd = 1979-05-27T07:32:00Z\n');
+  const view = doc.viewValue();
+  assert.equal(doc.viewValue(), view);
+  assert.notEqual(doc.toValue(), view);
+  assert.deepEqual(view, doc.toValue());
+  doc.set(["t", "b"], "y");
+  assert.deepEqual(doc.viewValue(), doc.toValue());
+  assert.equal((doc.viewValue().t as Record<string, unknown>).b, "y");
+});
