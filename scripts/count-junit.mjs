@@ -2,7 +2,7 @@
 // "N passed, N failed". Deno reports a describe()/parent test as a test case of
 // its own as well as its steps ("parent > child"), so parents are not counted.
 //
-// Usage: node scripts/count-junit.mjs [--expect FILES.txt] REPORT.xml...
+// Usage: node scripts/count-junit.mjs [--expect FILES.txt] REPORT.xml... [--doc DOC.xml]
 //
 // A test file that fails while loading (a throw at the top, a missing import)
 // leaves no test case in the report: neither runtime lists it there. With
@@ -11,6 +11,10 @@
 // runtime. A report that is missing (the runner stopped before writing it,
 // e.g. Deno on a syntax error in any file) counts every expected file as
 // failed (or one failure without --expect): nothing ran, so nothing is green.
+//
+// --doc names the report of `deno test --doc` (the JSDoc examples): counted
+// like the others but without --expect (no test file is named in it); when
+// it is missing, that is one failure.
 import { existsSync, readFileSync } from "node:fs";
 
 const args = process.argv.slice(2);
@@ -20,10 +24,14 @@ if (at !== -1) {
   expected = readFileSync(args[at + 1], "utf8").split("\n").map(normalize).filter(Boolean);
   args.splice(at, 2);
 }
+const docAt = args.indexOf("--doc");
+const docReport = docAt === -1 ? undefined : args.splice(docAt, 2)[1];
+const reports = args.map((file) => ({ file, expected }));
+if (docReport !== undefined) reports.push({ file: docReport, expected: [] });
 
 let passed = 0;
 let failed = 0;
-for (const file of args) {
+for (const { file, expected } of reports) {
   if (!existsSync(file)) {
     const lost = Math.max(1, expected.length);
     console.log(`${file}: no report (the runner stopped before writing it?): ${lost} failed`);

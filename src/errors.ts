@@ -15,11 +15,20 @@ export const ExitCode = {
   invalid: 3,
   lock: 4,
   io: 5,
+  conflict: 6,
   internal: 70,
 } as const;
 
 /** The kind of failure; each maps to one exit code. */
-export type ErrorCode = "not_found" | "usage" | "parse" | "type" | "schema" | "lock" | "io";
+export type ErrorCode =
+  | "not_found"
+  | "usage"
+  | "parse"
+  | "type"
+  | "schema"
+  | "lock"
+  | "io"
+  | "conflict";
 
 const exitCodeOf: Record<ErrorCode, number> = {
   not_found: ExitCode.notFound,
@@ -29,6 +38,7 @@ const exitCodeOf: Record<ErrorCode, number> = {
   schema: ExitCode.invalid,
   lock: ExitCode.lock,
   io: ExitCode.io,
+  conflict: ExitCode.conflict,
 };
 
 /**

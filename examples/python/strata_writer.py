@@ -5,9 +5,13 @@ Built from PROTOCOL.md (the section numbers below refer to it): it can change
 a JSON or TOML file at the same time as `strata`, the TypeScript library and
 any other conforming writer, and nothing is lost or half-written.
 
-    python3 strata_writer.py --file ~/.config/demo/config.json \\
-        --state-dir ~/.local/state/strata/demo set db.port 5433 --type int
+    python3 strata_writer.py --file ~/.config/demo/config.json set db.port 5433 --type int
     python3 strata_writer.py --file config.toml --state-dir STATE unset db.port
+
+The state dir (backups and journal) is strata's one shared folder,
+$XDG_STATE_HOME/strata/_shared (PROTOCOL.md 2.4) unless --state-dir names
+another: so `strata --app demo history` and `strata --file ... history` see
+this writer's changes.
 
 Values are strings unless --type says int, float, bool or json.
 
@@ -1163,11 +1167,32 @@ def read_secret_value():
 
 # --- Command line ----------------------------------------------------------------
 
+def default_state_dir():
+    """strata's shared state dir (2.4): one for every application and every file."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or ""
+        if not os.path.isabs(base):
+            base = os.path.join(os.path.expanduser("~"), "AppData", "Local")
+        return os.path.join(base, "strata", "state", "_shared")
+    home = os.environ.get("HOME") or ""
+    base = os.environ.get("XDG_STATE_HOME") or ""
+    if sys.platform == "darwin" or not os.path.isabs(base):
+        if not os.path.isabs(home):
+            raise Failure("HOME is not an absolute path (strata's state dir lives under it): "
+                          "set HOME, or give --state-dir", 2)
+        if sys.platform == "darwin":
+            return os.path.join(home, "Library", "Application Support", "strata", "state",
+                                "_shared")
+        base = os.path.join(home, ".local", "state")
+    return os.path.join(base, "strata", "_shared")
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description="Change a strata configuration file safely "
                                      "(PROTOCOL.md reference writer).")
     parser.add_argument("--file", required=True, help="the configuration file (.json or .toml)")
-    parser.add_argument("--state-dir", required=True, help="the application's state dir")
+    parser.add_argument("--state-dir", default=None,
+                        help="the state dir (default: strata's shared one, PROTOCOL.md 2.4)")
     parser.add_argument("--program", default="strata_writer.py", help="name in lock and journal")
     parser.add_argument("--layer", default=None, help="layer name for the journal (and, with "
                         "--seal, the layer the sealed value is bound to)")
@@ -1200,7 +1225,8 @@ def main(argv):
             edit, is_valid = edit_json(segments, value, unset), json_valid
         else:
             raise Failure(f"{args.file}: only .json and .toml files are supported", 2)
-        update_file(args.file, args.state_dir, edit, is_valid, args.program, args.layer,
+        state_dir = args.state_dir if args.state_dir is not None else default_state_dir()
+        update_file(args.file, state_dir, edit, is_valid, args.program, args.layer,
                     args.timeout)
         return 0
     except Failure as failure:

@@ -7,6 +7,9 @@
 #   strata_set.sh [-t string|int|float|bool] [-p PROGRAM] [-w SECONDS] FILE STATE_DIR KEY VALUE
 #   strata_set.sh -u [-p PROGRAM] [-w SECONDS] FILE STATE_DIR KEY
 #
+# STATE_DIR `-` is strata's one shared state dir (PROTOCOL.md 2.4):
+# $XDG_STATE_HOME/strata/_shared (~/.local/state/strata/_shared), so
+# `strata --app APP history` and `strata --file FILE history` see the change.
 # KEY is `key` or `table.key` (bare segments: letters, digits, _ and -).
 # Exit codes as strata's: 0 ok, 2 usage, 3 the file is not in the subset this
 # writer can check (or a bad value), 4 lock not obtained in time, 5 I/O.
@@ -40,6 +43,21 @@ else [ $# -eq 4 ] || { echo "strata_set.sh: usage: FILE STATE_DIR KEY VALUE" >&2
 target=$1 state_dir=$2 key=$3 value=${4-}
 
 fail() { echo "strata_set.sh: $2" >&2; exit "$1"; }
+
+# The shared state dir (2.4): one for every application and every file.
+if [ "$state_dir" = - ]; then
+  case ${HOME-} in /*) home_ok=true ;; *) home_ok=false ;; esac
+  if [ "$(uname -s)" = Darwin ]; then
+    $home_ok || fail 2 "HOME is not an absolute path: give STATE_DIR"
+    state_dir="$HOME/Library/Application Support/strata/state/_shared"
+  else
+    case ${XDG_STATE_HOME-} in
+      /*) state_dir=$XDG_STATE_HOME/strata/_shared ;;
+      *) $home_ok || fail 2 "HOME is not an absolute path: give STATE_DIR"
+         state_dir=$HOME/.local/state/strata/_shared ;;
+    esac
+  fi
+fi
 
 case $key in
   *[!A-Za-z0-9_.-]* | .* | *. | *..* | "") fail 2 "bad key '$key': only bare segments joined by '.'" ;;

@@ -42,6 +42,11 @@ export interface CommandEntry {
   summary: string;
   /** Loads the command's module (lazily). */
   load: () => Promise<Command>;
+  /**
+   * Reads backups or the journal before it writes: state folders of the
+   * per-application layout are merged into the shared one first.
+   */
+  state?: true;
 }
 
 /** Every command, in the order `strata --help` lists them. */
@@ -63,16 +68,27 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   },
   backups: {
     summary: "list a layer file's backups (when, size, who wrote it, keys changed)",
+    state: true,
     load: () => import("./backups.ts"),
   },
   restore: {
     summary: "put a backup back (restore latest mends a broken file)",
+    state: true,
     load: () => import("./restore.ts"),
   },
-  undo: { summary: "revert the last change (or the last N)", load: () => import("./undo.ts") },
-  history: { summary: "show the journal of changes", load: () => import("./history.ts") },
+  undo: {
+    summary: "revert the last change (or the last N)",
+    state: true,
+    load: () => import("./undo.ts"),
+  },
+  history: {
+    summary: "show the journal of changes",
+    state: true,
+    load: () => import("./history.ts"),
+  },
   diff: {
     summary: "show what changed between the file and a backup, key by key",
+    state: true,
     load: () => import("./diff.ts"),
   },
   edit: {
@@ -102,6 +118,14 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   import: {
     summary: "take a .env, JSON or TOML file into a layer (sealing secret keys)",
     load: () => import("./import.ts"),
+  },
+  ui: {
+    summary: "serve a web page to see and change the configuration, live",
+    load: () => import("./ui.ts"),
+  },
+  remote: {
+    summary: "share a scope on a PostgreSQL server: connect, init, sync, status, resolve",
+    load: () => import("./remote.ts"),
   },
   help: { summary: "show help for strata or for one command", load: () => import("./help.ts") },
   version: { summary: "print strata's version", load: () => import("./version.ts") },

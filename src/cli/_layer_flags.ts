@@ -32,7 +32,16 @@ export function chosenLayer(context: CommandContext): WritableLayer | undefined 
 }
 
 /** Top first, as the waterfall reads them; "file" is `--file` mode's one layer. */
-const RANK = ["command-line", "environment", "project", "user", "file", "system", "defaults"];
+const RANK = [
+  "command-line",
+  "environment",
+  "project",
+  "user",
+  "file",
+  "shared",
+  "system",
+  "defaults",
+];
 
 /**
  * After a write to `written`, a note when a higher layer still decides the

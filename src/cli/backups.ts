@@ -19,7 +19,7 @@ export const help =
 
 List the backups of the user layer's file (or the project or system layer's),
 newest first. Every write keeps the version it replaces as a backup in the
-state folder ($XDG_STATE_HOME/strata/APP/backups/); the newest 20 are kept
+state folder ($XDG_STATE_HOME/strata/_shared/backups/); the newest 20 are kept
 (strata's own setting backups.keep), and the newest one that parses is never
 deleted.
 

@@ -28,16 +28,26 @@ what mends it:
   temp         no temp file left by a writer that crashed
   journal      the journal reads without torn lines
   backups      the backup of the version before the last change is there
+  state        no state folder of the per-application layout of older
+               versions is left to merge into the shared one
 
 With --fix, mend what is safe to mend without your judgement: permissions
 (chmod), stale locks (broken by the lock protocol's own rule), orphan temp
 files (removed under the file's lock), torn journal lines (moved to
-JOURNAL.torn). A file that does not parse or breaks the schema needs you:
+JOURNAL.torn), state folders of older versions (merged into the shared
+one, nothing lost). A file that does not parse or breaks the schema needs you:
 doctor names the command (strata edit, strata restore latest).
 
 Options:
   --fix    mend what is safe to mend, then report what is left
-  --json   print { checked: [...], findings: [{ layer, file, check, problem, mend, fixable, fixed }] }
+  --json   print { checked: [...], findings: [{ layer, file, check, problem, mend, fixable, fixed }],
+           warnings: [...] }
+
+Warnings are reported too, without making the report unhealthy: what reading
+the configuration warned about (a config.toml beside a config.json, a project
+file owned by someone else, ...) and the schema keywords and formats strata
+does not check. Other commands do not repeat the schema's: run doctor after
+changing the schema.
 
 Exit codes: 0 healthy (or everything found was fixed), 3 problems remain.
 
@@ -68,7 +78,6 @@ export async function run(context: CommandContext): Promise<number> {
     fix: context.flags.fix === true,
     ...staleLockMs(context),
   });
-  config.warnings(); // the read fallback's warning repeats a parse finding: doctor says it once
   const code = unhealthy(report) ? 3 : 0;
   if (context.flags.json) {
     context.out(`${toJson(report)}\n`);
@@ -83,6 +92,7 @@ export async function run(context: CommandContext): Promise<number> {
     text += `${f.fixed ? "fixed" : "problem"} [${f.layer} ${f.check}]${where}: ${f.problem}\n`;
     if (!f.fixed) text += `  mend: ${f.mend}\n`;
   }
+  for (const w of report.warnings) text += `warning: ${w}\n`;
   const open = report.findings.filter((f) => !f.fixed).length;
   const fixed = report.findings.length - open;
   text += open === 0

@@ -20,7 +20,7 @@ import type { Explanation } from "../config/config.ts";
 export const help = `Usage: strata [--app NAME | --file PATH] explain KEY [--json]
 
 Show how KEY is decided: every layer from the top (--set, environment,
-project, user, system, defaults), its value or that it has none, where it
+project, user, shared, system, defaults), its value or that it has none, where it
 lives (file:line, or the environment variable's name), and which layer wins
 (marked "*"). Also shows the key's type and where that type comes from, and
 the schema's description of the key when the application ships a schema.

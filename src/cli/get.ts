@@ -14,7 +14,7 @@ import { openFromContext, printWarnings } from "./_open.ts";
 export const help = `Usage: strata [--app NAME | --file PATH] get KEY [--json]
 
 Print the value of KEY from the highest layer that sets it
-(--set, environment, project, user, system, defaults).
+(--set, environment, project, user, shared, system, defaults).
 
 A string prints as is; a number, boolean or date-time as its TOML literal;
 a table or an array as TOML. Exit 1, with nothing on stdout, when no layer

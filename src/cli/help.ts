@@ -68,6 +68,8 @@ Exit codes:
   4   the file's lock was not obtained in time (another writer holds it)
   5   I/O failure (permission denied, disk full, the working folder was deleted,
       a FIFO/device/folder or a file over 64 MiB where a file should be)
+  6   a shared change conflicts (remote sync kept the server's value; see
+      strata remote resolve)
   70  internal error (a bug: please report it)
 
 Examples:

@@ -32,7 +32,9 @@ async function dispatch(argv: string[]): Promise<number> {
     const module = await COMMANDS[call.global.help ? "help" : "version"].load();
     return await module.run({ ...call, name, positionals: target, env: process.env, out, err });
   }
-  return await command.run({ ...call, name, env: process.env, out, err });
+  const context = { ...call, name, env: process.env, out, err };
+  if (entry?.state) await (await import("./_state.ts")).mergeOldState(context);
+  return await command.run(context);
 }
 
 // console.log/console.error, not process.stdout.write: touching

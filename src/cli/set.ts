@@ -15,7 +15,8 @@ import { formatLiteral, toJson, where } from "./_output.ts";
 import type { ValueType } from "../config/config.ts";
 
 /** `strata set --help`. */
-export const help = `Usage: strata [--app NAME | --file PATH] set KEY VALUE [--project | --system]
+export const help =
+  `Usage: strata [--app NAME | --file PATH] set KEY VALUE [--project | --system | --shared]
                     [--type int|float|bool|string|date|json] [--json]
        strata [--app NAME | --file PATH] set KEY - [...]          (VALUE from stdin)
        strata [--app NAME | --file PATH] set --secret KEY [--from-env NAME | --from-file PATH]
@@ -35,6 +36,8 @@ Options:
               created in the current folder when there is none)
   --system    write the system layer (/etc/APP/config.toml or $XDG_CONFIG_DIRS)
   --user      write the user layer (the default)
+  --shared    write the shared layer on the server (strata remote --help);
+              queued in the outbox when the server cannot be reached
   --type T    store VALUE as int, float, bool, string, date (TOML date-time)
               or json (any JSON value: arrays, tables)
   --json      print the result as JSON
@@ -65,6 +68,7 @@ Examples:
 /** The flags of `set`. */
 export const options = {
   ...LAYER_OPTIONS,
+  shared: { type: "boolean" },
   type: { type: "string" },
   json: { type: "boolean" },
   secret: { type: "boolean" },
@@ -98,14 +102,27 @@ export async function run(context: CommandContext): Promise<number> {
     throw usage("set", `unknown --type "${type}"; use one of ${TYPES.join(", ")}`);
   }
   const config = openFromContext(context);
-  const written = layer ?? (context.global.file ? "file" : "user");
-  const shadowed = otherLayersExist(config, written, true);
   let value = given;
-  let sealFor: string | undefined;
   if (secret || fromFlag || given === "-") {
     const { readValueInput } = await import("./_secret_input.ts");
     value = await readValueInput(context, key, secret);
   }
+  if (context.flags.shared) {
+    if (secret) {
+      throw usage("set", "--secret does not apply to --shared yet: set the secret in a file layer");
+    }
+    if (layer || context.global.file) {
+      throw usage(
+        "set",
+        `--shared writes the shared layer; it cannot be used with --${layer ?? "file"}`,
+      );
+    }
+    const { setShared } = await import("./_set_shared.ts");
+    return await setShared(context, config, key, value, type as ValueType | undefined);
+  }
+  const written = layer ?? (context.global.file ? "file" : "user");
+  const shadowed = otherLayersExist(config, written, true);
+  let sealFor: string | undefined;
   if (secret) {
     const { recipientFor, sealedApp } = await import("./_secrets.ts");
     sealFor = await recipientFor(context, sealedApp(config));

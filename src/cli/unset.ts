@@ -6,7 +6,7 @@
  */
 
 import { clipText } from "../clip.ts";
-import { expectPositionals } from "./_args.ts";
+import { expectPositionals, usage } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 import { chosenLayer, LAYER_OPTIONS, otherLayersExist } from "./_layer_flags.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
@@ -14,7 +14,7 @@ import { describeOrigin, formatLiteral, toJson } from "./_output.ts";
 
 /** `strata unset --help`. */
 export const help =
-  `Usage: strata [--app NAME | --file PATH] unset KEY [--project | --system] [--json]
+  `Usage: strata [--app NAME | --file PATH] unset KEY [--project | --system | --shared] [--json]
 
 Remove KEY from the user layer, or from the project or system layer. Removing
 a table removes every key under it. The rest of the file (comments, order,
@@ -25,6 +25,8 @@ Options:
   --project   remove it from the project file (.APP.toml)
   --system    remove it from the system layer
   --user      remove it from the user layer (the default)
+  --shared    remove it from the shared layer on the server (queued when the
+              server cannot be reached; see strata remote --help)
   --json      print the result as JSON
 
 Examples:
@@ -34,13 +36,27 @@ Examples:
 `;
 
 /** The flags of `unset`. */
-export const options = { ...LAYER_OPTIONS, json: { type: "boolean" } } as const;
+export const options = {
+  ...LAYER_OPTIONS,
+  shared: { type: "boolean" },
+  json: { type: "boolean" },
+} as const;
 
 /** Runs `strata unset`. */
 export async function run(context: CommandContext): Promise<number> {
   const [key] = expectPositionals(context.positionals, "unset", ["KEY"]);
   const layer = chosenLayer(context);
   const config = openFromContext(context);
+  if (context.flags.shared) {
+    if (layer || context.global.file) {
+      throw usage(
+        "unset",
+        `--shared removes from the shared layer; it cannot be used with --${layer ?? "file"}`,
+      );
+    }
+    const { unsetShared } = await import("./_set_shared.ts");
+    return await unsetShared(context, config, key);
+  }
   const written = layer ?? (context.global.file ? "file" : "user");
   const others = otherLayersExist(config, written, false);
   const result = await config.unset(key, { layer });

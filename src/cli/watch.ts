@@ -17,7 +17,7 @@ import { type ExecRunner, execRunner, plain } from "./_watch_exec.ts";
 export const help = `Usage: strata [--app NAME | --file PATH] watch [KEY|PREFIX] [--json]
        strata [--app NAME | --file PATH] watch [KEY|PREFIX] --exec -- COMMAND [ARGS...]
 
-Watch every file of the configuration (project, user, system, defaults,
+Watch every file of the configuration (project, user, shared, system, defaults,
 --file, the schema; also a project file that does not exist yet) and print
 one line per key whose effective value changes, by any writer, as it
 happens, until interrupted (Ctrl-C, SIGINT or SIGTERM: exit 0):
@@ -25,7 +25,8 @@ happens, until interrupted (Ctrl-C, SIGINT or SIGTERM: exit 0):
   db.port: 5432 -> 6543  (user /home/me/.config/demo/config.toml:3)
 
 A key that appears shows "(unset) -> value", a key removed "value -> (unset)"
-with where it was. Only keys under KEY|PREFIX when given. Writing the same
+with where it was. With a shared layer (strata remote --help), watch also
+follows its server, so a change made on another machine shows within a second. Only keys under KEY|PREFIX when given. Writing the same
 value again prints nothing. A file that does not parse (half-written, or
 broken by hand) is reported on stderr with its file:line:column; the last
 good configuration is kept (no backup is used) until the file changes again.
@@ -83,6 +84,10 @@ export async function run(context: CommandContext): Promise<number> {
       return false;
     }
   };
+  // A shared layer: follow its server too, so its changes reach the snapshot watched here.
+  const unfollow = config.app === undefined || config.get("remote.url") === undefined
+    ? undefined
+    : await (await import("./_watch_remote.ts")).followShared(config, context);
   return await new Promise<number>((finish) => {
     let runner: ExecRunner | undefined;
     const onError = (e: WatchError) => context.err(watchErrorText(e));
@@ -97,7 +102,7 @@ export async function run(context: CommandContext): Promise<number> {
       process.off("SIGINT", onSigint);
       process.off("SIGTERM", onSigterm);
       watch.close();
-      await runner?.stop(signal);
+      await Promise.all([runner?.stop(signal), unfollow?.()]);
       finish(0);
     };
     const onSigint = () => void stop("SIGINT");
@@ -110,6 +115,7 @@ export async function run(context: CommandContext): Promise<number> {
         process.off("SIGTERM", onSigterm);
         watch.close();
         void runner?.stop("SIGTERM");
+        void unfollow?.();
         context.err(`strata: ${e.message}\n`);
         finish(e.exitCode);
       });

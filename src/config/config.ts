@@ -174,7 +174,7 @@ export class Config {
   }
 
   #state(): string | StrataError {
-    return this.#stateDir ??= stateDirOf(this.#ctx, this.app);
+    return this.#stateDir ??= stateDirOf(this.#ctx);
   }
 
   /** The state folder for a read (backups to fall back to, the parse cache): none without a home. */

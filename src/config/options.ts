@@ -8,6 +8,7 @@
 import { StrataError } from "../errors.ts";
 import type { HintWords } from "../hints.ts";
 import { isTable } from "../is_table.ts";
+import { sharedStateName } from "../store/layout.ts";
 import { HomeMissingError, homeNeeded, lazyHome } from "../platform/home.ts";
 import {
   checkAppName,
@@ -155,13 +156,15 @@ export function settleOptions(options: OpenOptions): SettledOptions {
 }
 
 /**
- * The folder of a configuration's backups and journal; under a home that is
+ * The folder of a configuration's backups and journal (one for every
+ * application and `--file`: a file's state is keyed by the file alone, see
+ * `store/layout.ts`); under a home that is
  * missing, the `usage` `StrataError` saying what to set (returned: a read
  * goes on without it, a write throws it).
  */
-export function stateDirOf(ctx: PlatformContext, app: string | undefined): string | StrataError {
+export function stateDirOf(ctx: PlatformContext): string | StrataError {
   try {
-    return stateDir(ctx, app ?? "_file");
+    return stateDir(ctx, sharedStateName);
   } catch (e) {
     if (!(e instanceof HomeMissingError)) throw e;
     return homeNeeded(ctx.platform, "state", e);

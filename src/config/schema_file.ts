@@ -67,7 +67,6 @@ export class SchemaFinder {
     try {
       if (option !== undefined && typeof option !== "string") {
         this.#cache ??= { loaded: schemaFromValue(option) };
-        for (const w of this.#cache.loaded?.warnings ?? []) this.#warn(w);
         return this.#cache.loaded;
       }
       const file = this.file(defaults, access);
@@ -83,7 +82,6 @@ export class SchemaFinder {
       }
       const loaded = loadSchemaFile(file, typeof option === "string", access);
       this.#cache = { file, stamp, loaded };
-      for (const w of loaded?.warnings ?? []) this.#warn(w);
       return loaded;
     } catch (e) {
       if (strict || !(e instanceof StrataError)) throw e;

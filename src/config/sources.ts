@@ -29,6 +29,7 @@ import {
   locateDefaults,
   type LocatedFile,
   locateProject,
+  locateShared,
   locateSystem,
   locateUser,
 } from "../platform/locate.ts";
@@ -52,6 +53,7 @@ export const appLayerOrder: readonly LayerName[] = [
   "environment",
   "project",
   "user",
+  "shared",
   "system",
   "defaults",
   "schema-defaults",
@@ -138,6 +140,8 @@ function sourceOf(name: LayerName, s: SourceSetting): LayerSource {
         (probe) => locateUser(s.ctx, s.app!, probe),
         () => pair(userConfigDir(s.ctx, s.app!), "config"),
       );
+    case "shared":
+      return sharedSource(s);
     case "system":
       return fileSource(
         name,
@@ -195,6 +199,42 @@ function fileSource(
       let files: string[];
       try {
         files = candidates();
+      } catch (e) {
+        if (!(e instanceof HomeMissingError)) throw e;
+        files = [];
+      }
+      return watchAll(files, onChange, watchFile);
+    },
+  };
+}
+
+/**
+ * The shared layer: the local snapshot of a scope on a PostgreSQL server
+ * (`shared.toml` beside the user file), read like a file layer. It is
+ * written only by `strata remote` and `set --shared` (src/remote/), never
+ * through the config's own writes. Not there at all (not listed by `paths`
+ * or `explain`) until a first sync writes the snapshot, and without a home.
+ */
+function sharedSource(s: SourceSetting): LayerSource {
+  const where = () => locateShared(s.ctx, s.app!, s.reader.probe());
+  return {
+    name: "shared",
+    read: () => {
+      try {
+        const located = where();
+        return located.exists ? s.reader.read("shared", located, false) : undefined;
+      } catch (e) {
+        if (e instanceof HomeMissingError) return undefined;
+        throw e;
+      }
+    },
+    // The snapshot's backups and journal, kept by the write protocol like any layer file's.
+    versions: (stateDir) => fileVersions(stateDir, where().file),
+    history: (stateDir) => fileHistory(stateDir, where().file),
+    watch: (onChange, watchFile) => {
+      let files: string[];
+      try {
+        files = [where().file];
       } catch (e) {
         if (!(e instanceof HomeMissingError)) throw e;
         files = [];

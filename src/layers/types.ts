@@ -19,6 +19,7 @@ export type LayerName =
   | "environment"
   | "project"
   | "user"
+  | "shared"
   | "system"
   | "defaults"
   | "schema-defaults"

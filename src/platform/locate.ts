@@ -234,7 +234,8 @@ export function candidateFiles(ctx: PlatformContext, app: string): string[] {
   const project = projectBaseName(app);
   let user: string[] = [];
   try {
-    user = pair(userConfigDir(ctx, app), "config");
+    const dir = userConfigDir(ctx, app);
+    user = [...pair(dir, "config"), p.join(dir, "shared.toml")];
   } catch (e) {
     // No home folder: the user layer is absent, nothing of it to read ahead.
     if (!(e instanceof HomeMissingError)) throw e;
@@ -245,6 +246,20 @@ export function candidateFiles(ctx: PlatformContext, app: string): string[] {
     ...systemConfigDirs(ctx, app).flatMap((d) => pair(d, "config")),
     ...defaultsDirs(ctx, app).flatMap((d) => [...pair(d, "defaults"), p.join(d, "schema.json")]),
   ];
+}
+
+/**
+ * The shared layer's snapshot, `shared.toml` beside the user file (written
+ * by strata only, always TOML). Throws `HomeMissingError` as the user
+ * layer does when its folder is under a home that is missing.
+ */
+export function locateShared(
+  ctx: PlatformContext,
+  app: string,
+  probe: FileProbe = isFile,
+): LocatedFile {
+  const file = pathFor(ctx.platform).join(userConfigDir(ctx, app), "shared.toml");
+  return { file, exists: probe(file) !== false, format: "toml", warnings: [] };
 }
 
 /** The user layer's file. */

@@ -10,7 +10,9 @@
  * | user     | `$XDG_CONFIG_HOME/<app>/` (default `~/.config`)        | `~/Library/Application Support/<app>/`            | `%APPDATA%\<app>\`               |
  * | system   | each `$XDG_CONFIG_DIRS` entry `/<app>/` (default `/etc/xdg`), then `/etc/<app>/`; first existing wins | `/Library/Application Support/<app>/` | `%PROGRAMDATA%\<app>\` |
  * | defaults | each `$XDG_DATA_DIRS` entry `/<app>/defaults.toml` (default `/usr/local/share:/usr/share`), then `/usr/share/<app>/` | `/Library/Application Support/<app>/defaults.toml` | `%PROGRAMDATA%\<app>\defaults.toml` |
- * | state    | `$XDG_STATE_HOME/strata/<app>/` (default `~/.local/state`) | `~/Library/Application Support/strata/state/<app>/` | `%LOCALAPPDATA%\strata\state\<app>\` |
+ * | state    | `$XDG_STATE_HOME/strata/<name>/` (default `~/.local/state`) | `~/Library/Application Support/strata/state/<name>/` | `%LOCALAPPDATA%\strata\state\<name>\` |
+ *
+ * strata keeps every file's state under one name, `_shared` (`store/layout.ts`).
  *
  * Layer files are `config.toml` (or `config.json`); a `.toml` is preferred
  * over a `.json` in the same place. XDG variables that hold a relative path

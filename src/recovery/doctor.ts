@@ -25,6 +25,7 @@ import { formatOf } from "../platform/paths.ts";
 import type { Schema } from "../schema/validate.ts";
 import { validate } from "../schema/validate.ts";
 import { lockDefaults } from "../store/lock_state.ts";
+import { legacyStateFolders, migrateLegacyState } from "../store/migrate_state.ts";
 import { issueText, layerIssues, parseLayerText } from "./check_text.ts";
 import { checkLayerFile } from "./doctor_file.ts";
 import { adviseAll, type RecoveryConfig, writableLayerFiles } from "./layer_files.ts";
@@ -40,6 +41,7 @@ export type CheckName =
   | "temp"
   | "journal"
   | "backups"
+  | "state"
   | "value";
 
 /** One problem found. */
@@ -66,6 +68,13 @@ export interface DoctorReport {
   checked: { layer: string; file: string; exists: boolean }[];
   /** The problems, in the order found. */
   findings: Finding[];
+  /**
+   * What reading the configuration warned about (a `.toml` beside a `.json`,
+   * an ignored project file, ...) and what strata does not check in the
+   * schema: worth knowing, not problems (they do not make the report unhealthy).
+   * A warning that repeats a finding is left out.
+   */
+  warnings: string[];
 }
 
 /** Options of {@link runDoctor}. */
@@ -84,6 +93,8 @@ export interface DoctorConfig extends RecoveryConfig {
   list(): { path: string[]; value: unknown }[];
   /** Values that would win but cannot be used (schema, type), with their layer and origin. */
   rejected?(): Rejected[];
+  /** Warnings from reading the configuration, each returned once (`Config.warnings`). */
+  warnings?(): string[];
 }
 
 interface Fix {
@@ -98,13 +109,13 @@ export async function runDoctor(
 ): Promise<DoctorReport> {
   const platform = options.platform ?? process.platform;
   const staleMs = options.staleLockMs ?? lockDefaults.staleMs;
-  const report: DoctorReport = { checked: [], findings: [] };
+  const report: DoctorReport = { checked: [], findings: [], warnings: [] };
   const fixes: Fix[] = [];
   const add = (finding: Finding, apply?: Fix["apply"]) => {
     report.findings.push(finding);
     if (apply) fixes.push({ finding, apply });
   };
-  let schema: { schema: Schema; file?: string } | undefined;
+  let schema: { schema: Schema; file?: string; warnings?: string[] } | undefined;
   try {
     schema = config.schema?.();
   } catch (e) {
@@ -143,7 +154,9 @@ export async function runDoctor(
   if (schema) checkRequired(config, schema, add);
   checkRejected(config, add);
   const fix = adviseAll(config, { action: "doctor-fix" });
+  checkLegacyState(config.stateDir, fix, staleMs, add);
   if (platform !== "win32") checkStateFolder(config.stateDir, fix, add);
+  report.warnings = readWarnings(config, report.findings, schema?.warnings ?? []);
   if (options.fix) {
     for (const { finding, apply } of fixes) {
       try {
@@ -158,6 +171,19 @@ export async function runDoctor(
 }
 
 type Add = (finding: Finding, apply?: Fix["apply"]) => void;
+
+/**
+ * The configuration's read warnings and the schema's unchecked parts, less
+ * those a finding already says (a broken file's fallback to its backup
+ * repeats its parse finding; a broken schema repeats its schema finding).
+ */
+function readWarnings(config: DoctorConfig, findings: Finding[], schema: string[]): string[] {
+  const said = (w: string) =>
+    findings.some((f) =>
+      w.startsWith(f.problem) || (f.check === "parse" && f.file && w.startsWith(`${f.file}:`))
+    );
+  return [...new Set([...(config.warnings?.() ?? []), ...schema])].filter((w) => !said(w));
+}
 
 function checkDefaults(
   file: string,
@@ -266,6 +292,30 @@ function checkRequired(config: DoctorConfig, schema: { schema: Schema; file?: st
         value: "VALUE",
       }),
       fixable: false,
+    });
+  }
+}
+
+/**
+ * State folders of the per-application layout not merged yet: their backups
+ * and journals are missing from history, undo and restore until they are.
+ */
+function checkLegacyState(stateDir: string, fix: string, staleMs: number, add: Add): void {
+  for (const folder of legacyStateFolders(stateDir)) {
+    add({
+      layer: "state",
+      file: folder,
+      check: "state",
+      problem: `${folder} holds backups or journals of the per-application layout, not yet ` +
+        `merged into ${stateDir} (history, undo and restore miss them until they are)`,
+      mend: `${fix} (merges them; nothing is lost)`,
+      fixable: true,
+    }, async () => {
+      const result = await migrateLegacyState(stateDir, { staleMs });
+      const left = result.left.map((l) => `${l.path}: ${l.problem}`);
+      if (legacyStateFolders(stateDir).includes(folder)) {
+        throw new Error(`left in place: ${left.join("; ") || folder}`);
+      }
     });
   }
 }

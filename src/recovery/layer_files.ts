@@ -34,8 +34,8 @@ export interface RecoveryConfig {
   readonly stateDir: string;
   /** Every layer, top first (file layers say where they live). */
   layers(): LayerInfo[];
-  /** The application's schema, when it ships one. */
-  schema?(): { schema: Schema; file?: string } | undefined;
+  /** The application's schema, when it ships one (and what strata does not check in it). */
+  schema?(): { schema: Schema; file?: string; warnings?: string[] } | undefined;
   /** How hints are worded in messages (default: plain words, no command). */
   readonly hintWords?: HintWords;
 }

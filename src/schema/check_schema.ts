@@ -97,7 +97,7 @@ function validRegex(text: string): string | undefined {
  * ```ts
  * import { checkSchema } from "./check_schema.ts";
  * const { warnings } = checkSchema({ properties: { a: { dependentSchemas: {} } } }, "s.json");
- * console.assert(warnings[0].includes('"dependentSchemas" at /properties/a'));
+ * console.assert(warnings[0].includes('"dependentSchemas" at #/properties/a'));
  * ```
  */
 export function checkSchema(value: unknown, file: string): CheckedSchema {

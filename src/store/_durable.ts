@@ -104,7 +104,15 @@ export function writeAll(fd: number, data: string | Uint8Array): void {
 }
 
 /** The points of the write protocol where {@link crashPoint} can stop a writer. */
-export type CrashPoint = "locked" | "backup" | "temp" | "renamed" | "written" | "journaled";
+export type CrashPoint =
+  | "locked"
+  | "backup"
+  | "temp"
+  | "renamed"
+  | "written"
+  | "journaled"
+  | "migrated"
+  | "migrated-backup";
 
 /**
  * Test hook, in the spirit of SQLite's crash tests: when the environment

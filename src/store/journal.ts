@@ -192,8 +192,11 @@ export function readJournal(journalPath: string): JournalContents {
   return result;
 }
 
-/** A state file's text, never through a link; undefined when it does not exist. */
-function readPrivate(file: string): string | undefined {
+/**
+ * A journal file's text (one generation), never through a link, regular
+ * files of a sane size only; undefined when it does not exist.
+ */
+export function readPrivate(file: string): string | undefined {
   let fd: number;
   try {
     // Non-blocking: a FIFO planted at the journal's name must not hang the read.

@@ -69,3 +69,28 @@ export function rotatedJournalOf(journal: string): string {
 
 /** Size past which a journal is rotated (its previous generation kept, the one before dropped). */
 export const journalRotateBytes = 1024 * 1024;
+
+/**
+ * The one state folder every configuration file's backups, journal and
+ * parse cache live in, under strata's state root
+ * (`$XDG_STATE_HOME/strata/_shared/`): keyed by the file's identity only,
+ * so the same file named through `--file`, `--app` or a link keeps one
+ * history. Application names start with a letter or digit, so no
+ * application's folder can take this name.
+ */
+export const sharedStateName = "_shared";
+
+/**
+ * `<root>/<name>/` folders of the layout before {@link sharedStateName}:
+ * one state folder per application (`_file` for `--file`). Merged into
+ * the shared folder by `migrateLegacyState`.
+ */
+export function isLegacyStateName(name: string): boolean {
+  return name === "_file" || /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name);
+}
+
+/** `<shared>/.migration`: the lock (`.migration.lock`) held while old state folders are merged. */
+export const migrationLockName = ".migration";
+
+/** Folders of an old per-application state folder that the merge empties. */
+export const legacyFolders = { ...stateFolders, edits: "edits" } as const;

@@ -44,7 +44,7 @@ export function fileIdentity(realPath: string): string {
 /**
  * Names the backup folder and journal file of the configuration file
  * `realPath` (absolute, after symlinks: see `resolveTarget`). `stateDir` is
- * the application's state folder, e.g. `$XDG_STATE_HOME/strata/<app>`.
+ * the state folder, e.g. `$XDG_STATE_HOME/strata/_shared`.
  *
  * @example
  * ```ts

@@ -18,6 +18,7 @@ import { appendJournal, type JournalChange, journalEntries } from "./journal.ts"
 import { acquireLock } from "./lock.ts";
 import { lockDefaults } from "./lock_state.ts";
 import { tempPatternOf } from "./layout.ts";
+import { migrateLegacyState } from "./migrate_state.ts";
 import { resolveTarget } from "./resolve_target.ts";
 import { statePaths } from "./state_paths.ts";
 
@@ -60,7 +61,7 @@ export type EditFn = (current: string | undefined, context: EditContext) => File
 
 /** Options of {@link updateFile}. */
 export interface UpdateFileOptions {
-  /** The application's state folder (backups and journal go there), e.g. `$XDG_STATE_HOME/strata/<app>`. */
+  /** The state folder (backups and journal go there): strata's shared one is `$XDG_STATE_HOME/strata/_shared`. */
   stateDir: string;
   /** Layer name recorded in the journal (`user`, `project`, `system`, `file`). */
   layer?: string;
@@ -166,6 +167,8 @@ export async function updateFile(
   refuseLongName(file);
   ensureFolder(path.dirname(file), file, options.folderMode);
   const program = options.program ?? lockDefaults.program;
+  // Before this file's lock is taken: the merge takes the locks of the files it merges.
+  const migrated = await mergeOldState(options, program);
   const lock = await acquireLock(file, {
     timeoutMs: options.lockTimeoutMs,
     staleMs: options.staleLockMs,
@@ -181,7 +184,7 @@ export async function updateFile(
     const invalidUtf8 = decoded?.invalid === true;
     const result = edit(current, invalidUtf8 ? { file, invalidUtf8 } : { file });
     if (result === null || result.text === current) {
-      return { changed: false, text: current ?? "", file, warnings: [] };
+      return { changed: false, text: current ?? "", file, warnings: migrated };
     }
     // Reading and editing a big file takes a while: renew the lease, and stop here if a
     // stall cost us the lock (the text we edited may no longer be what is on disk).
@@ -213,7 +216,7 @@ export async function updateFile(
     }
     crashPoint("written");
     // From here on the file is written: trouble with the state dir is a warning, not a failure.
-    const warnings: string[] = [];
+    const warnings: string[] = [...migrated];
     try {
       if (backupId) rotateBackups(paths.backupDir, rotation);
     } catch (error) {
@@ -243,6 +246,28 @@ export async function updateFile(
     return { changed: true, backupId, text: result.text, file, warnings };
   } finally {
     lock.release();
+  }
+}
+
+/**
+ * Merges the state folders of the per-application layout into the shared
+ * one (`migrateLegacyState`); a failure leaves them in place for the next
+ * run and is a warning, not a reason to refuse the write.
+ */
+async function mergeOldState(options: UpdateFileOptions, program: string): Promise<string[]> {
+  try {
+    await migrateLegacyState(options.stateDir, {
+      timeoutMs: options.lockTimeoutMs,
+      staleMs: options.staleLockMs,
+      program,
+    });
+    return [];
+  } catch (error) {
+    return [
+      `the state folders of the per-application layout beside ${options.stateDir} could not ` +
+      `be merged into it yet (history and undo miss their changes until they are): ` +
+      `${(error as Error).message} To merge them: strata doctor --fix`,
+    ];
   }
 }
 

@@ -5,10 +5,10 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { StrataError } from "../../src/mod.ts";
-import { sandbox } from "./_sandbox.ts";
+import { librarySandbox } from "../_support/mod.ts";
 
 test("every layer wins over the one below it", () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     sb.write(sb.defaultsFile, '# shipped\nk = "defaults"\n');
     sb.write(sb.systemFile, '\nk = "system"\n');
@@ -55,7 +55,7 @@ test("every layer wins over the one below it", () => {
 });
 
 test("the system layer: first $XDG_CONFIG_DIRS entry holding a file wins", () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     const second = path.join(sb.dir, "etc2");
     sb.write(path.join(second, "demo", "config.json"), '{"k": "second"}');
@@ -69,7 +69,7 @@ test("the system layer: first $XDG_CONFIG_DIRS entry holding a file wins", () =>
 });
 
 test("tables merge key by key; arrays and scalars replace", () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     sb.write(
       sb.defaultsFile,
@@ -103,7 +103,7 @@ test("tables merge key by key; arrays and scalars replace", () => {
 });
 
 test("project file found from a subfolder, nearest first", () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     const top = sb.write(path.join(sb.project, ".demo.toml"), 'a = "top"\nb = "top"\n');
     const mid = sb.write(path.join(sb.project, "sub", ".demo.json"), '{\n  "a": "sub"\n}\n');
@@ -120,7 +120,7 @@ test("project file found from a subfolder, nearest first", () => {
 });
 
 test("environment: nesting, case-insensitive match of known keys, conversion, unknown variables", () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     sb.write(sb.defaultsFile, '[Database]\nHost = "d"\nport = 5432\nmax-conn = 10\nratio = 1.0\n');
     const env = {
@@ -168,7 +168,7 @@ test("environment: nesting, case-insensitive match of known keys, conversion, un
 });
 
 test("--set items: typed by the layers below, last one wins, bad items refused", () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     sb.write(sb.userFile, "port = 1\non = false\n");
     const config = sb.open({ overrides: ["port=2", "port=3", "on=yes", 'x."a.b"=c=d'] });
@@ -187,7 +187,7 @@ test("--set items: typed by the layers below, last one wins, bad items refused",
 });
 
 test("explain walks every layer with file, line, variable and status", () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     sb.write(sb.defaultsFile, "[db]\nport = 5432\n");
     sb.write(sb.userFile, "# mine\n[db]\nport = 6000\n");
@@ -236,7 +236,7 @@ test("explain walks every layer with file, line, variable and status", () => {
 });
 
 test("list: leaves sorted by key text, prefix by segments, quoted keys", () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     sb.write(
       sb.userFile,
@@ -262,7 +262,7 @@ test("list: leaves sorted by key text, prefix by segments, quoted keys", () => {
 });
 
 test("keys keep their case exactly", () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     sb.write(sb.userFile, 'Database.Host = "upper"\ndatabase.host = "lower"\n');
     const config = sb.open();
@@ -275,7 +275,7 @@ test("keys keep their case exactly", () => {
 });
 
 test("layers() says where each layer lives and whether it exists", () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     sb.write(sb.userFile, "a = 1\n");
     assert.deepEqual(sb.open().layers(), [
@@ -298,7 +298,7 @@ test("layers() says where each layer lives and whether it exists", () => {
 });
 
 test("a .toml beside a .json: the .toml is read, with a warning once", () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     sb.write(sb.userFile, "a = 1\n");
     const json = sb.write(sb.userFile.replace(/\.toml$/, ".json"), '{"a": 2}');
@@ -315,7 +315,7 @@ test("a .toml beside a .json: the .toml is read, with a warning once", () => {
 });
 
 test("defaults given as a value, as a path, and strata's own built-in defaults", () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     const byValue = sb.open({ defaults: { a: { b: 1.5 } } });
     assert.equal(byValue.get("a.b"), 1.5);
@@ -340,7 +340,7 @@ test("defaults given as a value, as a path, and strata's own built-in defaults",
 });
 
 test("open refuses a missing or bad app name", () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     assert.throws(() => sb.open({ app: undefined }), /no application named/);
     assert.throws(() => sb.open({ app: "../x" }), /invalid application name/);

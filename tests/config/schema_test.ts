@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { StrataError } from "../../src/mod.ts";
-import { sandbox } from "./_sandbox.ts";
+import { librarySandbox } from "../_support/mod.ts";
 
 const schema = {
   type: "object",
@@ -21,7 +21,7 @@ const schema = {
 };
 
 function withSchema() {
-  const sb = sandbox();
+  const sb = librarySandbox();
   sb.write(sb.defaultsFile, 'mode = "safe"\nplugins = ["core"]\npaths = ["/a"]\ntags = ["d"]\n');
   const schemaFile = sb.write(
     path.join(path.dirname(sb.defaultsFile), "schema.json"),
@@ -135,7 +135,7 @@ test("a broken schema: reads go on with a warning once, writes refuse; schema() 
 });
 
 test("a schema given by path or value; none without defaults", () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     assert.equal(sb.open().schema(), undefined);
     const file = sb.write(path.join(sb.dir, "s.json"), JSON.stringify(schema));
@@ -156,7 +156,7 @@ test("a schema given by path or value; none without defaults", () => {
 });
 
 test("Config.update: the caller's edit through the write protocol, with a backup", async () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     sb.write(sb.userFile, "a = 1\n");
     const config = sb.open();
@@ -217,7 +217,7 @@ test("a value that breaks the schema in any layer is skipped: get throws, list f
 });
 
 test("the schema's defaults: the bottom layer, typed, with the default's JSON pointer", () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     const config = sb.open({
       defaults: { mode: "fast" },

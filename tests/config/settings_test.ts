@@ -6,10 +6,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { StrataError } from "../../src/mod.ts";
-import { sandbox } from "./_sandbox.ts";
+import { librarySandbox } from "../_support/mod.ts";
 
 test("backups.keep from strata's own configuration (here its environment) is honoured", async () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     const config = sb.open({ env: { ...sb.env, STRATA_BACKUPS__KEEP: "2" } });
     for (let i = 0; i < 5; i++) await config.set("a", i);
@@ -23,7 +23,7 @@ test("backups.keep from strata's own configuration (here its environment) is hon
 });
 
 test("backups.keep from strata's own user file", async () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     sb.write(path.join(sb.env.XDG_CONFIG_HOME, "strata", "config.toml"), "[backups]\nkeep = 1\n");
     const config = sb.open();
@@ -37,7 +37,7 @@ test("backups.keep from strata's own user file", async () => {
 });
 
 test("a lock held by a live process: the write waits lockTimeoutMs, then fails naming the holder", async () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     sb.write(sb.userFile, "a = 1\n");
     const lock = `${sb.userFile}.lock`;
@@ -76,7 +76,7 @@ test("a lock held by a live process: the write waits lockTimeoutMs, then fails n
 });
 
 test("a float key set to a whole number stays a float, in TOML and in JSON", async () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     sb.write(sb.defaultsFile, "ratio = 0.5\n");
     const json = sb.write(path.join(sb.project, ".demo.json"), '{\n  "x": 1\n}\n');

@@ -96,6 +96,7 @@ test("the application's layers, top first, and those of --file mode", () => {
     "environment",
     "project",
     "user",
+    "shared",
     "system",
     "defaults",
     "schema-defaults",

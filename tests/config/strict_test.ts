@@ -4,10 +4,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { StrataError } from "../../src/errors.ts";
-import { sandbox } from "./_sandbox.ts";
+import { librarySandbox } from "../_support/mod.ts";
 
 test("strict: true fails the read of a broken file that has a good backup", async () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     await sb.open().set("db.host", "db1");
     await sb.open().set("db.host", "db2");

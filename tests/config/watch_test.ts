@@ -6,7 +6,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { Config, ConfigChange, WatchError } from "../../src/mod.ts";
-import { type Sandbox, sandbox } from "./_sandbox.ts";
+import { type LibrarySandbox, librarySandbox } from "../_support/mod.ts";
 
 const WRITER = fileURLToPath(new URL("./_watch_writer.ts", import.meta.url));
 const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
@@ -47,10 +47,10 @@ interface Observed {
 
 /** A sandbox, a watch on it, and cleanup of both whatever happens. */
 async function watching(
-  body: (box: Sandbox, seen: Observed, config: Config) => Promise<void>,
-  options: { prefix?: string; cwd?: string; before?: (box: Sandbox) => void } = {},
+  body: (box: LibrarySandbox, seen: Observed, config: Config) => Promise<void>,
+  options: { prefix?: string; cwd?: string; before?: (box: LibrarySandbox) => void } = {},
 ): Promise<void> {
-  const box = sandbox();
+  const box = librarySandbox();
   options.before?.(box);
   const config = box.open(options.cwd ? { cwd: options.cwd } : {});
   const changes: ConfigChange[] = [];
@@ -262,7 +262,7 @@ test(
       await sleep(150);
       assert.deepEqual(seen.changes.map((c) => c.key), ["db.port"]);
     }, { prefix: "db", before: (box) => box.write(box.userFile, "[db]\nport = 1\n") });
-    const box = sandbox();
+    const box = librarySandbox();
     try {
       const changes: ConfigChange[] = [];
       {
@@ -278,7 +278,7 @@ test(
 );
 
 test("single-file mode: the one file is watched", { timeout: 90_000 }, async () => {
-  const box = sandbox();
+  const box = librarySandbox();
   const file = box.write(path.join(box.dir, "app.json"), '{"port": 1}');
   const changes: ConfigChange[] = [];
   try {

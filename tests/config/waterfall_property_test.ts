@@ -8,7 +8,7 @@ import path from "node:path";
 import { formatKey } from "../../src/mod.ts";
 import { stringify } from "../../src/toml/stringify.ts";
 import type { TomlTable } from "../../src/toml/parse.ts";
-import { sandbox } from "./_sandbox.ts";
+import { librarySandbox } from "../_support/mod.ts";
 import { mulberry32 as prng } from "../../scripts/_mulberry32.ts";
 
 type Table = { [k: string]: unknown };
@@ -64,7 +64,7 @@ function at(t: unknown, p: string[]): unknown {
 
 test("get, resolve and list agree with a reference merge of random layers", () => {
   const r = prng(4242);
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     const projectFile = path.join(sb.project, ".demo.toml");
     for (let round = 0; round < 60; round++) {

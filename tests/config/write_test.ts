@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { StrataError } from "../../src/mod.ts";
 import { cliHintWords } from "../../src/cli/hint_words.ts";
-import { sandbox } from "./_sandbox.ts";
+import { librarySandbox } from "../_support/mod.ts";
 
 function refusedWith(code: string, message: string | RegExp) {
   return (e: unknown) => {
@@ -19,7 +19,7 @@ function refusedWith(code: string, message: string | RegExp) {
 }
 
 test("set creates the user file 0600 in folders 0700, then edits it in place", async () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     const config = sb.open();
     const r = await config.set("db.host", "example.org");
@@ -51,7 +51,7 @@ test("set creates the user file 0600 in folders 0700, then edits it in place", a
 });
 
 test("an existing file keeps its mode", async () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     sb.write(sb.userFile, "a = 1\n");
     fs.chmodSync(sb.userFile, 0o644);
@@ -64,7 +64,7 @@ test("an existing file keeps its mode", async () => {
 });
 
 test("comments and layout of a hand-written file survive set and unset", async () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     const text = [
       "# My settings, written by hand.",
@@ -98,7 +98,7 @@ test("comments and layout of a hand-written file survive set and unset", async (
 });
 
 test("a person's text is converted to the known type, or refused with the file unchanged", async () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     sb.write(sb.defaultsFile, "[db]\nport = 5432\nratio = 0.5\n");
     const text = '# hand\n[db]\nport = 1\nversion = "1.10"\nwhen = 1979-05-27\nflags = ["a"]\n';
@@ -167,7 +167,7 @@ test("a person's text is converted to the known type, or refused with the file u
 });
 
 test("a program's typed value is checked against the defaults' type", async () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     sb.write(sb.defaultsFile, "port = 1\n");
     const config = sb.open();
@@ -190,7 +190,7 @@ test("a program's typed value is checked against the defaults' type", async () =
 });
 
 test("a file that does not parse is never written", async () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     const broken = 'a = 1\nb = "unclosed\n';
     sb.write(sb.userFile, broken);
@@ -230,7 +230,7 @@ test("a file that does not parse is never written", async () => {
 });
 
 test("--project writes the nearest project file, else creates .<app>.toml in the working directory", async () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     const sub = path.join(sb.project, "sub");
     const created = await sb.open({ cwd: sub }).set("a", "1", { layer: "project", raw: true });
@@ -263,7 +263,7 @@ test("--project writes the nearest project file, else creates .<app>.toml in the
 });
 
 test("--system writes the first system folder", async () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     const r = await sb.open().set("k", "v", { layer: "system" });
     assert.equal(r.file, sb.systemFile);
@@ -274,7 +274,7 @@ test("--system writes the first system folder", async () => {
 });
 
 test("a symlinked config is written through: the link stays a link", async () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     const real = sb.write(path.join(sb.dir, "dotfiles", "demo.toml"), "# managed by stow\na = 1\n");
     fs.mkdirSync(path.dirname(sb.userFile), { recursive: true });
@@ -292,7 +292,7 @@ test("a symlinked config is written through: the link stays a link", async () =>
 });
 
 test("file mode: one file, no layers; --project refused", async () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     const file = sb.write(path.join(sb.dir, "one.json"), '{"a": 1}\n');
     const config = sb.open({ app: undefined, file, env: { ...sb.env, DEMO_A: "2" } });
@@ -305,7 +305,7 @@ test("file mode: one file, no layers; --project refused", async () => {
       config.set("a", 2, { layer: "project" }),
       refusedWith("usage", /--project does not apply with --file/),
     );
-    assert.equal(config.stateDir, path.join(sb.dir, "state", "strata", "_file"));
+    assert.equal(config.stateDir, path.join(sb.dir, "state", "strata", "_shared"));
     const overridden = sb.open({ app: undefined, file, overrides: ["a=5"] });
     assert.equal(overridden.get("a"), 5);
   } finally {
@@ -314,7 +314,7 @@ test("file mode: one file, no layers; --project refused", async () => {
 });
 
 test("a long-lived Config sees changes made by others", async () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     sb.write(sb.userFile, "a = 1\n");
     const config = sb.open();
@@ -333,7 +333,7 @@ test("a long-lived Config sees changes made by others", async () => {
 });
 
 test("a file that does not parse falls back to its newest backup that parses, warning once", async () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     const config = sb.open();
     await config.set("a", 1);
@@ -345,7 +345,7 @@ test("a file that does not parse falls back to its newest backup that parses, wa
     assert.equal(r.origin.layer, "user");
     assert.match(
       r.origin.file!,
-      /\/state\/strata\/demo\/backups\/config\.toml-[0-9a-f]{8}\/\d{8}T\d{6}\.\d{3}Z-\d+\.toml$/,
+      /\/state\/strata\/_shared\/backups\/config\.toml-[0-9a-f]{8}\/\d{8}T\d{6}\.\d{3}Z-\d+\.toml$/,
     );
     const warnings = reader.warnings();
     assert.equal(warnings.length, 1);
@@ -367,7 +367,7 @@ test("a file that does not parse falls back to its newest backup that parses, wa
 });
 
 test("a file that does not parse and has no backup: reads fail with where and how to mend", () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     sb.write(sb.userFile, "a = \n");
     const config = sb.open({ hintWords: cliHintWords });
@@ -391,7 +391,7 @@ test("a file that does not parse and has no backup: reads fail with where and ho
 });
 
 test("a key named __proto__ is an ordinary key", async () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     const config = sb.open();
     await config.set('"__proto__".x', "1", { raw: true });
@@ -403,7 +403,7 @@ test("a key named __proto__ is an ordinary key", async () => {
 });
 
 test("a set on a big file leaves the parsed-values cache of the new text", async () => {
-  const sb = sandbox();
+  const sb = librarySandbox();
   try {
     const { readCachedValues } = await import("../../src/layers/parse_cache.ts");
     const { parse } = await import("../../src/toml/parse.ts");

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { listFiles, makeSandbox } from "./_sandbox.ts";
+import { listFiles, makeSandbox } from "../_support/mod.ts";
 
 test("usage errors exit 2 with a message and a hint to the right help", () => {
   const box = makeSandbox();

@@ -3,7 +3,7 @@
 // refused unless its format is named, and --app with --file is refused.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { listFiles, makeSandbox } from "./_sandbox.ts";
+import { listFiles, makeSandbox } from "../_support/mod.ts";
 
 test("set of a whole number on a float key prints it as the file holds it: 3.0", () => {
   const box = makeSandbox();

@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { cliCommand, isDeno } from "../reliability/_harness.ts";
-import { makeSandbox } from "./_sandbox.ts";
+import { cliCommand, isDeno } from "../_support/mod.ts";
+import { makeSandbox } from "../_support/mod.ts";
 
 test("a deleted working folder: strata exits 5 and says what to do", {
   skip: process.platform === "win32" ? "Windows does not remove a folder in use" : false,

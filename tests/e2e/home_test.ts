@@ -9,8 +9,8 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { cliCommand, isDeno } from "../reliability/_harness.ts";
-import { listFiles } from "./_sandbox.ts";
+import { cliCommand, isDeno } from "../_support/mod.ts";
+import { listFiles } from "../_support/mod.ts";
 
 const STRANGER = 4242;
 const why = "HOME is not set and this user has no home folder in the password database";

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { makeSandbox, type Sandbox } from "./_sandbox.ts";
+import { makeSandbox, type Sandbox } from "../_support/mod.ts";
 
 /**
  * Six keys, one per layer count: `l1` is set in defaults only, `l2` in

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { makeSandbox } from "./_sandbox.ts";
+import { makeSandbox } from "../_support/mod.ts";
 
 const COMMANDS = ["backups", "restore", "undo", "history", "diff", "edit", "doctor"];
 
@@ -99,7 +99,7 @@ test("--file mode: backups, undo, restore and history work on that one file", ()
     assert.equal(box.read(file), '{\n  "port": 82\n}\n');
     assert.equal(box.run([...f, "backups", "--project"]).code, 2);
     assert.equal(JSON.parse(box.run([...f, "history", "--json"]).stdout).length, 4);
-    assert.ok(fs.existsSync(path.join(box.stateHome, "strata", "_file", "journal")));
+    assert.ok(fs.existsSync(path.join(box.stateHome, "strata", "_shared", "journal")));
   } finally {
     box.cleanup();
   }

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { makeSandbox } from "./_sandbox.ts";
+import { makeSandbox } from "../_support/mod.ts";
 
 /** A shell script editor that writes `text` over the file named by its last argument. */
 function editorScript(box: ReturnType<typeof makeSandbox>, name: string, text: string): string {
@@ -72,7 +72,7 @@ test("an editor that saves garbage: refused, old file kept, the text recoverable
     const kept = r.stderr.match(/Your text is kept in (\S+);/)![1];
     assert.equal(fs.readFileSync(kept, "utf8"), garbage);
     assert.equal(fs.statSync(kept).mode & 0o777, 0o600);
-    assert.ok(kept.startsWith(path.join(box.stateHome, "strata", "demo", "edits")));
+    assert.ok(kept.startsWith(path.join(box.stateHome, "strata", "_shared", "edits")));
     assert.deepEqual(fs.readFileSync(user), before);
     // The person goes on from their text and mends it.
     const fix = editorScript(box, "fix", 'a = "2"\nnot_toml = true\n');

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { makeSandbox } from "./_sandbox.ts";
+import { makeSandbox } from "../_support/mod.ts";
 
 const SCHEMA = {
   type: "object",
@@ -181,7 +181,7 @@ test(
       assert.equal(edit.code, 3);
       assert.match(edit.stderr, /"oneOf" must be a non-empty array of schemas/);
       assert.deepEqual(
-        fs.readdirSync(path.join(box.stateHome, "strata", "demo")).includes("edits"),
+        fs.readdirSync(path.join(box.stateHome, "strata", "_shared")).includes("edits"),
         false,
       );
       const restore = box.run([...app, "restore", "latest"]);

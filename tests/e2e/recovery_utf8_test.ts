@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { makeSandbox } from "./_sandbox.ts";
+import { makeSandbox } from "../_support/mod.ts";
 
 test("a file that is not UTF-8: restore latest and edit mend it, its bytes are kept", {
   skip: process.platform === "win32",

@@ -2,10 +2,10 @@
 // suggested, and a value that starts with "-" is pointed to "--".
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { makeSandbox } from "./_sandbox.ts";
+import { makeSandbox } from "../_support/mod.ts";
 
 const COMMANDS = "get, set, unset, list, explain, paths, backups, restore, undo, history, diff, " +
-  "edit, doctor, watch, key, run, env, import, help, version";
+  "edit, doctor, watch, key, run, env, import, ui, remote, help, version";
 
 test("a mistyped command or option: the nearest is suggested (exit 2)", () => {
   const box = makeSandbox();

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { makeSandbox, type Sandbox } from "./_sandbox.ts";
+import { makeSandbox, type Sandbox } from "../_support/mod.ts";
 
 const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
 const REPO = path.dirname(MAIN);

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { listFiles, makeSandbox } from "./_sandbox.ts";
+import { listFiles, makeSandbox } from "../_support/mod.ts";
 
 const HAND_WRITTEN = `# Demo settings, written by hand.
 title = "demo"   # shown in the window title

@@ -108,11 +108,11 @@ for (const [reader, writer] of [["bun", "deno"], ["deno", "bun"]]) {
       );
       assert.equal(fs.readFileSync(userFile, "utf8"), "# by hand\n[db]\nport = 6543\n");
       // Its journal names the program.
-      const journal = fs.readdirSync(path.join(env.XDG_STATE_HOME, "strata", "libtest", "journal"));
+      const journal = fs.readdirSync(path.join(env.XDG_STATE_HOME, "strata", "_shared", "journal"));
       assert.equal(journal.length, 1);
       const entry = JSON.parse(
         fs.readFileSync(
-          path.join(env.XDG_STATE_HOME, "strata", "libtest", "journal", journal[0]),
+          path.join(env.XDG_STATE_HOME, "strata", "_shared", "journal", journal[0]),
           "utf8",
         ),
       );

@@ -3,7 +3,7 @@
 // wording hints as the CLI does (`strata --app demo restore latest`), as people see them.
 import type { Config, OpenOptions } from "../../src/config/config.ts";
 import { cliHintWords } from "../../src/cli/hint_words.ts";
-import { sandbox } from "../config/_sandbox.ts";
+import { librarySandbox } from "../_support/mod.ts";
 import type { Schema } from "../../src/schema/validate.ts";
 
 export interface Home {
@@ -19,7 +19,7 @@ export interface Home {
 }
 
 export function makeHome(app = "demo"): Home {
-  const box = sandbox(app);
+  const box = librarySandbox(app);
   return {
     ...box,
     projectDir: box.project,

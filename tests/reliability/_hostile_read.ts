@@ -9,15 +9,10 @@
 
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { cliCommand, type Finished, type Sandbox, sandbox } from "./_harness.ts";
+import { cliSync, type Finished, isRoot, makeSandbox, type Sandbox } from "../_support/mod.ts";
 
-/** The unprivileged user the subject runs as. */
-export const NOBODY = 65534;
-
-/** Whether the tests run as root (CI does). */
-export const isRoot = process.getuid?.() === 0;
+export { isRoot, NOBODY } from "../_support/mod.ts";
 
 /** Why the cases that need root (chown, mount, mknod, another user) cannot run here, or false. */
 export function needsRoot(): string | false {
@@ -29,7 +24,7 @@ export function needsRoot(): string | false {
 
 /** A sandbox whose folders everyone can enter (0755), with a project folder `work`. */
 export function openSandbox(): Sandbox {
-  const box = sandbox();
+  const box = makeSandbox();
   fs.chmodSync(box.root, 0o755);
   for (const name of fs.readdirSync(box.root)) fs.chmodSync(path.join(box.root, name), 0o755);
   return box;
@@ -51,36 +46,13 @@ export interface RunAs {
   umask?: number;
 }
 
-/** A Deno cache `nobody` may write (the test user's own is not reachable). */
-function nobodyDenoDir(): string {
-  const dir = path.join(os.tmpdir(), ".strata-hostile-deno-65534");
-  fs.mkdirSync(dir, { recursive: true });
-  fs.chownSync(dir, NOBODY, NOBODY);
-  return dir;
-}
-
 /** Runs the CLI (from source, under the runtime running the tests) with a time bound. */
 export function strata(box: Sandbox, args: string[], options: RunAs = {}): Finished {
-  const [command, argv] = cliCommand();
-  const prefix = options.nobody
-    ? ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", "--"]
-    : [];
-  const env = { ...box.env, ...options.env };
-  if (options.nobody) env.DENO_DIR = nobodyDenoDir();
-  const umask = options.umask === undefined
-    ? []
-    : ["sh", "-c", `umask ${options.umask.toString(8)}; exec "$@"`, "sh"];
-  const all = [...umask, ...prefix, command, ...argv, ...args];
-  const r = spawnSync(all[0], all.slice(1), {
-    env,
+  return cliSync(box, args, {
+    ...options,
     cwd: options.cwd ?? box.work,
-    encoding: "utf8",
-    timeout: options.timeoutMs ?? 60_000,
-    input: options.input ?? "",
-    maxBuffer: 16 * 1024 * 1024,
+    timeoutMs: options.timeoutMs ?? 60_000,
   });
-  if (r.error && (r.error as { code?: string }).code !== "ETIMEDOUT") throw r.error;
-  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Asserts-friendly summary of a run: exit code, signal, and the first lines of stderr. */

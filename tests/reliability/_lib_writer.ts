@@ -30,7 +30,7 @@ const config = openConfig({
   ...options,
   env: process.env as Record<string, string>,
   program: `reliability-writer ${key}`,
-  lockTimeoutMs: 60_000,
+  lockTimeoutMs: Number(process.env.STRATA_LOCK__TIMEOUT_MS ?? 60_000),
 });
 
 if (mode === "set") {
@@ -56,7 +56,7 @@ if (mode === "set") {
     }, {
       stateDir: config.stateDir,
       program: `reliability-incr ${process.pid}`,
-      lockTimeoutMs: 60_000,
+      lockTimeoutMs: Number(process.env.STRATA_LOCK__TIMEOUT_MS ?? 60_000),
     });
     fs.writeSync(1, `ack ${key} ${written}\n`);
   }

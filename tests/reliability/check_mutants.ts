@@ -7,11 +7,11 @@
  * spot there. Nothing in the work tree is touched.
  *
  * Mutants:
- * - no lock: `updateFile` never takes the lock (contention must report lost updates);
+ * - no lock: `updateFile` never takes the lock (the concurrency campaign must report lost updates);
  * - read before the lock: the file is read before the lock is taken, so a
- *   write can be based on a stale copy (contention must report lost updates);
+ *   write can be based on a stale copy (the concurrency campaign must report lost updates);
  * - write in place: the new text is written over the file (truncate, write)
- *   instead of renamed into place (the reader test must see partial files);
+ *   instead of renamed into place (the concurrency campaign's readers must see partial files);
  * - no lease check: a holder never checks its lock is still its own before
  *   the rename (the hostile lock test must see a stalled holder's write
  *   replace another's).
@@ -46,7 +46,7 @@ const mutants: Mutant[] = [
     file: "src/store/update_file.ts",
     find: /const lock = await acquireLock\(file, \{[\s\S]*?\}\);/,
     replace: "void acquireLock; const lock = { release() {}, confirm() {} };",
-    test: "contention_test.ts",
+    test: "concurrency_test.ts",
   },
   {
     name: "read before the lock",
@@ -55,7 +55,7 @@ const mutants: Mutant[] = [
       /(const lock = await acquireLock\(file, \{[\s\S]*?\}\);)([\s\S]*?)const bytes = readBytes\(file\);/,
     replace:
       "const early = readBytes(file); await new Promise((r) => setTimeout(r, 2));\n  $1$2const bytes = early;",
-    test: "contention_test.ts",
+    test: "concurrency_test.ts",
   },
   {
     name: "write in place",
@@ -63,7 +63,7 @@ const mutants: Mutant[] = [
     find: "renameOver(temp, real);",
     replace:
       'fs.unlinkSync(temp); { const out = fs.openSync(real, "w"); fs.writeSync(out, typeof data === "string" ? data : Buffer.from(data)); fs.closeSync(out); }',
-    test: "reader_test.ts",
+    test: "concurrency_test.ts",
   },
   {
     name: "no lease check",

@@ -42,6 +42,7 @@ import {
   fileModeStateDir,
   isDeno,
   leftovers,
+  makeSandbox,
   now,
   type Proc,
   PYTHON_WRITER,
@@ -49,15 +50,16 @@ import {
   random,
   report,
   type Sandbox,
-  sandbox,
+  scaled,
   scriptCommand,
   SHELL_WRITER,
   sized,
   soak,
+  soakBudgetMs,
   STALE_LOCK_MS,
   start,
   tryParseToml,
-} from "./_harness.ts";
+} from "../_support/mod.ts";
 
 type Kind = "lib" | "cli" | "py" | "sh";
 
@@ -103,7 +105,7 @@ function launch(
   if (kind === "lib") {
     const values = Array.from({ length: count }, (_, i) => first + i);
     slot.next += count;
-    const [command, args] = scriptCommand("_lib_writer.ts", [
+    const [command, args] = scriptCommand(path.join(import.meta.dirname!, "_lib_writer.ts"), [
       "set",
       `file:${c.file}`,
       slot.key,
@@ -234,9 +236,11 @@ async function runSlot(
   slot: Slot,
   rng: ReturnType<typeof random>,
   kinds: Kind[],
-  target: { kills: number; writes: number },
+  target: { kills: number; writes: number; until?: number },
 ): Promise<void> {
-  const enough = () => c.kills >= target.kills && c.writes >= target.writes;
+  const enough = () =>
+    (c.kills >= target.kills && c.writes >= target.writes) ||
+    (target.until !== undefined && now() > target.until);
   while (!enough() && c.failures.length === 0 && c.corrupt.length === 0) {
     const kind = rng.pick(kinds);
     const count = kind === "lib" ? rng.int(3, sized(40, 60)) : 1;
@@ -301,11 +305,17 @@ async function settle(c: Campaign, slot: Slot): Promise<void> {
   if (done.code !== 0) c.failures.push(`final writer ${slot.key}: ${done.stderr.slice(0, 2000)}`);
 }
 
+/** When a soak run by time (`STRATA_SOAK_SECONDS`) stops taking new steps. */
+function deadline(): number | undefined {
+  const budget = soakBudgetMs();
+  return budget === undefined ? undefined : now() + budget;
+}
+
 test("crash: kill -9 at random moments during writes loses nothing and corrupts nothing", {
   timeout: sized(150_000, 3_600_000),
 }, async () => {
   const rng = random();
-  const box = sandbox();
+  const box = makeSandbox();
   const file = path.join(box.work, "config.toml");
   const slotCount = sized(3, 4);
   const slots: Slot[] = Array.from({ length: slotCount }, (_, i) => ({
@@ -333,7 +343,7 @@ test("crash: kill -9 at random moments during writes loses nothing and corrupts 
   };
   // Deno starts a process in ~200 ms (Bun ~40 ms): fewer kills there keep the run short.
   const target = soak
-    ? { kills: 500, writes: 10_000 }
+    ? { kills: scaled(500), writes: scaled(10_000), until: deadline() }
     : isDeno
     ? { kills: 20, writes: 100 }
     : { kills: 50, writes: 300 };
@@ -425,7 +435,7 @@ test(
     timeout: 120_000,
   },
   async () => {
-    const box = sandbox();
+    const box = makeSandbox();
     try {
       const file = path.join(box.work, "config.toml");
       fs.writeFileSync(file, "a = 1\n");

@@ -28,11 +28,11 @@ import {
   cliSync,
   type Finished,
   leftovers,
+  makeSandbox,
   noStack,
   type Sandbox,
-  sandbox,
   snapshot,
-} from "./_harness.ts";
+} from "../_support/mod.ts";
 
 const PAGE = 4096;
 
@@ -54,7 +54,7 @@ function unmount(dir: string): void {
 /** Whether a tmpfs can be mounted here (tried once, in a throw-away folder). */
 function canMount(): boolean {
   if (process.platform !== "linux") return false;
-  const box = sandbox();
+  const box = makeSandbox();
   try {
     const dir = path.join(box.root, "probe");
     if (!mountTmpfs(dir)) return false;
@@ -108,7 +108,7 @@ interface Setup {
 
 /** A config file with a few versions (so there are backups and a journal), on the chosen disks. */
 function setUp(where: { config: boolean; state: boolean; journal?: boolean }): Setup {
-  const box = sandbox();
+  const box = makeSandbox();
   const disk = path.join(box.root, "disk");
   const mounts: string[] = [];
   const onDisk = where.config || where.state;
@@ -118,7 +118,7 @@ function setUp(where: { config: boolean; state: boolean; journal?: boolean }): S
   }
   const file = path.join(where.config ? disk : box.work, "cfg", "config.toml");
   if (where.state) box.env.XDG_STATE_HOME = path.join(disk, "state");
-  const stateDir = path.join(box.env.XDG_STATE_HOME, "strata", "_file");
+  const stateDir = path.join(box.env.XDG_STATE_HOME, "strata", "_shared");
   if (where.journal) {
     const journalDir = path.dirname(statePaths(stateDir, file).journal);
     assert.ok(mountTmpfs(journalDir));

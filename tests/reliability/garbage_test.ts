@@ -28,14 +28,14 @@ import {
   type Finished,
   isDeno,
   leftovers,
+  makeSandbox,
   noStack,
   random,
   type Sandbox,
-  sandbox,
   scriptCommand,
   sized,
   snapshot,
-} from "./_harness.ts";
+} from "../_support/mod.ts";
 
 const EXIT_PARSE = 3;
 const EXIT_IO = 5;
@@ -104,7 +104,7 @@ test("garbage: random bytes are refused with a located message and left as they 
   timeout: TIMEOUT,
 }, () => {
   const rng = random();
-  const box = sandbox();
+  const box = makeSandbox();
   try {
     const cases = sized(isDeno ? 4 : 8, 60);
     for (let i = 0; i < cases; i++) {
@@ -155,7 +155,7 @@ test(
   { timeout: TIMEOUT },
   () => {
     const rng = random();
-    const box = sandbox();
+    const box = makeSandbox();
     try {
       const cuts = new Set<number>();
       while (cuts.size < sized(isDeno ? 5 : 12, 80)) cuts.add(rng.int(1, REALISTIC.length - 1));
@@ -209,7 +209,7 @@ test("garbage: a truncated or damaged JSON file is refused with a located messag
   timeout: TIMEOUT,
 }, () => {
   const rng = random();
-  const box = sandbox();
+  const box = makeSandbox();
   try {
     const cuts = new Set<number>();
     while (cuts.size < sized(isDeno ? 4 : 8, 60)) cuts.add(rng.int(1, REALISTIC_JSON.length - 3));
@@ -243,7 +243,7 @@ test("garbage: a truncated or damaged JSON file is refused with a located messag
 });
 
 test("garbage: a JSON file with a .toml name is refused at line 1", { timeout: TIMEOUT }, () => {
-  const box = sandbox();
+  const box = makeSandbox();
   try {
     const file = path.join(box.work, "config.toml");
     fs.writeFileSync(file, '{\n  "db": { "host": "x" }\n}\n');
@@ -258,7 +258,7 @@ test(
   "garbage: invalid UTF-8 is refused at its line and column, bytes kept",
   { timeout: TIMEOUT },
   () => {
-    const box = sandbox();
+    const box = makeSandbox();
     try {
       const file = path.join(box.work, "config.toml");
       const bytes = Buffer.concat([
@@ -287,7 +287,7 @@ test(
   "garbage: deep nesting is refused with a located message, never a crash",
   { timeout: TIMEOUT },
   () => {
-    const box = sandbox();
+    const box = makeSandbox();
     try {
       const depth = 100_000;
       const cases: Array<[string, string]> = [
@@ -311,7 +311,7 @@ test(
 test("garbage: a table header of 10,000 dotted segments gives a short located message, no crash", {
   timeout: TIMEOUT,
 }, () => {
-  const box = sandbox();
+  const box = makeSandbox();
   try {
     const file = path.join(box.work, "dotted.toml");
     fs.writeFileSync(file, `[${Array(10_000).fill("a").join(".")}]\nx = 1\n`);
@@ -341,7 +341,7 @@ test(
     timeout: 300_000,
   },
   () => {
-    const box = sandbox();
+    const box = makeSandbox();
     try {
       // Bounded: ~4 MB; soak: ~50 MB. Each line is ~64 bytes.
       const lines = sized(isDeno ? 30_000 : 60_000, 800_000);
@@ -386,7 +386,7 @@ test(
 test("garbage: one enormous line gives a short message (the offending text is not echoed whole)", {
   timeout: 120_000,
 }, () => {
-  const box = sandbox();
+  const box = makeSandbox();
   try {
     const file = path.join(box.work, "line.toml");
     fs.writeFileSync(file, "a".repeat(sized(5, 50) * 1024 * 1024));
@@ -402,7 +402,7 @@ test(
   "garbage: a folder or a pipe where the file should be is refused (exit 5), never read forever",
   { timeout: TIMEOUT },
   () => {
-    const box = sandbox();
+    const box = makeSandbox();
     try {
       const folder = path.join(box.work, "folder.toml");
       fs.mkdirSync(folder);
@@ -423,7 +423,7 @@ test(
   { timeout: TIMEOUT },
   () => {
     const rng = random();
-    const box = sandbox();
+    const box = makeSandbox();
     try {
       const file = path.join(box.work, "config.toml");
       fs.writeFileSync(file, "a = 1\n");
@@ -452,7 +452,7 @@ test("garbage: garbage in the journal and among the backups does not stop a writ
   timeout: TIMEOUT,
 }, () => {
   const rng = random();
-  const box = sandbox();
+  const box = makeSandbox();
   try {
     const file = path.join(box.work, "config.toml");
     fs.writeFileSync(file, "a = 1\n");
@@ -481,7 +481,7 @@ test("garbage: garbage in the journal and among the backups does not stop a writ
 test("garbage: a symbolic link planted at the lock name never redirects a write", {
   timeout: TIMEOUT,
 }, () => {
-  const box = sandbox();
+  const box = makeSandbox();
   try {
     const victim = path.join(box.root, "victim.txt");
     fs.writeFileSync(victim, "do not touch\n", { mode: 0o644 });
@@ -519,7 +519,7 @@ test("garbage: a symbolic link planted at the lock name never redirects a write"
 test("garbage: symbolic links planted at temp file names never redirect a write", {
   timeout: TIMEOUT,
 }, () => {
-  const box = sandbox();
+  const box = makeSandbox();
   try {
     const victim = path.join(box.root, "victim.txt");
     fs.writeFileSync(victim, "do not touch\n");
@@ -533,7 +533,10 @@ test("garbage: symbolic links planted at temp file names never redirect a write"
     assert.equal(fs.readFileSync(victim, "utf8"), "do not touch\n");
     assert.equal(fs.readFileSync(file, "utf8"), "a = 2\n");
     // The exact name a writer is about to use (its random part made predictable).
-    const [command, args] = scriptCommand("_planted_temp.ts", [file, victim]);
+    const [command, args] = scriptCommand(path.join(import.meta.dirname!, "_planted_temp.ts"), [
+      file,
+      victim,
+    ]);
     const r = spawnSync(command, args, { env: box.env, encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
     const outcome = JSON.parse(r.stdout);
@@ -553,7 +556,7 @@ test("garbage: symbolic links planted at temp file names never redirect a write"
 test("garbage: a configuration link to a missing file is written through; a link loop is refused", {
   timeout: TIMEOUT,
 }, () => {
-  const box = sandbox();
+  const box = makeSandbox();
   try {
     const target = path.join(box.root, "elsewhere", "deeper", "real.toml");
     const link = path.join(box.work, "config.toml");

@@ -14,8 +14,8 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { makeSandbox } from "../e2e/_sandbox.ts";
-import { cliCommand, noStack } from "./_harness.ts";
+import { makeSandbox } from "../_support/mod.ts";
+import { cliCommand, noStack } from "../_support/mod.ts";
 
 const app = ["--app", "demo"];
 
@@ -30,7 +30,7 @@ test("history lists changes in journal order after the clock stepped back", () =
     assert.equal(box.run([...app, "set", "k", "first"]).code, 0);
     assert.equal(box.run([...app, "set", "k", "second"]).code, 0);
     // The second change was made after the clock stepped back an hour.
-    const dir = path.join(box.stateHome, "strata", "demo", "journal");
+    const dir = path.join(box.stateHome, "strata", "_shared", "journal");
     const journal = path.join(dir, fs.readdirSync(dir)[0]);
     const lines = fs.readFileSync(journal, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
     lines[1].time = new Date(Date.parse(lines[0].time) - 3_600_000).toISOString();
@@ -310,7 +310,7 @@ test(
         first.stderr,
         `strata: warning: ${user} was written, but the change is not in the journal ` +
           "(history and undo will not see it): cannot create the folder " +
-          `${path.join(box.stateHome, "strata", "demo", "journal")}: permission denied: ` +
+          `${path.join(box.stateHome, "strata", "_shared", "journal")}: permission denied: ` +
           `${box.stateHome} is not writable by you (EACCES). To fix: check the owner and mode ` +
           "of the file and its folder (ls -ld), or run as the user that owns it.\n",
       );
@@ -319,7 +319,7 @@ test(
       assert.match(
         second.stderr,
         new RegExp(
-          `^strata: cannot create the folder ${box.stateHome}/strata/demo/backups/\\S+: ` +
+          `^strata: cannot create the folder ${box.stateHome}/strata/_shared/backups/\\S+: ` +
             `permission denied: ${box.stateHome} is not writable by you \\(EACCES\\)\\. ` +
             "The file was not changed\\.",
         ),

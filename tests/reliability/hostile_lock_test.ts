@@ -26,15 +26,15 @@ import {
   cliCommand,
   fileModeStateDir,
   leftovers,
+  makeSandbox,
   noStack,
   now,
   PYTHON_WRITER,
   type Sandbox,
-  sandbox,
   SHELL_WRITER,
   sleep,
   start,
-} from "./_harness.ts";
+} from "../_support/mod.ts";
 
 const linux = process.platform === "linux";
 
@@ -74,7 +74,7 @@ for (const step of ["backup", "temp"] as const) {
       timeout: 60_000,
     },
     async () => {
-      const box = sandbox();
+      const box = makeSandbox();
       try {
         const file = path.join(box.work, "config.toml");
         fs.writeFileSync(file, 'k1 = "orig"\nk2 = "orig"\n');
@@ -125,7 +125,7 @@ const YEAR_MS = 365 * 24 * 3600 * 1000;
 test("a lock dated a year ago whose holder lives is not broken at once (a clock step is not age)", {
   timeout: 30_000,
 }, async () => {
-  const box = sandbox();
+  const box = makeSandbox();
   try {
     const file = path.join(box.work, "config.toml");
     fs.writeFileSync(file, "a = 1\n");
@@ -166,7 +166,7 @@ for (
   test(`${name} dated a year ahead blocks a writer no longer than the stale bound`, {
     timeout: 30_000,
   }, async () => {
-    const box = sandbox();
+    const box = makeSandbox();
     try {
       const file = path.join(box.work, "config.toml");
       fs.writeFileSync(file, "a = 1\n");
@@ -192,7 +192,7 @@ test(
     timeout: 60_000,
   },
   async () => {
-    const box = sandbox();
+    const box = makeSandbox();
     try {
       const file = path.join(box.work, "config.toml");
       fs.writeFileSync(file, "a = 1\n", { mode: 0o600 });
@@ -234,7 +234,7 @@ test(
 test("doctor --fix does not break a lock whose holder renews it (a live writer), and says so", {
   timeout: 60_000,
 }, async () => {
-  const box = sandbox();
+  const box = makeSandbox();
   try {
     const file = path.join(box.work, "config.toml");
     fs.writeFileSync(file, "a = 1\n", { mode: 0o600 });
@@ -274,7 +274,7 @@ for (const writer of ["python", "sh"] as const) {
       timeout: 60_000,
     },
     async () => {
-      const box = sandbox();
+      const box = makeSandbox();
       try {
         const file = path.join(box.work, "config.toml");
         fs.writeFileSync(file, 'k1 = "orig"\nk2 = "orig"\n');

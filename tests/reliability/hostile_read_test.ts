@@ -17,7 +17,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isDeno } from "./_harness.ts";
+import { isDeno } from "../_support/mod.ts";
 import {
   isRoot,
   mkfifo,

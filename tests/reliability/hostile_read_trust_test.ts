@@ -17,7 +17,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
-import { PYTHON_WRITER, type Sandbox, SHELL_WRITER } from "./_harness.ts";
+import { PYTHON_WRITER, type Sandbox, SHELL_WRITER } from "../_support/mod.ts";
 import { mkfifo, needsRoot, NOBODY, openSandbox, outcome, strata } from "./_hostile_read.ts";
 
 const skip = needsRoot();

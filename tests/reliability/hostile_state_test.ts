@@ -13,7 +13,14 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { statePaths } from "../../src/store/state_paths.ts";
-import { cliCommand, cliSync, fileModeStateDir, noStack, REPO, sandbox } from "./_harness.ts";
+import {
+  cliCommand,
+  cliSync,
+  fileModeStateDir,
+  makeSandbox,
+  noStack,
+  REPO,
+} from "../_support/mod.ts";
 
 const posix = process.platform !== "win32";
 
@@ -24,7 +31,7 @@ test(
     timeout: 60_000,
   },
   () => {
-    const box = sandbox();
+    const box = makeSandbox();
     try {
       const real = path.join(box.work, "real");
       fs.mkdirSync(real);
@@ -66,7 +73,7 @@ test(
     timeout: 60_000,
   },
   () => {
-    const box = sandbox();
+    const box = makeSandbox();
     try {
       const file = path.join(box.work, "config.toml");
       fs.writeFileSync(file, "a = 1\n");
@@ -106,7 +113,7 @@ test("run as an unprivileged user with umask 000, everything in the state folder
   skip: posix && process.getuid?.() === 0 ? false : "needs root to switch to an unprivileged user",
   timeout: 60_000,
 }, () => {
-  const box = sandbox();
+  const box = makeSandbox();
   try {
     fs.chmodSync(box.root, 0o755);
     for (const name of fs.readdirSync(box.root)) {
@@ -163,7 +170,7 @@ test("a FIFO at the journal's name: history ends at once and says what it is", {
   skip: posix ? false : "FIFOs are POSIX",
   timeout: 60_000,
 }, () => {
-  const box = sandbox();
+  const box = makeSandbox();
   try {
     const file = path.join(box.work, "config.toml");
     fs.writeFileSync(file, "a = 1\n");

@@ -19,33 +19,23 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
+  asNobody,
   cliCommand,
   type Finished,
   isDeno,
+  isRoot,
   leftovers,
+  makeSandbox,
+  NOBODY,
   noStack,
   type Sandbox,
-  sandbox,
-} from "./_harness.ts";
-
-const NOBODY = 65534;
-const isRoot = process.getuid?.() === 0;
-
-/** The command prefix that runs a program as `nobody`, if this machine has one. */
-function switcher(): string[] | undefined {
-  const has = (tool: string) => spawnSync(tool, ["--version"], { stdio: "ignore" }).status === 0;
-  if (has("setpriv")) {
-    return ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", "--"];
-  }
-  if (has("runuser")) return ["runuser", "-u", "nobody", "--"];
-  return undefined;
-}
+} from "../_support/mod.ts";
 
 /** How the subject is run, or why these tests cannot run here. */
 function subject(): { prefix: string[]; uid: number } | string {
   if (process.platform === "win32") return "POSIX file modes do not apply on Windows";
   if (!isRoot) return { prefix: [], uid: process.getuid!() };
-  const prefix = switcher();
+  const prefix = asNobody();
   if (!prefix) {
     return "running as root without setpriv or runuser: cannot drop to an unprivileged user";
   }
@@ -71,7 +61,7 @@ const skipChown = skip || (isRoot ? false : "not root: cannot give a file to ano
 
 /** A sandbox whose folders the subject's user owns and can enter. */
 function setUp(): { box: Sandbox; home: string } {
-  const box = sandbox();
+  const box = makeSandbox();
   const { uid } = who as { uid: number };
   fs.chmodSync(box.root, 0o755);
   for (const dir of [box.work, box.stateHome, box.configHome, box.env.HOME]) {

@@ -27,19 +27,19 @@ import {
   fileModeStateDir,
   isDeno,
   leftovers,
+  makeSandbox,
   random,
   report,
   type Sandbox,
-  sandbox,
   sized,
   STALE_LOCK_MS,
   start,
   tryParseToml,
-} from "./_harness.ts";
+} from "../_support/mod.ts";
 
 /** The commands the CLI lists in its help. */
 function commands(): Set<string> {
-  const box = sandbox();
+  const box = makeSandbox();
   try {
     const help = cliSync(box, ["--help"]).stdout;
     return new Set([...help.matchAll(/^ {2}([a-z]+) {2,}/gm)].map((m) => m[1]));
@@ -79,7 +79,7 @@ interface Round {
 /** Runs `rounds` kill rounds of one command against a file with history. */
 async function campaign(name: string, makeRound: (i: number) => Round): Promise<void> {
   const rng = random();
-  const box = sandbox();
+  const box = makeSandbox();
   const file = path.join(box.work, "config.toml");
   const stateDir = fileModeStateDir(box);
   const saved = path.join(box.root, "saved");
@@ -177,7 +177,7 @@ test("recovery crash: kill -9 during edit leaves the old or the edited file", {
   skip: missing("edit"),
   timeout: sized(120_000, 1_800_000),
 }, async () => {
-  const box = sandbox();
+  const box = makeSandbox();
   const editor = writeEditor(box);
   try {
     await campaign("edit", (i) => ({
@@ -203,7 +203,7 @@ test("recovery crash points: restore, undo and edit killed at every step of the 
   skip: missing("restore") || missing("undo") || missing("edit"),
   timeout: sized(120_000, 600_000),
 }, async () => {
-  const box = sandbox();
+  const box = makeSandbox();
   const editor = writeEditor(box);
   const file = path.join(box.work, "config.toml");
   const stateDir = fileModeStateDir(box);

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readJournal } from "../../src/store/journal.ts";
@@ -8,29 +8,15 @@ import { listBackups } from "../../src/store/backup.ts";
 import { statePaths } from "../../src/store/state_paths.ts";
 import { acquireLock } from "../../src/store/lock.ts";
 import * as os from "node:os";
-import { deadPid, type Finished, leftovers, runScript, tempDir } from "./_helpers.ts";
+import { deadPid, type Finished, leftovers, runScript, start } from "../_support/mod.ts";
+import { tempDir } from "./_helpers.ts";
 
 const python = spawnSync("python3", ["--version"]).status === 0;
 const skip = python ? false : "python3 is not installed: the Python reference writer cannot run";
 const writer = path.resolve(import.meta.dirname!, "../../examples/python/strata_writer.py");
 
-function run(
-  command: string,
-  args: string[],
-  env?: Record<string, string>,
-): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: env ?? process.env,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function run(command: string, args: string[], env?: Record<string, string>): Promise<Finished> {
+  return start(command, args, { env: env ?? process.env as Record<string, string> }).done;
 }
 
 function py(file: string, stateDir: string, ...args: string[]): Promise<Finished> {
@@ -380,6 +366,67 @@ test(
       // The shell's awk computed the same state names as the TypeScript side (FNV-1a).
       const { entries } = readJournal(statePaths(stateDir, file).journal);
       assert.equal(entries.length, 4 * writes);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
+
+test(
+  "interop: by default both reference writers keep state where strata looks, for --app and --file alike",
+  {
+    skip: python && shells.length > 0 && process.platform !== "win32"
+      ? false
+      : "needs python3 and sh",
+    timeout: 120_000,
+  },
+  async () => {
+    const dir = tempDir();
+    try {
+      const env = {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: path.join(dir, "home"),
+        XDG_CONFIG_HOME: path.join(dir, "config"),
+        XDG_STATE_HOME: path.join(dir, "state"),
+        XDG_CONFIG_DIRS: path.join(dir, "etc"),
+        DENO_DIR: process.env.DENO_DIR ?? path.join(os.homedir(), ".cache", "deno"),
+      };
+      fs.mkdirSync(env.HOME);
+      const file = path.join(env.XDG_CONFIG_HOME, "demo", "config.toml");
+      const strata = (...args: string[]) =>
+        spawnSync(
+          runtimes[0][1],
+          runtimes[0][0] === "deno"
+            ? ["run", "-A", "--quiet", path.join(repo, "main.ts"), ...args]
+            : ["--no-env-file", path.join(repo, "main.ts"), ...args],
+          { env, encoding: "utf8" },
+        );
+      assert.equal(strata("--app", "demo", "set", "a", "1").status, 0);
+      const pyRun = await run(
+        "python3",
+        [writer, "--file", file, "set", "b", "2", "--type", "int"],
+        env,
+      );
+      assert.equal(pyRun.code, 0, pyRun.stderr);
+      const shRun = await run("sh", [shWriter, "-t", "int", file, "-", "c", "3"], env);
+      assert.equal(shRun.code, 0, shRun.stderr);
+      const shared = path.join(env.XDG_STATE_HOME, "strata", "_shared");
+      assert.deepEqual(fs.readdirSync(path.join(env.XDG_STATE_HOME, "strata")), ["_shared"]);
+      for (const view of [["--app", "demo"], ["--file", file]]) {
+        const history = strata(...view, "history", "--json");
+        assert.equal(history.status, 0, history.stderr);
+        assert.deepEqual(
+          JSON.parse(history.stdout).map((
+            e: { key: string; program: string },
+          ) => [e.key, e.program]),
+          [["a", "strata set"], ["b", "strata_writer.py"], ["c", "strata_set.sh"]],
+        );
+      }
+      assert.equal(listBackups(statePaths(shared, file).backupDir).length, 2);
+      // Either name undoes the last change, made by the shell writer.
+      const undo = strata("--file", file, "undo");
+      assert.equal(undo.status, 0, undo.stderr);
+      assert.equal(fs.readFileSync(file, "utf8"), 'a = "1"\nb = 2\n');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -12,7 +12,7 @@ import {
   watchFile,
   type WatchFileOptions,
 } from "../../../src/runtime/watch/watch_file.ts";
-import { isDeno, sandbox, sleep, start } from "../../reliability/_harness.ts";
+import { isDeno, makeSandbox, sleep, start } from "../../_support/mod.ts";
 
 /** The text of a state: the content, `<absent>` or `<error CODE>`. */
 function show(state: FileState): string {
@@ -58,7 +58,7 @@ function observe(file: string, options: WatchFileOptions = {}) {
 
 /** A temp folder with a `conf` folder in it; removed (and the watch closed) after `body`. */
 async function inSandbox(body: (dir: string) => Promise<void>): Promise<void> {
-  const box = sandbox();
+  const box = makeSandbox();
   try {
     const dir = path.join(fs.realpathSync(box.work), "conf");
     fs.mkdirSync(dir);
