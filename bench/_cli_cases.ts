@@ -44,6 +44,14 @@ function env(name: string): string {
 }
 
 /** Writes the sandbox's files and returns the cases. */
+/** `s1 = "enc:v1:..."` lines: sealed values a plain get must pass by. */
+function sealedLines(count: number): string {
+  const sealed =
+    "enc:v1:hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmqnC2pgmibtHW77nzasZx2Mx5SSqCa1GD" +
+    "yTzZ5MFyGo3bIXRmPz";
+  return Array.from({ length: count }, (_, i) => `s${i + 1} = "${sealed}"\n`).join("");
+}
+
 export function layOut(bin: string, data: string, withBase: boolean): Case[] {
   const config = env("XDG_CONFIG_HOME");
   const share = env("XDG_DATA_DIRS").split(":")[0];
@@ -65,6 +73,10 @@ export function layOut(bin: string, data: string, withBase: boolean): Case[] {
     file(join(config, app, "config.toml"), small.toml);
   }
   file(join(share, "bench-schema", "schema.json"), benchSchema(50));
+  // The same file with sealed values in it: a get of a plain key must open none (and load no
+  // cryptography). The sealed text is PROTOCOL.md's first test vector: well-formed, never opened.
+  file(join(share, "bench-sealed", "defaults.toml"), defaults);
+  file(join(config, "bench-sealed", "config.toml"), `${small.toml}\n[sealed]\n${sealedLines(5)}`);
   mkdirSync(join(state, "naive"), { recursive: true });
 
   const strata = (cmd: string[]) => [join(bin, "strata"), ...cmd];
@@ -74,6 +86,7 @@ export function layOut(bin: string, data: string, withBase: boolean): Case[] {
     { name: "naive-get", cmd: [join(bin, "naive-get"), keys50, key] },
     { name: "get", cmd: strata(["--app", "bench", "get", key]) },
     { name: "get-schema", cmd: strata(["--app", "bench-schema", "get", key]) },
+    { name: "get-sealed", cmd: strata(["--app", "bench-sealed", "get", key]) },
     { name: "list", cmd: strata(["--app", "bench", "list"]) },
     { name: "explain", cmd: strata(["--app", "bench", "explain", key]) },
     {

@@ -56,6 +56,13 @@ export const GOALS: Goal[] = [
   },
   { label: "get / naive reader", a: "get", b: "naive-get", metric: "wall+cpu", limit: Infinity },
   {
+    label: "get beside sealed values / get",
+    a: "get-sealed",
+    b: "get",
+    metric: "wall+cpu",
+    limit: 1.05,
+  },
+  {
     label: "get with a schema / hello-world",
     a: "get-schema",
     b: "floor",

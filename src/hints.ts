@@ -46,6 +46,8 @@ export type HintAction =
   | { action: "undo" }
   /** Set a key (`value`: what to type, or a placeholder such as `VALUE`; `type`: as that type). */
   | { action: "set"; key: string; value: string; type?: string }
+  /** Set a key's value sealed (a secret), read from a prompt, stdin or a file, never argv. */
+  | { action: "set-secret"; key: string }
   /** See which layer sets a key and why. */
   | { action: "explain"; key: string }
   /** Let `doctor` mend what is safe to mend (every layer's files). */
@@ -80,6 +82,8 @@ export function plainHintWords(hint: Hint): string {
       return `set ${hint.key} to ${hint.value}${
         hint.type === undefined ? "" : ` as a ${hint.type}`
       } in ${of}`;
+    case "set-secret":
+      return `store ${hint.key} sealed in ${of}`;
     case "explain":
       return `see which layer sets ${hint.key}`;
     case "doctor-fix":

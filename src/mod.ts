@@ -38,6 +38,15 @@
  * parse, backup, temp file + fsync + rename, journal line. Comments, order
  * and layout of the file are kept; only the changed value's text changes.
  *
+ * ## Secrets
+ *
+ * A value may be stored sealed (`enc:v1:...`, PROTOCOL.md section 13):
+ * {@link Config.get} returns the sealed text, {@link isSealed} tells it, and
+ * {@link openValue} opens it with the app's identity in the context it was
+ * read in (app, the layer of its origin, key). `Config.set(key, value, {
+ * sealFor: recipient })` stores a value sealed; a plaintext value for a
+ * secret key ({@link Config.isSecret}) is refused.
+ *
  * ## Errors
  *
  * Every failure a person can cause is a {@link StrataError} whose `code`
@@ -87,6 +96,11 @@ export type { LoadedSchema } from "./schema/load_schema.ts";
 export type { Schema } from "./schema/validate.ts";
 export { convertText, parseValueType, type ValueType, valueTypes } from "./values.ts";
 export { type ErrorCode, ExitCode, StrataError } from "./errors.ts";
+export { isSealed } from "./codec/is_sealed.ts";
+export { type OpenedValue, openValue, sealValue } from "./codec/sealed.ts";
+export type { SealedContext } from "./codec/sealed_context.ts";
+export { SealedError, type SealedFailure } from "./codec/sealed_error.ts";
+export { generateIdentity, type NewIdentity, recipientOf } from "./codec/sealed_keys.ts";
 export { TomlDateTime } from "./toml/datetime.ts";
 export { JsonDocument } from "./json/document.ts";
 export { TomlDocument } from "./toml/document.ts";

@@ -29,6 +29,10 @@ test("every hint is worded in plain words, naming its file", () => {
       { ...user, action: "set", key: "n", value: "123", type: "string" },
       "set n to 123 as a string in the user file of demo",
     ],
+    [
+      { ...user, action: "set-secret", key: "db.password" },
+      "store db.password sealed in the user file of demo",
+    ],
     [{ app: "demo", action: "explain", key: "KEY" }, "see which layer sets KEY"],
     [{ app: "demo", action: "doctor-fix" }, "run doctor with fix"],
   ];

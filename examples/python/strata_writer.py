@@ -16,8 +16,9 @@ this writer's changes.
 Values are strings unless --type says int, float, bool or json.
 
 Sealing a secret (PROTOCOL.md, "Sealed values"): with --seal RECIPIENT (the
-`strata-recipient-v1:...` text `strata key show` prints), the value is stored
-as `enc:v1:...`, readable only with the matching identity; --app and --layer
+`strata-recipient-v1:...` text `strata --app APP key show --recipient`
+prints), the value is stored as `enc:v1:...`, readable only with the
+matching identity; --app and --layer
 name the place it is bound to, and VALUE `-` reads it from stdin so it never
 shows in `ps`. Sealing needs the `cryptography` package (pip install
 cryptography); everything else needs only the standard library.
@@ -1049,7 +1050,7 @@ def key_text(text, prefix, what):
     raw = unb64url(text[len(prefix):]) if text.startswith(prefix) else None
     if raw is None or len(raw) != 32:
         raise Failure(f"the {what} is not a strata {what} key: it must be {prefix} followed by "
-                      "43 base64url characters; copy it whole from `strata key show`.", 2)
+                      "43 base64url characters; copy it whole from `strata --app APP key show --recipient`.", 2)
     return raw
 
 
@@ -1120,7 +1121,7 @@ def seal_plaintext(plaintext, recipient, app, layer, segments, ephemeral=None):
         shared = key.exchange(x25519.X25519PublicKey.from_public_bytes(recipient_public))
     except ValueError:
         raise Failure("the recipient is not a usable X25519 public key (a low-order point); "
-                      "copy it whole from `strata key show`.", 2)
+                      "copy it whole from `strata --app APP key show --recipient`.", 2)
     aes_key, nonce = derive_value_key((hashes, HKDF), shared, ephemeral_public, recipient_public)
     sealed = AESGCM(aes_key).encrypt(nonce, plaintext.encode("utf-8"),
                                      sealed_context(app, layer, segments))

@@ -103,6 +103,22 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "print each change of the configuration as it happens (or run a command)",
     load: () => import("./watch.ts"),
   },
+  key: {
+    summary: "make, show or rotate the identity that opens sealed secrets",
+    load: () => import("./key.ts"),
+  },
+  run: {
+    summary: "run a program with the configuration (secrets opened) in its environment",
+    load: () => import("./run.ts"),
+  },
+  env: {
+    summary: "print the configuration as environment variables (sh, dotenv, json)",
+    load: () => import("./env.ts"),
+  },
+  import: {
+    summary: "take a .env, JSON or TOML file into a layer (sealing secret keys)",
+    load: () => import("./import.ts"),
+  },
   ui: {
     summary: "serve a web page to see and change the configuration, live",
     load: () => import("./ui.ts"),

@@ -5,7 +5,12 @@
  * @module
  */
 
+import { clipText } from "../clip.ts";
 import { type Config, openConfig } from "../config/config.ts";
+import { StrataError } from "../errors.ts";
+import { formatKey } from "../keys.ts";
+import { envVariableFor } from "../layers/env.ts";
+import { parseOverrides } from "../layers/overrides.ts";
 import { cliHintWords } from "./hint_words.ts";
 import type { FileFormat } from "../platform/paths.ts";
 import { usage } from "./_args.ts";
@@ -33,7 +38,7 @@ export function openFromContext(context: CommandContext): Config {
   const app = global.file !== undefined
     ? undefined
     : global.app ?? (env.STRATA_APP?.trim() || undefined);
-  return openConfig({
+  const config = openConfig({
     app,
     file: global.file,
     format: fileFormat(context),
@@ -46,6 +51,31 @@ export function openFromContext(context: CommandContext): Config {
     lockTimeoutMs: lockTimeoutMs(context),
     hintWords: cliHintWords,
   });
+  if (global.set.length > 0) refuseSecretOverrides(config, global.set);
+  return config;
+}
+
+/**
+ * A secret is never taken from the command line, where `ps` shows it to
+ * every user: `--set KEY=VALUE` of a secret key is refused (the value is not
+ * repeated in the message).
+ */
+function refuseSecretOverrides(config: Config, items: readonly string[]): void {
+  for (const entry of parseOverrides(items).entries) {
+    const key = formatKey(entry.path);
+    if (!config.isSecret(key)) continue;
+    const variable = config.app === undefined ? undefined : envVariableFor(config.app, entry.path);
+    const where = config.app === undefined ? "--file FILE" : `--app ${config.app}`;
+    throw new StrataError(
+      "usage",
+      `--set ${clipText(key)}=...: ${
+        clipText(key)
+      } holds a secret, and a value on the command line is seen by every user (ps); nothing ` +
+        `was read or written. To fix: ${
+          variable ? `give it in the environment for one run (${variable}), or ` : ""
+        }store it sealed: strata ${where} set --secret ${clipText(key)}`,
+    );
+  }
 }
 
 function fileFormat(context: CommandContext): FileFormat | undefined {

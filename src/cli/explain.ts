@@ -11,6 +11,8 @@ import { expectPositionals } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 import { keyHint } from "./_key_hint.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
+import { isSealed } from "../codec/is_sealed.ts";
+import { SECRET_SHOWN } from "../codec/shown.ts";
 import { columns, describeOrigin, formatLiteral, toJson, where } from "./_output.ts";
 import { type Painter, painterFor } from "./_colour.ts";
 import type { Explanation } from "../config/config.ts";
@@ -61,7 +63,7 @@ export async function run(context: CommandContext): Promise<number> {
   const config = openFromContext(context);
   // Read ahead with the runtime's fast calls: a one-shot read then never loads node:fs.
   await config.prefetch();
-  const explanation = config.explain(key);
+  const explanation = hidePlaintext(config.explain(key), config.isSecret(key));
   context.out(
     context.flags.json
       ? `${toJson(explanation)}\n`
@@ -86,6 +88,16 @@ export async function run(context: CommandContext): Promise<number> {
   return 1;
 }
 
+/** A secret's plaintext (from the environment or --set) shown as (secret); sealed values stay sealed. */
+function hidePlaintext(explanation: Explanation, secret: boolean): Explanation {
+  if (!secret) return explanation;
+  const hide = (value: unknown) => isSealed(value) || value === undefined ? value : SECRET_SHOWN;
+  const walk = explanation.walk.map((step) => ({ ...step, value: hide(step.value) }));
+  const winner = explanation.winner &&
+    { ...explanation.winner, value: hide(explanation.winner.value) };
+  return { ...explanation, walk, ...(winner ? { winner } : {}) };
+}
+
 function describe(explanation: Explanation, p: Painter): string {
   const { winner } = explanation;
   const key = clipText(explanation.key);
@@ -97,7 +109,9 @@ function describe(explanation: Explanation, p: Painter): string {
     : "";
   const head = refused +
     (winner
-      ? `${key} = ${formatLiteral(winner.value, float)}  (from ${describeOrigin(winner.origin)})\n`
+      ? `${key} = ${
+        winner.value === SECRET_SHOWN ? SECRET_SHOWN : formatLiteral(winner.value, float)
+      }  (from ${describeOrigin(winner.origin)})\n`
       : hasProblem(explanation)
       ? `${key} cannot be read: a layer holds a value that cannot be used (see below)\n`
       : refused
@@ -120,7 +134,7 @@ function describe(explanation: Explanation, p: Painter): string {
   const rows = explanation.walk.map((step, index) => {
     const won = index === winning;
     const state = step.status === "set"
-      ? formatLiteral(step.value, float) +
+      ? (step.value === SECRET_SHOWN ? SECRET_SHOWN : formatLiteral(step.value, float)) +
         (step.refused ? "  (refused)" : winning !== -1 && index > winning ? "  (overridden)" : "")
       : STATUS_TEXT[step.status] ?? step.status;
     return [won ? "*" : " ", step.layer, clipText(where(step)) || "-", state];

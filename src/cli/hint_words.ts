@@ -47,6 +47,8 @@ function commandWords(hint: Hint): string {
       return `set ${
         hint.type === undefined ? "" : `--type ${hint.type} `
       }${hint.key} ${hint.value}`;
+    case "set-secret":
+      return `set --secret ${hint.key}`;
     case "explain":
       return `explain ${hint.key}`;
     case "doctor-fix":

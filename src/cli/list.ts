@@ -7,6 +7,8 @@
 import { expectPositionals } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
+import { isSealed } from "../codec/is_sealed.ts";
+import { SECRET_SHOWN } from "../codec/shown.ts";
 import { columns, formatLiteral, needsFloatCheck, toJson, where } from "./_output.ts";
 import type { Resolved } from "../config/config.ts";
 
@@ -53,7 +55,10 @@ export async function run(context: CommandContext): Promise<number> {
   const config = openFromContext(context);
   // Read ahead with the runtime's fast calls: a one-shot read then never loads node:fs.
   await config.prefetch();
-  const entries = config.list(prefix);
+  // A secret in plaintext (from the environment) is shown as (secret); a sealed one as (sealed).
+  const entries = config.list(prefix).map((e) =>
+    !isSealed(e.value) && config.isSecret(e.key) ? { ...e, value: SECRET_SHOWN } : e
+  );
   const showOrigin = context.flags["show-origin"] === true;
   const describe = context.flags.describe === true;
   const about = (key: string) => (describe ? config.describe(key) : undefined);
@@ -75,7 +80,7 @@ export async function run(context: CommandContext): Promise<number> {
     context.out(`${toJson(object)}\n`);
   } else {
     const literal = (e: Resolved) => {
-      const text = formatLiteral(
+      const text = e.value === SECRET_SHOWN ? SECRET_SHOWN : formatLiteral(
         e.value,
         needsFloatCheck(e.value) && config.typeOf(e.key)?.type === "float",
       );

@@ -36,7 +36,7 @@ export async function sealValueWith(
       "recipient",
       `cannot seal for the recipient ${formatRecipient(recipientKey)}: it is not a usable ` +
         `X25519 public key (a low-order point, which anyone could open); copy the recipient ` +
-        `whole from the output of strata key show`,
+        `whole from the output of strata --app APP key show --recipient`,
       { context },
     );
   }

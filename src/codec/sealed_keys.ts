@@ -82,7 +82,7 @@ export function parseRecipient(text: string, source = "the recipient"): Uint8Arr
   throw new SealedError(
     "recipient-text",
     `${source} is not a strata recipient key: ${why}; copy it whole from the output of ` +
-      `strata key show`,
+      `strata --app APP key show --recipient`,
   );
 }
 
@@ -111,7 +111,7 @@ export function parseIdentity(text: string, source = "the identity"): Uint8Array
   throw new SealedError(
     "identity-text",
     `${source} is not a strata identity: ${why}; use the whole text that ` +
-      `strata key init stored`,
+      `strata --app APP key init stored`,
   );
 }
 

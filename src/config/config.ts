@@ -41,7 +41,9 @@ import type {
   UnsetResult,
   WritableLayer,
 } from "../layers/types.ts";
-import { type EditResult, type Mend, setEdit, typedValue, unsetEdit } from "../layers/edits.ts";
+import { type EditResult, type Mend, unsetEdit } from "../layers/edits.ts";
+import { refusePlaintextSecrets } from "../layers/seal_for_write.ts";
+import { isSecretPath } from "../layers/secret_keys.ts";
 import { candidateFiles } from "../platform/locate.ts";
 import {
   type FileFormat,
@@ -54,7 +56,7 @@ import { descriptionAt } from "../schema/check_value.ts";
 import type { LoadedSchema } from "../schema/load_schema.ts";
 import type { ConfigKey, Untyped, ValueAt } from "../typed/key_path.ts";
 import { mergedTree } from "../typed/merged_tree.ts";
-import { typeOfValue, type ValueType } from "../values.ts";
+import type { ValueType } from "../values.ts";
 import type { ConfigChange, ConfigWatch, ConfigWatchOptions } from "../watch/watch_config.ts";
 import { LayerFileReader } from "./file_reader.ts";
 import { type OpenOptions, settleOptions, stateDirOf, strictFromEnv } from "./options.ts";
@@ -65,6 +67,7 @@ import { assembleSnapshot, layerInfos } from "./snapshot.ts";
 import { mendOf, type WriteTarget, writeTarget } from "./write_target.ts";
 import { writeThrough } from "./write_file.ts";
 import { layerSources } from "./sources.ts";
+import { combineEdits, prepareSet, type SetPlace } from "./set_edit.ts";
 
 export type {
   Explanation,
@@ -354,14 +357,20 @@ export class Config<T extends object = Untyped> {
     ) => EditResult,
     options: { layer?: WritableLayer; acceptInvalidUtf8?: boolean } = {},
   ): Promise<{ file: string; changed: boolean; backupId?: string }> {
-    const target = this.#target(this.#snapshot(), options.layer);
+    const snap = this.#snapshot();
+    const target = this.#target(snap, options.layer);
+    // No edit (edit, undo, restore) writes a secret key's value in plaintext.
+    const where = {
+      app: this.app ?? "_file",
+      layer: target.layer,
+      file: this.file,
+      words: this.hintWords,
+    };
+    const guarded: SourceEdit = (current, file, info) =>
+      refusePlaintextSecrets(snap, edit(current, file, info), where);
     // acceptInvalidUtf8: for restore and edit, which mend a file that is not
     // UTF-8 (`info.invalidUtf8` then says so); every other write refuses it.
-    const result = await this.#update(
-      target,
-      (current, file, info) => edit(current, file, info),
-      options.acceptInvalidUtf8 === true,
-    );
+    const result = await this.#update(target, guarded, options.acceptInvalidUtf8 === true);
     const out: { file: string; changed: boolean; backupId?: string } = {
       file: target.file,
       changed: result.changed,
@@ -385,24 +394,67 @@ export class Config<T extends object = Untyped> {
     const keyPath = parseKey(key);
     const snap = this.#snapshot();
     const target = this.#target(snap, options.layer);
-    const typed = typedValue(snap, keyPath, value, options);
-    const edit = setEdit(
+    // Secrets are sealed here (options.sealFor) or refused in plaintext: set_edit.ts.
+    const { edit, stored, type } = await prepareSet(
+      snap,
       keyPath,
-      typed.value,
-      typed.type,
-      this.#formatOf(target.file),
-      this.#mend(target.layer),
-      this.#schema.forWrite(defaultsOf(snap)),
+      value,
+      options,
+      this.#setPlace(snap, target),
     );
     const result = await this.#update(target, edit);
     const done = result.edit;
     if (result.changed) this.#reader.keepWritten(this.stateDir, target.file, done?.doc);
-    const out: SetResult = { file: target.file, new: typed.value, changed: result.changed };
-    // The type written: the key's, else the value's own (a whole number is an integer).
-    const type = typed.type ?? typeOfValue(typed.value);
+    const out: SetResult = { file: target.file, new: stored, changed: result.changed };
     if (type !== undefined) out.type = type;
     if (done?.old !== undefined) out.old = done.old;
     return out;
+  }
+
+  /**
+   * Sets several keys of one layer in one write (one lock, one backup, each
+   * key journaled), each as {@link Config.set} would (`sealFor` per entry
+   * seals that one). Everything is converted, checked and sealed before the
+   * lock is taken; one refusal writes nothing. `import` uses it.
+   */
+  async setMany(
+    entries: readonly { key: string; value: unknown; sealFor?: string }[],
+    options: SetOptions = {},
+  ): Promise<{ file: string; changed: boolean; keys: string[] }> {
+    const snap = this.#snapshot();
+    const target = this.#target(snap, options.layer);
+    const place = this.#setPlace(snap, target);
+    const edits = [];
+    for (const entry of entries) {
+      const one = entry.sealFor === undefined ? options : { ...options, sealFor: entry.sealFor };
+      const keyPath = parseKey(entry.key);
+      edits.push((await prepareSet(snap, keyPath, entry.value, one, place)).edit);
+    }
+    const keys: string[] = [];
+    const result = await this.#update(target, combineEdits(edits, keys));
+    return { file: target.file, changed: result.changed, keys: result.changed ? keys : [] };
+  }
+
+  /**
+   * Whether `key` holds a secret: a layer stores it sealed, or the schema
+   * marks it (`"x-strata-secret": true`). Its value is then never shown and
+   * never taken from the command line.
+   */
+  isSecret(key: string): boolean {
+    return isSecretPath(this.#snapshot(), parseKey(key));
+  }
+
+  /** What the edit of a key in `target` needs: the app and layer values are bound to, the format. */
+  #setPlace(snap: Snapshot, target: WriteTarget): SetPlace {
+    return {
+      app: this.app ?? "_file",
+      layer: target.layer,
+      file: this.file,
+      words: this.hintWords,
+      format: this.#formatOf(target.file),
+      mend: this.#mend(target.layer),
+      schema: this.#schema.forWrite(defaultsOf(snap)),
+    };
   }
 
   /** Removes `key` from a writable layer (default `user`), through the write protocol. */

@@ -9,6 +9,7 @@
  */
 
 import { clipText } from "../clip.ts";
+import { isSealed } from "../codec/is_sealed.ts";
 import { isTable } from "../is_table.ts";
 import { formatKey } from "../keys.ts";
 import { MAX_DEPTH, nestingDepth, tooDeepReason } from "../max_depth.ts";
@@ -100,6 +101,9 @@ export function checkValue(
   raw: unknown,
   hooks: CheckHooks,
 ): Checked {
+  // A sealed value's type and schema are checked when it is opened (its
+  // plaintext was checked when it was sealed): stored, it is an opaque text.
+  if (isSealed(raw)) return { ok: true, value: raw };
   let value = raw;
   if (layer.textual && typeof raw === "string") {
     const known = hooks.knownType(snap, keyPath);

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { isSealed } from "../codec/is_sealed.ts";
 import { StrataError } from "../errors.ts";
 import type { Hint } from "../hints.ts";
 import { isTable } from "../is_table.ts";
@@ -228,6 +229,7 @@ export function setEdit(
   format: FileFormat,
   mend: Mend,
   schema?: LoadedSchema,
+  plain?: { value: unknown },
 ): (current: string | undefined, file: string) => KeyEdit {
   return (current, file) => {
     const doc = parseForWrite(current, format, file, mend);
@@ -238,7 +240,12 @@ export function setEdit(
     }
     const next = setValue(doc, keyPath, value, { float });
     // The layer as it would be: refused when it breaks the schema at this key.
-    if (schema) refuseBrokenSet(schema, next.toValue(), keyPath);
+    // A sealed value is checked as the plaintext it was sealed from (`plain`);
+    // a sealed text given as it is cannot be checked before it is opened.
+    if (schema && !isSealed(value)) refuseBrokenSet(schema, next.toValue(), keyPath);
+    if (schema && isSealed(value) && plain) {
+      refuseBrokenSet(schema, withLeaf(next.toValue(), keyPath, plain.value), keyPath);
+    }
     return {
       text: next.toString(),
       changes: [{ key: formatKey(keyPath), old, new: value }],
@@ -246,6 +253,23 @@ export function setEdit(
       doc: next,
     };
   };
+}
+
+/** A copy of `values` with `value` at `keyPath` (the tables on the way copied, nothing else). */
+function withLeaf(
+  values: Record<string, unknown>,
+  keyPath: string[],
+  value: unknown,
+): Record<string, unknown> {
+  const top = { ...values };
+  let node = top;
+  for (const segment of keyPath.slice(0, -1)) {
+    const child = { ...(node[segment] as Record<string, unknown>) };
+    node[segment] = child;
+    node = child;
+  }
+  node[keyPath[keyPath.length - 1]] = value;
+  return top;
 }
 
 /** The edit that removes one key: null (nothing written) when it is not there. */

@@ -18,9 +18,16 @@ import { assignPath } from "./merge.ts";
 
 /**
  * Variables that are never configuration: `STRATA_APP` names the app for
- * the `strata` command itself, so it is not the key `app` of app `strata`.
+ * the `strata` command itself, so it is not the key `app` of app `strata`;
+ * `STRATA_IDENTITY`, `STRATA_IDENTITY_FILE` and `STRATA_KEYCHAIN` say where
+ * the identity that opens sealed values is.
  */
-export const reservedVariables: readonly string[] = ["STRATA_APP"];
+export const reservedVariables: readonly string[] = [
+  "STRATA_APP",
+  "STRATA_IDENTITY",
+  "STRATA_IDENTITY_FILE",
+  "STRATA_KEYCHAIN",
+];
 
 /**
  * The variable prefix of an app: `my-app.v2` -> `MY_APP_V2_`.

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { isSealed } from "../codec/is_sealed.ts";
 import { StrataError } from "../errors.ts";
 import { isTable } from "../is_table.ts";
 import { formatKey } from "../keys.ts";
@@ -65,6 +66,8 @@ export function knownType(snap: Snapshot, keyPath: string[]): KnownType | undefi
     if (layer.textual || layer.status !== "ok") continue;
     const type = typeOfKind(layer.kindOf(keyPath));
     if (type === undefined) continue;
+    // A sealed value is a text that stands for a value of any type: it types nothing.
+    if (type === "string" && isSealedAt(layer, keyPath)) continue;
     // The source names the line, which needs the file's full document:
     // worked out only when a message or typeOf asks for it.
     let source: string | undefined;
@@ -81,6 +84,11 @@ export function knownType(snap: Snapshot, keyPath: string[]): KnownType | undefi
     };
   }
   return undefined;
+}
+
+function isSealedAt(layer: Layer, keyPath: string[]): boolean {
+  const found = lookup(layer.values, keyPath);
+  return found.found && isSealed(found.value);
 }
 
 const hooks: CheckHooks = { knownType: (snap, keyPath) => knownType(snap, keyPath), tomlInline };

@@ -176,6 +176,13 @@ export interface SetOptions {
   type?: ValueType;
   /** `value` is a person's text, to convert to the key's type (the CLI's `set`). */
   raw?: boolean;
+  /**
+   * Store the value sealed for this recipient (`strata-recipient-v1:...`),
+   * bound to the app, the layer written and the key. Required for a secret
+   * key (sealed in a layer, or marked by the schema), unless the value is
+   * already a sealed text.
+   */
+  sealFor?: string;
 }
 
 /** One layer as the resolver sees it (internal to the core). */

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { sealedLeaves, sealedShapeProblem, withoutSealed } from "../codec/sealed_shape.ts";
 import { StrataError } from "../errors.ts";
 import { formatKey } from "../keys.ts";
 import { parseValues } from "../layers/document.ts";
@@ -70,7 +71,8 @@ export function locatedMessage(error: Error, file: string): string {
  */
 export function layerIssues(schema: Schema, values: Record<string, unknown>): SchemaIssue[] {
   // Per key, as reads check it: what ties keys together needs the merged view.
-  return leafIssues(schema, values);
+  // Sealed values are checked when they are opened (their plaintext was checked when sealed).
+  return leafIssues(schema, withoutSealed(values));
 }
 
 /** One issue as a sentence: `db.port: 70000 is greater than the maximum 65535`. */
@@ -96,6 +98,16 @@ export function checkLayerText(
   schema?: { schema: Schema; file?: string },
 ): Record<string, unknown> {
   const values = parseLayerText(text, format, file);
+  for (const [path, sealed] of sealedLeaves(values)) {
+    const problem = sealedShapeProblem(sealed);
+    if (problem === undefined) continue;
+    throw new StrataError(
+      "parse",
+      `${file}: ${formatKey(path)}: the sealed value is damaged: ${problem}; a sealed value ` +
+        `must stay as it was written: put it back as it was, or set it again with ` +
+        `strata set --secret`,
+    );
+  }
   if (schema) {
     const issues = layerIssues(schema.schema, values);
     if (issues.length > 0) {

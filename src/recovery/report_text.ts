@@ -5,8 +5,8 @@
  * @module
  */
 
+import { toLiteral } from "../codec/value_text.ts";
 import { formatKey } from "../keys.ts";
-import { formatValue } from "../toml/stringify.ts";
 import type { JournalEntry } from "../store/journal.ts";
 import type { KeyChange } from "../diff/value_diff.ts";
 
@@ -23,8 +23,9 @@ export function literal(value: unknown): string {
   if (value === undefined) return "(absent)";
   if (value === null) return "null";
   try {
-    // A JSON file's integer beyond 64 bits is shown as its digits.
-    return formatValue(value as never, { wideIntegers: true });
+    // The value codec: a sealed value shows as (sealed); a JSON file's
+    // integer beyond 64 bits as its digits.
+    return toLiteral(value);
   } catch {
     try {
       return JSON.stringify(value) ?? String(value);

@@ -64,6 +64,7 @@ const checked = new Set([
   "uniqueItems",
   "$ref",
   "x-strata-merge",
+  "x-strata-secret",
 ]);
 
 /** The keywords strata checks (for messages and docs), sorted. */
@@ -230,6 +231,10 @@ function checkScalars(n: Record<string, unknown>, fail: (what: string) => never)
   const merge = n["x-strata-merge"];
   if (merge !== undefined && (typeof merge !== "string" || !mergeStrategies.includes(merge))) {
     fail(`"x-strata-merge" must be one of ${mergeStrategies.join(", ")}`);
+  }
+  const secret = n["x-strata-secret"];
+  if (secret !== undefined && typeof secret !== "boolean") {
+    fail(`"x-strata-secret" must be true or false`);
   }
 }
 

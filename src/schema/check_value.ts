@@ -85,3 +85,16 @@ export function descriptionAt(schema: Schema, keyPath: readonly string[]): strin
 export function mergeStrategyAt(schema: Schema, keyPath: readonly string[]): MergeStrategy {
   return schemaAt(schema, keyPath)?.["x-strata-merge"] ?? "replace";
 }
+
+/**
+ * Whether the schema marks a key as a secret (`"x-strata-secret": true`).
+ *
+ * @example
+ * ```ts
+ * import { secretAt } from "./check_value.ts";
+ * console.assert(secretAt({ properties: { pw: { "x-strata-secret": true } } }, ["pw"]));
+ * ```
+ */
+export function secretAt(schema: Schema, keyPath: readonly string[]): boolean {
+  return schemaAt(schema, keyPath)?.["x-strata-secret"] === true;
+}

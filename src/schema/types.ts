@@ -54,6 +54,8 @@ export interface Schema {
   default?: unknown;
   description?: string;
   "x-strata-merge"?: MergeStrategy;
+  /** The key holds a secret: its value is stored sealed and never shown (strata's own keyword). */
+  "x-strata-secret"?: boolean;
 }
 
 /** One way a value breaks the schema, at a key path. */

@@ -35,6 +35,10 @@ test("each hint is the command that does it, with the layer's option", () => {
       { app: "demo", layer: "user", action: "set", key: "n", value: "123", type: "string" },
       "strata --app demo set --type string n 123",
     ],
+    [
+      { app: "demo", layer: "system", action: "set-secret", key: "db.password" },
+      "strata --app demo set --secret db.password --system",
+    ],
     // doctor and explain look at every layer: no layer option.
     [{ app: "demo", layer: "project", action: "doctor-fix" }, "strata --app demo doctor --fix"],
     [{ app: "demo", action: "explain", key: "KEY" }, "strata --app demo explain KEY"],

@@ -274,7 +274,7 @@ test("sealing without --app or --layer, or for a bad recipient, is refused", {
       bad.stderr,
       "strata_writer: the recipient is not a strata recipient key: it must be " +
         "strata-recipient-v1: followed by 43 base64url characters; copy it whole from " +
-        "`strata key show`.\n",
+        "`strata --app APP key show --recipient`.\n",
     );
     assert.equal(fs.readFileSync(file, "utf8"), "a = 1\n");
   } finally {

@@ -42,32 +42,32 @@ test("key texts that are not keys are refused, saying what is wrong", async () =
       () => parseRecipient(identity),
       "recipient-text",
       "the recipient is not a strata recipient key: it is an identity (a private key: keep it " +
-      "secret), not a recipient; copy it whole from the output of strata key show",
+      "secret), not a recipient; copy it whole from the output of strata --app APP key show --recipient",
     ],
     [
       () => parseRecipient(recipient.slice(0, -2), "--seal"),
       "recipient-text",
       '--seal is not a strata recipient key: the part after "strata-recipient-v1:" is not 43 ' +
       "base64url characters (it has 41): it was cut short or altered; copy it whole from the " +
-      "output of strata key show",
+      "output of strata --app APP key show --recipient",
     ],
     [
       () => parseRecipient("age1qqq"),
       "recipient-text",
       'the recipient is not a strata recipient key: it does not start with "strata-recipient-v1:"; ' +
-      "copy it whole from the output of strata key show",
+      "copy it whole from the output of strata --app APP key show --recipient",
     ],
     [
       () => parseIdentity(recipient),
       "identity-text",
       "the identity is not a strata identity: it is a recipient (a public key: it seals values " +
-      "but cannot open them); use the whole text that strata key init stored",
+      "but cannot open them); use the whole text that strata --app APP key init stored",
     ],
     [
       () => parseIdentity("strata-identity-v1:" + "A".repeat(42) + "B"),
       "identity-text",
       'the identity is not a strata identity: the part after "strata-identity-v1:" is not the ' +
-      "base64url of 32 bytes: it was altered; use the whole text that strata key init stored",
+      "base64url of 32 bytes: it was altered; use the whole text that strata --app APP key init stored",
     ],
   ];
   for (const [call, reason, message] of cases) {

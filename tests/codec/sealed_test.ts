@@ -332,7 +332,7 @@ test("a low-order recipient is refused before anything is sealed", async () => {
       "recipient",
       `cannot seal for the recipient ${text}: it is not a usable X25519 public key (a ` +
         `low-order point, which anyone could open); copy the recipient whole from the ` +
-        `output of strata key show`,
+        `output of strata --app APP key show --recipient`,
     );
   }
 });
@@ -353,7 +353,7 @@ test("an identity text that is not one is refused without repeating it", async (
     openValue(await sealValue(1, RECIPIENT, HERE), RECIPIENT, HERE),
     "identity-text",
     "the identity is not a strata identity: it is a recipient (a public key: it seals values " +
-      "but cannot open them); use the whole text that strata key init stored",
+      "but cannot open them); use the whole text that strata --app APP key init stored",
   );
   const secret = IDENTITY.slice(0, -1);
   const e = await rejectsWith(
@@ -363,7 +363,7 @@ test("an identity text that is not one is refused without repeating it", async (
     "identity-text",
     'STRATA_IDENTITY is not a strata identity: the part after "strata-identity-v1:" is not 43 ' +
       "base64url characters (it has 42): it was cut short or altered; use the whole text that " +
-      "strata key init stored",
+      "strata --app APP key init stored",
   );
   assert.ok(!e.message.includes(secret.slice(19)));
 });

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { makeSandbox } from "../_support/mod.ts";
 
 const COMMANDS = "get, set, unset, list, explain, paths, backups, restore, undo, history, diff, " +
-  "edit, doctor, watch, ui, remote, types, completions, help, version";
+  "edit, doctor, watch, key, run, env, import, ui, remote, types, completions, help, version";
 
 test("a mistyped command or option: the nearest is suggested (exit 2)", () => {
   const box = makeSandbox();

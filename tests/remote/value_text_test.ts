@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { decodeValue, encodeValue } from "../../src/remote/value_text.ts";
-import { TomlDateTime } from "../../src/toml/datetime.ts";
+import type { TomlDateTime } from "../../src/toml/datetime.ts";
 import { parse } from "../../src/toml/parse.ts";
 
 describe("remote value text", () => {

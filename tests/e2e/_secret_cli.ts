@@ -1,0 +1,139 @@
+/**
+ * Helpers of the secrets tests: run the real CLI with input on stdin while
+ * the command lines of every strata process are read from `/proc` (so a
+ * test can show that no secret ever sat on one), and find a text in every
+ * file under a folder.
+ *
+ * @module
+ */
+
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Run, Sandbox } from "./_sandbox.ts";
+
+const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
+const REPO = path.dirname(MAIN);
+
+/** `/proc/<pid>/cmdline` can be read here (Linux). */
+export const procReadable = fs.existsSync("/proc/self/cmdline");
+
+/** The runtime and arguments that run the CLI from source. */
+export function cliCommand(): [string, string[]] {
+  if ("Deno" in globalThis) {
+    return [process.execPath, [
+      "run",
+      "-A",
+      "--quiet",
+      "--config",
+      path.join(REPO, "deno.json"),
+      MAIN,
+    ]];
+  }
+  return [process.execPath, ["--no-env-file", MAIN]];
+}
+
+/** The command lines of the running processes that run strata's main.ts (NULs as spaces). */
+export function strataCommandLines(): string[] {
+  const out: string[] = [];
+  for (const pid of fs.readdirSync("/proc")) {
+    if (!/^[0-9]+$/.test(pid)) continue;
+    let text: string;
+    try {
+      text = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    } catch {
+      continue;
+    }
+    if (text.includes(MAIN)) out.push(text.replaceAll("\0", " "));
+  }
+  return out;
+}
+
+/** One run, and the strata command lines seen while it ran. */
+export interface WatchedRun extends Run {
+  /** Every distinct strata command line seen in /proc during the run. */
+  cmdlines: string[];
+}
+
+/** Every strata command line seen by any {@link runWatched} of a test, to scan at the end. */
+export type Seen = Set<string>;
+
+/**
+ * Runs the CLI in the sandbox with `input` on stdin (empty when absent),
+ * reading the command line of every strata process every few milliseconds
+ * while it runs.
+ */
+export function runWatched(
+  box: Sandbox,
+  args: string[],
+  options: { input?: string; env?: Record<string, string>; seen?: Seen } = {},
+): Promise<WatchedRun> {
+  const [exe, prefix] = cliCommand();
+  const env = {
+    ...box.env,
+    STRATA_KEYCHAIN: "0",
+    TMPDIR: path.join(box.root, "tmp"),
+    ...options.env,
+  };
+  fs.mkdirSync(env.TMPDIR, { recursive: true });
+  const cmdlines = new Set<string>();
+  const look = () => {
+    if (!procReadable) return;
+    for (const line of strataCommandLines()) {
+      cmdlines.add(line);
+      options.seen?.add(line);
+    }
+  };
+  return new Promise((done, fail) => {
+    const child = spawn(exe, [...prefix, ...args], {
+      cwd: box.project,
+      env,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    const timer = setInterval(look, 3);
+    look();
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => stdout += c);
+    child.stderr.setEncoding("utf8").on("data", (c: string) => stderr += c);
+    child.on("error", (e) => {
+      clearInterval(timer);
+      fail(e);
+    });
+    child.on("close", (code) => {
+      clearInterval(timer);
+      done({ code: code ?? -1, stdout, stderr, cmdlines: [...cmdlines] });
+    });
+    child.stdin.end(options.input ?? "");
+  });
+}
+
+/** Every regular file under `dir` whose bytes contain `text`. */
+export function filesHolding(dir: string, text: string): string[] {
+  const needle = Buffer.from(text, "utf8");
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && fs.readFileSync(full).includes(needle)) found.push(full);
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+/** Every regular file under `dir` (to show a scan looked at something). */
+export function allFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) out.push(full);
+    }
+  };
+  walk(dir);
+  return out;
+}
