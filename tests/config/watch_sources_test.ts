@@ -36,6 +36,8 @@ test(
       const expected = [
         ...projectDirs.flatMap((d) => pair(d, ".demo")),
         ...pair(path.dirname(box.userFile), "config"),
+        // The shared layer's snapshot, beside the user file (written by `remote sync`).
+        path.join(path.dirname(box.userFile), "shared.toml"),
         // The system folders: $XDG_CONFIG_DIRS's, then /etc's (always searched on Linux).
         ...pair(path.dirname(box.systemFile), "config"),
         ...pair("/etc/demo", "config"),

@@ -9,11 +9,11 @@ test("Config finds schema.json beside the defaults file, or takes one given", ()
   const home = makeHome();
   try {
     const defaults = home.write(
-      path.join(home.dir, "share", "demo", "defaults.toml"),
+      path.join(home.env.XDG_DATA_DIRS, "demo", "defaults.toml"),
       "port = 1\n",
     );
     const file = home.write(
-      path.join(home.dir, "share", "demo", "schema.json"),
+      path.join(home.env.XDG_DATA_DIRS, "demo", "schema.json"),
       '{"properties": {"port": {"type": "integer", "description": "TCP port"}}}',
     );
     const config = home.open();
@@ -34,8 +34,8 @@ test("Config finds schema.json beside the defaults file, or takes one given", ()
 test("a schema that is not valid refuses writes and is reported once by reads", async () => {
   const home = makeHome();
   try {
-    home.write(path.join(home.dir, "share", "demo", "defaults.toml"), "port = 1\n");
-    home.write(path.join(home.dir, "share", "demo", "schema.json"), '{"oneOf": []}');
+    home.write(path.join(home.env.XDG_DATA_DIRS, "demo", "defaults.toml"), "port = 1\n");
+    home.write(path.join(home.env.XDG_DATA_DIRS, "demo", "schema.json"), '{"oneOf": []}');
     const config = home.open();
     assert.equal(config.get("port"), 1);
     assert.equal(config.typeOf("port")?.type, "int"); // from the defaults: the schema is skipped
