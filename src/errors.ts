@@ -75,6 +75,7 @@ export class StrataError extends Error {
    */
   readonly hints: readonly Hint[];
 
+  /** An error of kind `code` with its `message` for people, the `cause` and the `hints`. */
   constructor(
     code: ErrorCode,
     message: string,

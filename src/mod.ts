@@ -91,16 +91,47 @@ export {
   type WatchError,
   type WritableLayer,
 } from "./config/config.ts";
+export type {
+  ConfigKey,
+  Entries,
+  IsUntyped,
+  KeyField,
+  KeyLeaf,
+  KeysBelow,
+  KeySegment,
+  KeySplit,
+  KeysUnder,
+  KeyWalk,
+  Untyped,
+  ValueAt,
+} from "./typed/key_path.ts";
+export type { Change, EditResult } from "./layers/edits.ts";
+export type { FileFormat } from "./platform/paths.ts";
+export type { SkippedFile } from "./platform/locate.ts";
+export type { Hint, HintAction, HintTarget, HintWords } from "./hints.ts";
 export { formatKey, parseKey } from "./keys.ts";
 export type { LoadedSchema } from "./schema/load_schema.ts";
 export type { Schema } from "./schema/validate.ts";
+export type { MergeStrategy, SchemaNode, SchemaType } from "./schema/types.ts";
 export { convertText, parseValueType, type ValueType, valueTypes } from "./values.ts";
 export { type ErrorCode, ExitCode, StrataError } from "./errors.ts";
 export { isSealed } from "./codec/is_sealed.ts";
-export { type OpenedValue, openValue, sealValue } from "./codec/sealed.ts";
+export { type OpenedValue, openValue, type OpenValueOptions, sealValue } from "./codec/sealed.ts";
+export type { PlaintextOptions } from "./codec/sealed_plaintext.ts";
 export type { SealedContext } from "./codec/sealed_context.ts";
 export { SealedError, type SealedFailure } from "./codec/sealed_error.ts";
-export { generateIdentity, type NewIdentity, recipientOf } from "./codec/sealed_keys.ts";
-export { TomlDateTime } from "./toml/datetime.ts";
-export { JsonDocument } from "./json/document.ts";
-export { TomlDocument } from "./toml/document.ts";
+export {
+  generateIdentity,
+  type Identity,
+  type NewIdentity,
+  recipientOf,
+} from "./codec/sealed_keys.ts";
+export { TomlDateTime, type TomlDateTimeFields, type TomlDateTimeKind } from "./toml/datetime.ts";
+export type { TomlTable, TomlValue } from "./toml/types.ts";
+export { JsonDocument, type JsonEntry } from "./json/document.ts";
+export {
+  TomlDocument,
+  type TomlEntry,
+  type TomlKeyPath,
+  type TomlSetOptions,
+} from "./toml/document.ts";

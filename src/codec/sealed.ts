@@ -38,7 +38,7 @@ export type { SealedContext } from "./sealed_context.ts";
 const MIN_PAYLOAD = KEY_BYTES + NONCE_BYTES + TAG_BYTES + 1;
 
 /** Options of {@link openValue}. */
-export interface OpenOptions {
+export interface OpenValueOptions {
   /**
    * Other places the value may have been sealed for (the file's other keys,
    * the other layers): when it does not open here, the one it opens at is
@@ -166,7 +166,7 @@ export async function openValue(
   sealed: string,
   identity: string | Identity,
   context: SealedContext,
-  options: OpenOptions = {},
+  options: OpenValueOptions = {},
 ): Promise<OpenedValue> {
   const aad = encodeContext(context);
   const payload = payloadOf(sealed, context);

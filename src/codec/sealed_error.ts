@@ -66,6 +66,10 @@ export class SealedError extends StrataError {
   /** With reason `moved`: the place it was sealed for, when a candidate matched. */
   readonly sealedFor?: SealedContext;
 
+  /**
+   * A failure `reason` (which sets the `code`), the `message` for people, and
+   * the places involved when known.
+   */
   constructor(
     reason: SealedFailure,
     message: string,

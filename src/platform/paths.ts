@@ -43,11 +43,11 @@ export interface PlatformContext {
   cwd: string;
 }
 
-/** The file extensions strata reads, in order of preference. */
-export const formats = ["toml", "json"] as const;
-
 /** A file format strata reads and writes. */
-export type FileFormat = typeof formats[number];
+export type FileFormat = "toml" | "json";
+
+/** The file extensions strata reads, in order of preference. */
+export const formats: readonly FileFormat[] = ["toml", "json"];
 
 /**
  * The format of a file from its extension: `.json` is JSON, anything else TOML.

@@ -19,6 +19,7 @@ export type TomlValue =
 
 /** A TOML table: a plain object whose keys are the (unquoted) TOML keys. */
 export interface TomlTable {
+  /** The value of each key. */
   [key: string]: TomlValue;
 }
 

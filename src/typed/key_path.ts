@@ -23,31 +23,31 @@ import type { TomlDateTime } from "../toml/datetime.ts";
 export type Untyped = Record<string, unknown>;
 
 /** Values a path does not walk into. */
-type Leaf = readonly unknown[] | Date | TomlDateTime | ((...args: never[]) => unknown);
+export type KeyLeaf = readonly unknown[] | Date | TomlDateTime | ((...args: never[]) => unknown);
 
 /** How one segment is written in a dotted key. */
-type Segment<K extends string> = string extends K ? string
+export type KeySegment<K extends string> = string extends K ? string
   : K extends "" | `${string}${"." | " " | '"' | "\\"}${string}` ? `"${K}"`
   : K;
 
 /** Puts `P.` before every key of `E`; `U` is `undefined` when a table on the way is optional. */
-type Under<P extends string, E, U> = E extends { key: infer K extends string; value: infer V }
-  ? { key: `${P}.${K}`; value: V | U }
+export type KeysUnder<P extends string, E, U> = E extends
+  { key: infer K extends string; value: infer V } ? { key: `${P}.${K}`; value: V | U }
   : never;
 
 /** The entries below a value of type `V` reached by the key `P`. */
-type Below<P extends string, V, D extends unknown[]> = unknown extends V
+export type KeysBelow<P extends string, V, D extends unknown[]> = unknown extends V
   ? { key: `${P}.${string}`; value: unknown }
-  : NonNullable<V> extends Leaf ? never
+  : NonNullable<V> extends KeyLeaf ? never
   : NonNullable<V> extends object
-    ? Under<P, Entries<NonNullable<V>, D>, undefined extends V ? undefined : never>
+    ? KeysUnder<P, Entries<NonNullable<V>, D>, undefined extends V ? undefined : never>
   : never;
 
 /** Every key of `T` (tables included) with its value's type, eight tables deep at most. */
 export type Entries<T, D extends unknown[] = []> = D["length"] extends 8 ? never : {
   [K in keyof T & string]-?:
-    | { key: Segment<K>; value: T[K] }
-    | Below<Segment<K>, T[K], [...D, unknown]>;
+    | { key: KeySegment<K>; value: T[K] }
+    | KeysBelow<KeySegment<K>, T[K], [...D, unknown]>;
 }[keyof T & string];
 
 /**
@@ -77,28 +77,28 @@ export type ConfigKey<T> = IsUntyped<T> extends true ? string : Entries<T>["key"
  * ```
  */
 export type ValueAt<T, K extends string> = IsUntyped<T> extends true ? unknown
-  : Walk<T, Split<K>>;
+  : KeyWalk<T, KeySplit<K>>;
 
 /** A dotted key's first segment (unquoted) and the rest. */
-type Split<K extends string> = K extends `"${infer Q}".${infer R}` ? [Q, R]
+export type KeySplit<K extends string> = K extends `"${infer Q}".${infer R}` ? [Q, R]
   : K extends `"${infer Q}"` ? [Q, never]
   : K extends `${infer H}.${infer R}` ? [H, R]
   : [K, never];
 
 /** The table entry named `H`, or the index signature's value. */
-type Field<T, H extends string> = H extends keyof T ? T[H]
+export type KeyField<T, H extends string> = H extends keyof T ? T[H]
   : string extends keyof T ? T[string & keyof T]
   : never;
 
 /** Follows the split key `S` into `T`; `undefined` joins when a table on the way may be absent. */
-type Walk<T, S extends [string, string]> = [S[1]] extends [never] ? Field<T, S[0]>
-  : Field<T, S[0]> extends infer V ? unknown extends V ? unknown
+export type KeyWalk<T, S extends [string, string]> = [S[1]] extends [never] ? KeyField<T, S[0]>
+  : KeyField<T, S[0]> extends infer V ? unknown extends V ? unknown
     :
       | ValueAt<NonNullable<V>, S[1]>
       | (undefined extends V ? undefined : never)
   : never;
 
 /** Whether `T` declares no shape (`unknown`, or `Record<string, unknown>`). */
-type IsUntyped<T> = unknown extends T ? true
+export type IsUntyped<T> = unknown extends T ? true
   : string extends keyof T ? unknown extends T[keyof T] ? true : false
   : false;
