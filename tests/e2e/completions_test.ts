@@ -1,4 +1,4 @@
-// Completion scripts run in real bash and zsh. bash: the script is sourced
+// Completion scripts run in real bash, zsh and fish. bash: the script is sourced
 // and its function called with COMP_WORDS/COMP_CWORD as bash sets them on
 // TAB. zsh: an interactive zsh on a pseudo-terminal completes with its own
 // completion system. The scripts call `strata` from PATH: a wrapper runs this
@@ -146,6 +146,40 @@ test(
     }
   },
 );
+
+test("completions in real fish: a command, a flag, an application, a key", {
+  // CI installs fish (.ci/run); elsewhere a machine without it skips, saying so.
+  skip: spawnSync("fish", ["--version"]).status === 0 || process.env.CI
+    ? false
+    : "fish is not installed (apt-get install fish)",
+}, () => {
+  const box = makeSandbox();
+  try {
+    layOut(box);
+    const env = installWrapper(box);
+    const script = box.run(["completions", "fish"]);
+    assert.equal(script.code, 0, script.stderr);
+    const file = box.write("strata.fish", script.stdout);
+    // `complete -C LINE` prints what fish offers on TAB: a candidate, a tab, its description.
+    const complete = (line: string) => {
+      const r = spawnSync("fish", [
+        "--no-config",
+        "-c",
+        "source $argv[1]; complete -C $argv[2]",
+        file,
+        line,
+      ], { env, encoding: "utf8", cwd: box.project });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.split("\n").filter(Boolean).map((l) => l.split("\t")[0]).join("\n");
+    };
+    assert.equal(complete("strata ex"), "explain");
+    assert.equal(complete("strata --app demo get --j"), "--json");
+    assert.equal(complete("strata --app "), "demo\nother\nshipped");
+    assert.equal(complete("strata --app demo get db.p"), "db.port");
+  } finally {
+    box.cleanup();
+  }
+});
 
 test("completions: --list apps and keys, fish and PowerShell scripts, an unknown shell", () => {
   const box = makeSandbox();
