@@ -1,6 +1,6 @@
 /**
  * What a machine keeps about the shared layer in its state folder
- * (`<state>/remote/`): the mirror of the scope (every key's literal, kind
+ * (`<state>/remote/<name>-<hash>/`): the mirror of the scope (every key's literal, kind
  * and version, and the revision it is at), the outbox of changes made
  * while the server could not be reached, and the conflicts waiting for
  * `strata remote resolve`. Plain JSON files, written atomically (0600),
@@ -15,6 +15,7 @@ import { StrataError } from "../errors.ts";
 import { writeFileAtomic } from "../store/atomic_write.ts";
 import type { ServerRow } from "./server.ts";
 import type { StoredValue } from "./value_text.ts";
+import { statePaths } from "../store/state_paths.ts";
 
 /** One key of the mirror. */
 export interface LocalRow extends StoredValue {
@@ -62,9 +63,13 @@ export interface ReplicaPaths {
   lock: string;
 }
 
-/** The files of the replica under a state folder. */
-export function replicaPaths(stateDir: string): ReplicaPaths {
-  const dir = path.join(stateDir, "remote");
+/**
+ * The files of the replica under the state folder: one folder per snapshot
+ * file (`<state>/remote/<name>-<hash>/`, named as its backups and journal
+ * are), since the state folder is shared by every application.
+ */
+export function replicaPaths(stateDir: string, snapshotFile: string): ReplicaPaths {
+  const dir = path.join(stateDir, "remote", statePaths(stateDir, snapshotFile).name);
   return {
     dir,
     mirror: path.join(dir, "mirror.json"),

@@ -40,7 +40,7 @@ export interface ReplicaOptions {
   scope: string;
   /** The snapshot file (`shared.toml` beside the user file). */
   snapshotFile: string;
-  /** The application's state folder (backups, journal, `remote/`). */
+  /** The state folder (backups, journal, `remote/`). */
   stateDir: string;
   /** Who writes (`user@host`), recorded on the server. */
   by: string;
@@ -85,7 +85,7 @@ export class Replica {
 
   constructor(options: ReplicaOptions) {
     this.options = options;
-    this.paths = replicaPaths(options.stateDir);
+    this.paths = replicaPaths(options.stateDir, options.snapshotFile);
   }
 
   /** The client (opened on first use; Bun only). */

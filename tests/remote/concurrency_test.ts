@@ -21,7 +21,7 @@ const KEYS = 6;
 const WRITER = fileURLToPath(new URL("./_writer.ts", import.meta.url));
 
 function runWriter(m: Machine, url: string, id: number): Promise<string> {
-  const state = path.join(m.box.stateHome, "strata", APP);
+  const state = path.join(m.box.stateHome, "strata", "_shared");
   return new Promise((resolve, reject) => {
     const child = spawn(BUN, [
       WRITER,

@@ -11,6 +11,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Machine, makeMachine, waitUntil } from "./_machine.ts";
 import { ownServer, type PgServer } from "./_pg.ts";
+import { replicaPaths } from "../../src/remote/local_state.ts";
 
 const APP = "fleet";
 const SCOPE = "team:ops/offline";
@@ -20,7 +21,7 @@ function body(m: Machine): string[] {
 }
 
 function journal(m: Machine): Record<string, unknown>[] {
-  const dir = path.join(m.box.stateHome, "strata", APP, "journal");
+  const dir = path.join(m.box.stateHome, "strata", "_shared", "journal");
   const file = fs.readdirSync(dir).find((f) => f.startsWith("shared.toml-"));
   assert.ok(file, "the snapshot has a journal");
   return fs.readFileSync(path.join(dir, file), "utf8").trim().split("\n").map((l) => JSON.parse(l));
@@ -101,7 +102,7 @@ describe("shared layer: server stopped mid-run", () => {
     assert.equal(a.run(["get", "db.host"]).stdout, "three\n");
     const conflicts = JSON.parse(
       fs.readFileSync(
-        path.join(a.box.stateHome, "strata", APP, "remote", "conflicts.json"),
+        replicaPaths(path.join(a.box.stateHome, "strata", "_shared"), a.snapshot).conflicts,
         "utf8",
       ),
     );
