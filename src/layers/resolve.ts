@@ -8,6 +8,8 @@
  */
 
 import { isSealed, typeOfKind } from "../codec/value.ts";
+// The codec's reader of TOML inline values, for callers that knew it here.
+export { tomlInline } from "../codec/value.ts";
 import { StrataError } from "../errors.ts";
 import { isTable } from "../is_table.ts";
 import { formatKey } from "../keys.ts";
