@@ -113,7 +113,7 @@ export { formatKey, parseKey } from "./keys.ts";
 export type { LoadedSchema } from "./schema/load_schema.ts";
 export type { Schema } from "./schema/validate.ts";
 export type { MergeStrategy, SchemaNode, SchemaType } from "./schema/types.ts";
-export { convertText, parseValueType, type ValueType, valueTypes } from "./values.ts";
+export { convertText, parseValueType, type ValueType, valueTypes } from "./codec/value.ts";
 export { type ErrorCode, ExitCode, StrataError } from "./errors.ts";
 export { isSealed } from "./codec/is_sealed.ts";
 export { type OpenedValue, openValue, type OpenValueOptions, sealValue } from "./codec/sealed.ts";

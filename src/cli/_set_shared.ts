@@ -9,9 +9,8 @@
 import type { Config } from "../config/config.ts";
 import { StrataError } from "../errors.ts";
 import { formatKey, parseKey } from "../keys.ts";
-import { tomlInline } from "../layers/resolve.ts";
 import { encodeValue } from "../remote/value_text.ts";
-import { convertText, type ValueType } from "../values.ts";
+import { fromText, type ValueType } from "../codec/value.ts";
 import type { CommandContext } from "./_commands.ts";
 import { openReplica } from "./_remote_open.ts";
 
@@ -26,7 +25,7 @@ export async function setShared(
   const canonical = formatKey(parseKey(key));
   const known = config.typeOf(canonical);
   const chosen = type ?? known?.type ?? "string";
-  const value = convertText(text, chosen, tomlInline);
+  const value = fromText(text, chosen);
   const stored = encodeValue(value, chosen);
   const replica = openReplica(config, context);
   try {

@@ -1,8 +1,7 @@
 /**
- * The one value codec: typed values to text and text to typed values, for
- * every edge. Text in: a person's text (argv, `--set`, the environment, a
- * `.env` file) converted to a key's type (`fromText`, from `values.ts`).
- * Text out: for people (`toPersonText`, `toLiteral`: a string as is or
+ * The value codec with its printers: everything `value.ts` does (text in
+ * for every edge, the environment, journal and cache forms; re-exported
+ * here), and text out for people (`toPersonText`, `toLiteral`: a string as is or
  * quoted, other values as TOML), for scripts (`toJsonText`: 64-bit integers
  * exact, date-times as their TOML text) and for a program's environment
  * (`toEnvText`). Sealed secrets are one kind of value here: every text out
@@ -10,8 +9,8 @@
  * by a path nobody thought of; opening one is `sealed.ts`'s business, asked
  * for on purpose (`--reveal`, `run`).
  *
- * Imports only the TOML writer (what printing a value needs), never the
- * cryptography.
+ * Imports the TOML writer (what printing a value needs), so commands load
+ * it only when they print more than a plain string; never the cryptography.
  *
  * @module
  */
@@ -22,16 +21,7 @@ import { formatValue, stringify } from "../toml/stringify.ts";
 import type { TomlTable } from "../toml/parse.ts";
 import { isTable } from "../is_table.ts";
 
-export {
-  ConversionError,
-  convertText as fromText,
-  mismatch,
-  typeNames,
-  typeOfValue,
-  type ValueType,
-} from "../values.ts";
-export { envText as toEnvText } from "./env_text.ts";
-export { holdsSealed, maskSealed, SEALED_SHOWN, SECRET_SHOWN } from "./shown.ts";
+export * from "./value.ts";
 
 /**
  * A value as `strata get` prints it: a string as is, a table as a TOML

@@ -56,7 +56,7 @@ import { descriptionAt } from "../schema/check_value.ts";
 import type { LoadedSchema } from "../schema/load_schema.ts";
 import type { ConfigKey, Untyped, ValueAt } from "../typed/key_path.ts";
 import { mergedTree } from "../typed/merged_tree.ts";
-import type { ValueType } from "../values.ts";
+import type { ValueType } from "../codec/value.ts";
 import type { ConfigChange, ConfigWatch, ConfigWatchOptions } from "../watch/watch_config.ts";
 import { LayerFileReader } from "./file_reader.ts";
 import { type OpenOptions, settleOptions, stateDirOf, strictFromEnv } from "./options.ts";
@@ -82,7 +82,7 @@ export type {
   WalkStep,
   WritableLayer,
 } from "../layers/types.ts";
-export type { ValueType } from "../values.ts";
+export type { ValueType } from "../codec/value.ts";
 export type { OpenOptions } from "./options.ts";
 export type {
   ConfigChange,

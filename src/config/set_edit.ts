@@ -20,7 +20,7 @@ import {
 import { sealForWrite, type SecretPlace } from "../layers/seal_for_write.ts";
 import type { FileFormat } from "../platform/paths.ts";
 import type { LoadedSchema } from "../schema/load_schema.ts";
-import { typeOfValue, type ValueType } from "../values.ts";
+import { typeOfValue, type ValueType } from "../codec/value.ts";
 
 /** What the edit of one key needs to know about the file it writes. */
 export interface SetPlace extends SecretPlace {

@@ -10,7 +10,7 @@
 import type { StrataError } from "../errors.ts";
 import { formatKey } from "../keys.ts";
 import type { LocatedFile } from "../platform/locate.ts";
-import { typeOfValue } from "../values.ts";
+import { typeOfValue } from "../codec/value.ts";
 import { builtinDefaultsName, strataDefaultsText } from "./builtin_defaults.ts";
 import { type ConfigDocument, parseDocument, parseValues } from "./document.ts";
 import type { EnvLayer } from "./env.ts";

@@ -9,13 +9,12 @@
  */
 
 import { clipText } from "../clip.ts";
-import { isSealed } from "../codec/is_sealed.ts";
 import { isTable } from "../is_table.ts";
 import { formatKey } from "../keys.ts";
 import { MAX_DEPTH, nestingDepth, tooDeepReason } from "../max_depth.ts";
 import { checkLeaf } from "../schema/nodes_at.ts";
 import type { SchemaIssue } from "../schema/types.ts";
-import { ConversionError, convertText, typeNames } from "../values.ts";
+import { ConversionError, fromText, isSealed, typeNames } from "../codec/value.ts";
 import type { MergedNode } from "./merge.ts";
 import type { KnownType, Layer, Origin, Rejected, Snapshot } from "./types.ts";
 
@@ -25,7 +24,6 @@ export type Checked = { ok: true; value: unknown } | { ok: false; rejected: Reje
 /** The resolver's hooks a check needs (kept apart to avoid an import cycle). */
 export interface CheckHooks {
   knownType(snap: Snapshot, keyPath: string[]): KnownType | undefined;
-  tomlInline(text: string): unknown;
 }
 
 /** Who holds the value, for the start of a message. */
@@ -109,7 +107,7 @@ export function checkValue(
     const known = hooks.knownType(snap, keyPath);
     if (known !== undefined) {
       try {
-        value = convertText(raw, known.type, hooks.tomlInline);
+        value = fromText(raw, known.type);
       } catch (e) {
         if (!(e instanceof ConversionError)) throw e;
         return reject(

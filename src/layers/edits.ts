@@ -7,7 +7,6 @@
  * @module
  */
 
-import { isSealed } from "../codec/is_sealed.ts";
 import { StrataError } from "../errors.ts";
 import type { Hint } from "../hints.ts";
 import { isTable } from "../is_table.ts";
@@ -19,15 +18,16 @@ import type { LoadedSchema } from "../schema/load_schema.ts";
 import { TomlDateTime } from "../toml/datetime.ts";
 import {
   ConversionError,
-  convertText,
+  fromText,
+  isSealed,
   mismatch,
   typeNames,
   type ValueType,
   wideIntegers,
-} from "../values.ts";
+} from "../codec/value.ts";
 import { clipText } from "../clip.ts";
 import { type ConfigDocument, parseDocument, setValue } from "./document.ts";
-import { knownType, tomlInline } from "./resolve.ts";
+import { knownType } from "./resolve.ts";
 import type { SetOptions, Snapshot } from "./types.ts";
 
 /** A change for the journal. */
@@ -139,7 +139,7 @@ function typedUnchecked(
     }
     if (type === undefined) return { value };
     try {
-      return { value: convertText(value, type, tomlInline), type };
+      return { value: fromText(value, type), type };
     } catch (e) {
       if (!(e instanceof ConversionError)) throw e;
       // A type known only from a stored value may be overridden on purpose.

@@ -28,9 +28,9 @@
 
 import type * as NodeFs from "node:fs";
 import { isTable } from "../is_table.ts";
+import { cacheSpecials, cacheValuesJson, decodeSpecial, type Special } from "../codec/value.ts";
 import { type PathApi, posixPath, win32Path } from "../platform/path_api.ts";
 import { type AccessOptions, readBytes } from "../runtime/fs.ts";
-import { TomlDateTime } from "../toml/datetime.ts";
 import { stateFolders, stateKeyOf } from "../store/layout.ts";
 import { nativeHash } from "../runtime/native_hash.ts";
 import { pathId } from "./document.ts";
@@ -55,12 +55,6 @@ function headOf(made: { text: string } | { length: number; hash: string }): stri
   return JSON.stringify({ v: version, ...made }).slice(0, -1);
 }
 
-/**
- * A value JSON cannot hold, by where it is: `[path, kind, text]`; kind `F`
- * marks a whole number written as a float (`1.0`), whose value JSON holds.
- */
-type Special = [(string | number)[], "b" | "f" | "d" | "F", string];
-
 function pathApi(): PathApi {
   return process.platform === "win32" ? win32Path : posixPath;
 }
@@ -75,46 +69,6 @@ export function cacheFileOf(stateDir: string, file: string): string {
   const absolute = p.resolve(file);
   const base = absolute.slice(absolute.lastIndexOf(p.sep) + 1);
   return p.join(stateDir, stateFolders.cache, `${stateKeyOf(absolute, base)}.json`);
-}
-
-/** Collects what JSON cannot hold (a read-only walk: `path` is a stack, copied only for a find). */
-function findSpecials(value: unknown, path: (string | number)[], out: Special[]): void {
-  if (typeof value === "bigint") {
-    out.push([path.slice(), "b", value.toString()]);
-  } else if (typeof value === "number") {
-    if (!Number.isFinite(value) || Object.is(value, -0)) {
-      out.push([path.slice(), "f", Object.is(value, -0) ? "-0" : String(value)]);
-    }
-  } else if (value instanceof TomlDateTime) {
-    out.push([path.slice(), "d", value.toString()]);
-  } else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      path.push(i);
-      findSpecials(value[i], path, out);
-      path.pop();
-    }
-  } else if (isTable(value)) {
-    for (const k of Object.keys(value)) {
-      path.push(k);
-      findSpecials(value[k], path, out);
-      path.pop();
-    }
-  }
-}
-
-/** JSON of `values`, with null where a special value is (restored from `specials` on reading). */
-function valuesJson(values: Record<string, unknown>, specials: Special[]): string {
-  if (specials.length === 0) return JSON.stringify(values);
-  return JSON.stringify(values, function (this: Record<string, unknown>, key: string, v: unknown) {
-    const raw = this[key];
-    return typeof raw === "bigint" || raw instanceof TomlDateTime ? null : v;
-  });
-}
-
-function decodeSpecial(kind: Special[1], text: string): unknown {
-  if (kind === "b") return BigInt(text);
-  if (kind === "d") return TomlDateTime.parse(text);
-  return text === "-0" ? -0 : Number(text);
 }
 
 /**
@@ -179,15 +133,14 @@ export function writeCachedValues(
     const fs = process.getBuiltinModule("node:fs") as typeof NodeFs;
     const p = pathApi();
     const target = cacheFileOf(stateDir, file);
-    const specials: Special[] = [];
-    findSpecials(values, [], specials);
+    const specials = cacheSpecials(values);
     // Which whole numbers are floats: known to the reader without parsing the file.
     for (const id of floats ?? []) specials.push([JSON.parse(id), "F", ""]);
     const hash = nativeHash(text);
     const made = hash === undefined ? { text } : { length: text.length, hash };
     // The values' JSON is spliced in as text: JSON.stringify of them alone needs no copy.
     const head = `${headOf(made)},"specials":${JSON.stringify(specials)}}`;
-    const json = `${head.slice(0, -1)},"values":${valuesJson(values, specials)}}`;
+    const json = `${head.slice(0, -1)},"values":${cacheValuesJson(values, specials)}}`;
     const folder = p.dirname(target);
     fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
     if (!privateFolder(fs, folder)) return;

@@ -7,16 +7,16 @@
  * @module
  */
 
-import { isSealed } from "../codec/is_sealed.ts";
+import { isSealed, typeOfKind } from "../codec/value.ts";
+// The codec's reader of TOML inline values, for callers that knew it here.
+export { tomlInline } from "../codec/value.ts";
 import { StrataError } from "../errors.ts";
 import { isTable } from "../is_table.ts";
 import { formatKey } from "../keys.ts";
-import { parse } from "../toml/parse.ts";
 import { descriptionAt, mergeStrategyAt } from "../schema/check_value.ts";
 import { mergeArrays } from "../schema/merge_arrays.ts";
 import { schemaAt } from "../schema/nodes_at.ts";
 import { valueTypeOfSchema } from "../schema/value_type.ts";
-import { typeOfKind } from "../values.ts";
 import { type CheckHooks, checkValue, mergeChecked } from "./checked.ts";
 import { envVariableFor, envWarnings } from "./env.ts";
 import { lookup, mergedLeaves, type MergedNode, mergedValue } from "./merge.ts";
@@ -30,12 +30,6 @@ import type {
   Snapshot,
   WalkStep,
 } from "./types.ts";
-
-/** Reads a TOML inline value (`{ a = 1 }`, `[1, 2]`), for the `json` type. */
-export function tomlInline(text: string): unknown {
-  if (/[\r\n]/.test(text)) throw new Error("one line only");
-  return parse(`v = ${text}`).v;
-}
 
 /** The first layer that cannot be used, as its error; nothing when all can. */
 export function failOnUnreadable(snap: Snapshot): void {
@@ -91,7 +85,7 @@ function isSealedAt(layer: Layer, keyPath: string[]): boolean {
   return found.found && isSealed(found.value);
 }
 
-const hooks: CheckHooks = { knownType: (snap, keyPath) => knownType(snap, keyPath), tomlInline };
+const hooks: CheckHooks = { knownType: (snap, keyPath) => knownType(snap, keyPath) };
 
 /**
  * A layer's value at a path, converted when it is a person's text; a value

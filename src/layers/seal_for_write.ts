@@ -16,7 +16,7 @@ import { clipText } from "../clip.ts";
 import { isSecretPath } from "./secret_keys.ts";
 import type { SetOptions, Snapshot } from "./types.ts";
 import { typedValue } from "./edits.ts";
-import type { ValueType } from "../values.ts";
+import type { ValueType } from "../codec/value.ts";
 import type { TomlValue } from "../toml/parse.ts";
 
 /** Where a secret is written, and how messages word what to do. */

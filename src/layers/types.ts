@@ -9,7 +9,7 @@ import type { ErrorCode, StrataError } from "../errors.ts";
 import type { LocatedFile, SkippedFile } from "../platform/locate.ts";
 import type { FileFormat } from "../platform/paths.ts";
 import type { LoadedSchema } from "../schema/load_schema.ts";
-import type { ValueType } from "../values.ts";
+import type { ValueType } from "../codec/value.ts";
 import type { EnvLayer } from "./env.ts";
 import type { FileRead } from "./file_layer.ts";
 

@@ -26,7 +26,7 @@ import { advise, type LayerFile } from "./layer_files.ts";
 import { latestValidBackup, readText } from "./versions.ts";
 import { groupWrites } from "./writes.ts";
 import { wideFinding } from "./wide_integer_finding.ts";
-import { wideIntegers } from "../values.ts";
+import { wideIntegers } from "../codec/value.ts";
 
 import type { Finding } from "./doctor.ts";
 

@@ -9,7 +9,7 @@
 
 import { clipText } from "../clip.ts";
 import { formatKey } from "../keys.ts";
-import type { WideInteger } from "../values.ts";
+import type { WideInteger } from "../codec/value.ts";
 import { advise, type LayerFile } from "./layer_files.ts";
 
 /** The problem and the mend (a `set --type string` that keeps the digits). */

@@ -10,7 +10,7 @@
 import { parse } from "../toml/parse.ts";
 import { formatValue } from "../toml/stringify.ts";
 import { TomlDateTime } from "../toml/datetime.ts";
-import type { ValueType } from "../values.ts";
+import type { ValueType } from "../codec/value.ts";
 
 /** A value as stored: TOML literal text and TOML kind. */
 export interface StoredValue {

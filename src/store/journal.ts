@@ -14,6 +14,7 @@ import { ensureStateFolder, noFollow } from "./_state_folder.ts";
 import { fileMode } from "./atomic_write.ts";
 import { journalRotateBytes, rotatedJournalOf } from "./layout.ts";
 import { maxReadBytes } from "../runtime/fs.ts";
+import { journalLine } from "../codec/value.ts";
 
 /** One changed key, as the caller of `updateFile` describes it. */
 export interface JournalChange {
@@ -125,7 +126,7 @@ export function appendJournal(
   rotateBytes: number = journalRotateBytes,
 ): void {
   if (entries.length === 0) return;
-  const text = entries.map((entry) => JSON.stringify(entry, jsonSafe) + "\n").join("");
+  const text = entries.map(journalLine).join("");
   ensureStateFolder(path.dirname(journalPath), journalPath);
   const flags = noFollow(fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_CREAT);
   try {
@@ -229,10 +230,6 @@ export function readPrivate(file: string): string | undefined {
   } finally {
     fs.closeSync(fd);
   }
-}
-
-function jsonSafe(_key: string, value: unknown): unknown {
-  return typeof value === "bigint" ? value.toString() : value;
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
  * Values as the page shows and edits them: a literal to read (TOML-like) and
  * the text a person would type to set it again (what `strata set` takes).
- * Sealed secrets are never sent: only the fact that they are sealed.
+ * Sealed secrets are never sent: only the fact that they are sealed (the
+ * value codec's `holdsSealed`).
  *
  * @module
  */
 
-import { isSealed } from "../codec/is_sealed.ts";
+import { holdsSealed } from "../codec/shown.ts";
 import { isTable } from "../is_table.ts";
 
 /** A value as the page receives it. */
@@ -31,17 +32,10 @@ export interface ShownValue {
  * ```
  */
 export function showValue(value: unknown): ShownValue {
-  if (containsSealed(value)) return { text: "sealed", sealed: true };
+  if (holdsSealed(value)) return { text: "sealed", sealed: true };
   if (typeof value === "string") return { text: JSON.stringify(value), input: value };
   const text = literal(value);
   return { text, input: text };
-}
-
-function containsSealed(value: unknown): boolean {
-  if (isSealed(value)) return true;
-  if (Array.isArray(value)) return value.some(containsSealed);
-  if (isTable(value)) return Object.values(value as Record<string, unknown>).some(containsSealed);
-  return false;
 }
 
 /** JSON for arrays and tables (what `set --type json` reads back), plain text for the rest. */

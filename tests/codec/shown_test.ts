@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { holdsSealed, maskSealed, SEALED_SHOWN } from "../../src/codec/shown.ts";
-import { envText } from "../../src/codec/env_text.ts";
+import { toEnvText as envText } from "../../src/codec/value.ts";
 import { sealedLeaves, sealedShapeProblem, withoutSealed } from "../../src/codec/sealed_shape.ts";
 import { TomlDateTime } from "../../src/toml/datetime.ts";
 

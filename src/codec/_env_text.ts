@@ -31,7 +31,7 @@ function json(value: unknown): string {
  *
  * @example
  * ```ts
- * import { envText } from "./env_text.ts";
+ * import { envText } from "./_env_text.ts";
  * console.assert(envText("a b") === "a b" && envText(5432) === "5432" && envText(3, true) === "3.0");
  * console.assert(envText(["a", 1]) === '["a",1]' && envText(true) === "true");
  * ```
