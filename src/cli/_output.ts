@@ -53,7 +53,8 @@ export function where(
 ): string {
   // The shared layer: the scope and server, then the snapshot's file:line.
   if (origin.remote !== undefined) {
-    return `${origin.remote} (${where({ ...origin, remote: undefined }) || "no snapshot"})`;
+    const at = where({ ...origin, remote: undefined });
+    return at ? `${origin.remote}, snapshot ${at}` : origin.remote;
   }
   // The schema's defaults: the schema file and the JSON pointer of the `default`.
   if (origin.pointer !== undefined) {

@@ -90,7 +90,7 @@ export function originText(origin: Origin): string {
   if (origin.file !== undefined) {
     const at = origin.line !== undefined ? `${origin.file}:${origin.line}` : origin.file;
     // The shared layer: the scope and server first, then the snapshot's line.
-    return origin.remote !== undefined ? `${origin.remote} (${at})` : at;
+    return origin.remote !== undefined ? `${origin.remote}, snapshot ${at}` : at;
   }
   if (origin.env !== undefined) return `$${origin.env}`;
   if (origin.arg !== undefined) return `--set ${origin.arg}`;

@@ -75,7 +75,7 @@ describe("the shared layer in the page", () => {
     const real = fs.realpathSync(snapshot);
     assert.equal(
       await row("db.pool").locator(".origin").textContent(),
-      `team:ops/demo @ db.example.com:5433 (${real}:${lineOf("db.pool = 20")})`,
+      `team:ops/demo @ db.example.com:5433, snapshot ${real}:${lineOf("db.pool = 20")}`,
     );
   });
 
@@ -130,9 +130,9 @@ describe("the shared layer in the page", () => {
     assert.equal(await row("db.port").locator(".badge").textContent(), "shared");
     assert.equal(
       await row("db.port").locator(".origin").textContent(),
-      `team:ops/demo @ db.example.com:5433 (${fs.realpathSync(snapshot)}:${
+      `team:ops/demo @ db.example.com:5433, snapshot ${fs.realpathSync(snapshot)}:${
         lineOf("db.port = 6000")
-      })`,
+      }`,
     );
     assert.ok(ms < 10_000, `${ms} ms`);
     console.log(`shared change to screen: ${ms.toFixed(0)} ms`);
