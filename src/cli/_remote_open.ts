@@ -2,7 +2,7 @@
  * Opens the shared layer's replica for a command: the server and scope
  * recorded in the configuration (`remote.url`, `remote.scope`), the
  * snapshot beside the user file, the state folder, the password from
- * PGPASSWORD or ~/.pgpass.
+ * PGPASSWORD, the OS keychain or ~/.pgpass.
  *
  * @module
  */
@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Config } from "../config/config.ts";
 import { StrataError } from "../errors.ts";
-import { passwordFor } from "../remote/pgpass.ts";
+import { findPassword } from "../remote/password.ts";
 import { Replica } from "../remote/replica.ts";
 import { checkScope, parseRemoteUrl } from "../remote/remote_url.ts";
 import { snapshotName } from "../remote/snapshot.ts";
@@ -51,15 +51,15 @@ export function remoteSettings(config: Config): { url: string; scope: string } {
   return { url, scope: checkScope(scope) };
 }
 
-/** The replica of the configuration's shared layer. */
-export function openReplica(config: Config, context: CommandContext): Replica {
+/** The replica of the configuration's shared layer (the password looked up now). */
+export async function openReplica(config: Config, context: CommandContext): Promise<Replica> {
   if (config.app === undefined) {
     throw new StrataError("usage", "the shared layer belongs to an application: use --app NAME");
   }
   const { url, scope } = remoteSettings(config);
   const parsed = parseRemoteUrl(url, context.env.USER || undefined);
   const home = context.env.HOME;
-  const password = passwordFor(parsed, context.env, home);
+  const { password } = await findPassword(parsed, { env: context.env, home });
   let user = context.env.USER || context.env.LOGNAME || context.env.USERNAME || "";
   if (!user) {
     try {
@@ -82,5 +82,6 @@ export function openReplica(config: Config, context: CommandContext): Replica {
 /** Words a connection failure for a person (server down, wrong URL, password). */
 export function unreachableMessage(url: string, reason: string): string {
   return `cannot reach the server ${url} (${reason}); check that it runs and that the URL, ` +
-    `the network and the password (PGPASSWORD or ~/.pgpass) are right`;
+    `the network and the password (PGPASSWORD, the OS keychain: strata remote password, or ` +
+    `~/.pgpass) are right`;
 }

@@ -28,7 +28,7 @@ export async function setShared(
   const chosen = type ?? known?.type ?? "string";
   const value = convertText(text, chosen, tomlInline);
   const stored = encodeValue(value, chosen);
-  const replica = openReplica(config, context);
+  const replica = await openReplica(config, context);
   try {
     const result = await replica.write(canonical, stored);
     if (result.state === "written") {
@@ -62,7 +62,7 @@ export async function unsetShared(
   key: string,
 ): Promise<number> {
   const canonical = formatKey(parseKey(key));
-  const replica = openReplica(config, context);
+  const replica = await openReplica(config, context);
   try {
     const row = replica.mirror().rows[canonical];
     if (!row || row.deleted) {

@@ -16,7 +16,7 @@ export async function followShared(
   config: Config,
   context: CommandContext,
 ): Promise<() => Promise<void>> {
-  const replica = openReplica(config, context);
+  const replica = await openReplica(config, context);
   if (!("Bun" in globalThis)) {
     context.err(
       `strata: note: shared changes (${replica.options.scope}) show here when they reach ` +

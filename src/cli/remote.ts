@@ -21,6 +21,7 @@ export const help = `Usage: strata --app NAME remote connect URL --scope SCOPE
        strata --app NAME remote sync [--follow]
        strata --app NAME remote status [--json]
        strata --app NAME remote resolve KEY --mine | --theirs
+       strata --app NAME remote password [--delete]
 
 The shared layer: settings kept in a scope of an existing PostgreSQL server
 and read from a local plaintext snapshot (shared.toml beside the user file).
@@ -28,7 +29,8 @@ Order of the layers: defaults < system < shared < user < project < env < flags.
 
   connect URL --scope SCOPE   record remote.url and remote.scope in the user layer.
                               The URL never holds a password: it comes from
-                              PGPASSWORD or ~/.pgpass (mode 0600).
+                              PGPASSWORD, else the OS keychain, else ~/.pgpass
+                              (mode 0600).
   init                        create or upgrade the tables on the server (safe to rerun)
   sync                        send the changes made offline (the outbox), then
                               copy the scope's changes into the snapshot.
@@ -42,6 +44,11 @@ Order of the layers: defaults < system < shared < user < project < env < flags.
                               old the snapshot is
   resolve KEY --mine|--theirs settle a conflict: write your value over the
                               server's, or keep the server's and drop yours
+  password [--delete]         store the server's password in the OS keychain
+                              (typed at a prompt that does not echo, or read
+                              from stdin), or remove it. A keychain that does
+                              not answer within 3 s counts as none: use
+                              ~/.pgpass then (the message gives the line).
 
 Write a shared value with: strata --app NAME set --shared KEY VALUE
 (queued in the outbox when the server cannot be reached).
@@ -54,6 +61,7 @@ Examples:
   strata --app pipeline set --shared db.pool 20 --type int
   strata --app pipeline remote sync --follow
   strata --app pipeline remote resolve db.pool --theirs
+  strata --app pipeline remote password
 `;
 
 /** The flags of `remote`. */
@@ -63,9 +71,10 @@ export const options = {
   json: { type: "boolean" },
   mine: { type: "boolean" },
   theirs: { type: "boolean" },
+  delete: { type: "boolean" },
 } as const;
 
-const SUBCOMMANDS = ["connect", "init", "sync", "status", "resolve"];
+const SUBCOMMANDS = ["connect", "init", "sync", "status", "resolve", "password"];
 
 /** Runs `strata remote`. */
 export async function run(context: CommandContext): Promise<number> {
@@ -83,6 +92,9 @@ export async function run(context: CommandContext): Promise<number> {
     case "status":
       expectPositionals(rest, "remote", []);
       return await withReplica(context, status);
+    case "password":
+      expectPositionals(rest, "remote", []);
+      return await (await import("./_remote_password.ts")).password(context);
     case "resolve": {
       const [key] = expectPositionals(rest, "remote", ["KEY"]);
       return await withReplica(context, (r, c) => resolve(r, c, key));
@@ -95,7 +107,7 @@ async function withReplica(
   context: CommandContext,
   fn: (replica: Replica, context: CommandContext) => Promise<number>,
 ): Promise<number> {
-  const replica = openReplica(openFromContext(context), context);
+  const replica = await openReplica(openFromContext(context), context);
   try {
     return await fn(replica, context);
   } catch (error) {
