@@ -74,6 +74,8 @@ export async function openReplica(config: Config, context: CommandContext): Prom
     scope,
     snapshotFile: snapshotFileOf(config),
     stateDir: config.stateDir,
+    // The state folder is shared by every application: each keeps its outbox apart.
+    replicaDir: path.join(config.stateDir, "remote", config.app),
     by: `${user}@${os.hostname()}`,
     program: `strata ${context.name}`,
   });

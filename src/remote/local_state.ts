@@ -62,9 +62,8 @@ export interface ReplicaPaths {
   lock: string;
 }
 
-/** The files of the replica under a state folder. */
-export function replicaPaths(stateDir: string): ReplicaPaths {
-  const dir = path.join(stateDir, "remote");
+/** The files of the replica in its folder. */
+export function replicaPaths(dir: string): ReplicaPaths {
   return {
     dir,
     mirror: path.join(dir, "mirror.json"),

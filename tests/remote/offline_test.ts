@@ -20,7 +20,7 @@ function body(m: Machine): string[] {
 }
 
 function journal(m: Machine): Record<string, unknown>[] {
-  const dir = path.join(m.box.stateHome, "strata", APP, "journal");
+  const dir = path.join(m.box.stateHome, "strata", "_shared", "journal");
   const file = fs.readdirSync(dir).find((f) => f.startsWith("shared.toml-"));
   assert.ok(file, "the snapshot has a journal");
   return fs.readFileSync(path.join(dir, file), "utf8").trim().split("\n").map((l) => JSON.parse(l));
@@ -101,7 +101,7 @@ describe("shared layer: server stopped mid-run", () => {
     assert.equal(a.run(["get", "db.host"]).stdout, "three\n");
     const conflicts = JSON.parse(
       fs.readFileSync(
-        path.join(a.box.stateHome, "strata", APP, "remote", "conflicts.json"),
+        path.join(a.box.stateHome, "strata", "_shared", "remote", APP, "conflicts.json"),
         "utf8",
       ),
     );
