@@ -12,7 +12,9 @@ import * as path from "node:path";
 import type { Config } from "../config/config.ts";
 import { StrataError } from "../errors.ts";
 import { findPassword } from "../remote/password.ts";
+import { adoptLegacyReplica } from "../remote/local_state.ts";
 import { Replica } from "../remote/replica.ts";
+import { sharedStateName } from "../store/layout.ts";
 import { checkScope, parseRemoteUrl } from "../remote/remote_url.ts";
 import { snapshotName } from "../remote/snapshot.ts";
 import type { CommandContext } from "./_commands.ts";
@@ -68,6 +70,11 @@ export async function openReplica(config: Config, context: CommandContext): Prom
       user = "unknown";
     }
   }
+  const replicaDir = path.join(config.stateDir, "remote", config.app);
+  if (path.basename(config.stateDir) === sharedStateName) {
+    // The folder of the per-application layout, left in place by the state merge.
+    adoptLegacyReplica(replicaDir, path.join(path.dirname(config.stateDir), config.app, "remote"));
+  }
   return new Replica({
     url: parsed.url,
     ...(password === undefined ? {} : { password }),
@@ -75,7 +82,7 @@ export async function openReplica(config: Config, context: CommandContext): Prom
     snapshotFile: snapshotFileOf(config),
     stateDir: config.stateDir,
     // The state folder is shared by every application: each keeps its outbox apart.
-    replicaDir: path.join(config.stateDir, "remote", config.app),
+    replicaDir,
     by: `${user}@${os.hostname()}`,
     program: `strata ${context.name}`,
   });

@@ -74,6 +74,22 @@ export function replicaPaths(dir: string): ReplicaPaths {
 }
 
 /** Reads a JSON file, `fallback` when it does not exist. */
+/**
+ * Moves the replica folder of the per-application state layout
+ * (`<state>/<app>/remote/`) to `dir` when `dir` does not exist yet, so a
+ * change queued offline before the layout changed is still sent. One
+ * rename: two processes racing leave one winner and nothing lost.
+ */
+export function adoptLegacyReplica(dir: string, legacy: string): void {
+  if (fs.existsSync(dir)) return;
+  const files = ["mirror.json", "outbox.json", "conflicts.json"];
+  if (!files.some((f) => fs.existsSync(path.join(legacy, f)))) return;
+  try {
+    fs.mkdirSync(path.dirname(dir), { recursive: true, mode: 0o700 });
+    fs.renameSync(legacy, dir);
+  } catch { /* another process moved it first, or it cannot be moved: left where it is */ }
+}
+
 export function readJson<T>(file: string, fallback: T): T {
   let text: string;
   try {

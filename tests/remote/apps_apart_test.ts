@@ -48,3 +48,42 @@ test("a change queued offline for one app stays out of another app's outbox", ()
     box.cleanup();
   }
 });
+
+test("a change queued in the per-application layout's folder is still there to send", () => {
+  const box = makeSandbox();
+  try {
+    const env = { ...box.env, USER: "ana", DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/bus" };
+    const run = (args: string[]) => {
+      const r = spawnSync(BUN, ["--no-env-file", MAIN, "--app", "alpha", ...args], {
+        cwd: box.project,
+        env,
+        encoding: "utf8",
+      });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    const url = "postgres://ana@127.0.0.1:1/config";
+    assert.equal(run(["remote", "connect", url, "--scope", "team:ops/alpha"]).code, 0);
+    const legacy = path.join(box.stateHome, "strata", "alpha", "remote");
+    fs.mkdirSync(legacy, { recursive: true });
+    const entry = {
+      key: "db.pool",
+      text: "20",
+      kind: "integer",
+      deleted: false,
+      base: 0,
+      time: "2026-01-01T00:00:00.000Z",
+      by: "ana@old",
+    };
+    fs.writeFileSync(path.join(legacy, "outbox.json"), JSON.stringify([entry]));
+    const r = run(["remote", "status", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).outbox, [
+      { key: "db.pool", value: "20", time: "2026-01-01T00:00:00.000Z" },
+    ]);
+    assert.equal(fs.existsSync(legacy), false);
+    const moved = path.join(box.stateHome, "strata", "_shared", "remote", "alpha", "outbox.json");
+    assert.deepEqual(JSON.parse(fs.readFileSync(moved, "utf8")), [entry]);
+  } finally {
+    box.cleanup();
+  }
+});
