@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Config } from "../config/config.ts";
 import { StrataError } from "../errors.ts";
-import { findPassword } from "../remote/password.ts";
+import { findPassword, type FoundPassword } from "../remote/password.ts";
 import { adoptLegacyReplica } from "../remote/local_state.ts";
 import { Replica } from "../remote/replica.ts";
 import { sharedStateName } from "../store/layout.ts";
@@ -55,13 +55,21 @@ export function remoteSettings(config: Config): { url: string; scope: string } {
 
 /** The replica of the configuration's shared layer (the password looked up now). */
 export async function openReplica(config: Config, context: CommandContext): Promise<Replica> {
+  return (await openReplicaWith(config, context)).replica;
+}
+
+/** The replica, and where its password came from (never the password itself). */
+export async function openReplicaWith(
+  config: Config,
+  context: CommandContext,
+): Promise<{ replica: Replica; password: Omit<FoundPassword, "password"> }> {
   if (config.app === undefined) {
     throw new StrataError("usage", "the shared layer belongs to an application: use --app NAME");
   }
   const { url, scope } = remoteSettings(config);
   const parsed = parseRemoteUrl(url, context.env.USER || undefined);
   const home = context.env.HOME;
-  const { password } = await findPassword(parsed, { env: context.env, home });
+  const { password, ...found } = await findPassword(parsed, { env: context.env, home });
   let user = context.env.USER || context.env.LOGNAME || context.env.USERNAME || "";
   if (!user) {
     try {
@@ -75,7 +83,7 @@ export async function openReplica(config: Config, context: CommandContext): Prom
     // The folder of the per-application layout, left in place by the state merge.
     adoptLegacyReplica(replicaDir, path.join(path.dirname(config.stateDir), config.app, "remote"));
   }
-  return new Replica({
+  const replica = new Replica({
     url: parsed.url,
     ...(password === undefined ? {} : { password }),
     scope,
@@ -86,6 +94,7 @@ export async function openReplica(config: Config, context: CommandContext): Prom
     by: `${user}@${os.hostname()}`,
     program: `strata ${context.name}`,
   });
+  return { replica, password: found };
 }
 
 /** Words a connection failure for a person (server down, wrong URL, password). */

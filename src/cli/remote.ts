@@ -13,7 +13,10 @@ import { expectPositionals, usage } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 import { openFromContext } from "./_open.ts";
 import { toJson } from "./_output.ts";
-import { openReplica, snapshotFileOf, unreachableMessage } from "./_remote_open.ts";
+import { openReplicaWith, snapshotFileOf, unreachableMessage } from "./_remote_open.ts";
+
+/** Where the password came from, for `status` (never the password). */
+type PasswordFound = Awaited<ReturnType<typeof openReplicaWith>>["password"];
 
 /** `strata remote --help`. */
 export const help = `Usage: strata --app NAME remote connect URL --scope SCOPE
@@ -40,8 +43,8 @@ Order of the layers: defaults < system < shared < user < project < env < flags.
   sync --follow               stay connected (one LISTEN connection) and keep the
                               snapshot current within a second; catches up by
                               revision after every reconnect. Ctrl-C stops.
-  status                      server, scope, revision, outbox, conflicts, and how
-                              old the snapshot is
+  status                      server, scope, revision, outbox, conflicts, how old
+                              the snapshot is, and where the password comes from
   resolve KEY --mine|--theirs settle a conflict: write your value over the
                               server's, or keep the server's and drop yours
   password [--delete]         store the server's password in the OS keychain
@@ -105,11 +108,11 @@ export async function run(context: CommandContext): Promise<number> {
 
 async function withReplica(
   context: CommandContext,
-  fn: (replica: Replica, context: CommandContext) => Promise<number>,
+  fn: (replica: Replica, context: CommandContext, password: PasswordFound) => Promise<number>,
 ): Promise<number> {
-  const replica = await openReplica(openFromContext(context), context);
+  const { replica, password } = await openReplicaWith(openFromContext(context), context);
   try {
-    return await fn(replica, context);
+    return await fn(replica, context, password);
   } catch (error) {
     if (error instanceof StrataError) throw error;
     const { isUnreachable } = await import("../remote/_unreachable.ts");
@@ -233,7 +236,11 @@ async function followSync(replica: Replica, context: CommandContext): Promise<nu
   return 0;
 }
 
-async function status(replica: Replica, context: CommandContext): Promise<number> {
+async function status(
+  replica: Replica,
+  context: CommandContext,
+  password: PasswordFound,
+): Promise<number> {
   const fs = await import("node:fs");
   const { readSnapshotHeader } = await import("../remote/snapshot.ts");
   const { rowsSince } = await import("../remote/server.ts");
@@ -265,6 +272,10 @@ async function status(replica: Replica, context: CommandContext): Promise<number
     snapshotTime: header.time ?? null,
     snapshotAgeSeconds: ageS ?? null,
     lastSync: mirror.lastSync ?? null,
+    password: {
+      source: password.source ?? null,
+      ...(password.keychainProblem === undefined ? {} : { keychain: password.keychainProblem }),
+    },
     outbox: outbox.map((e) => ({ key: e.key, value: e.deleted ? null : e.text, time: e.time })),
     conflicts: conflicts.map((c) => ({
       key: c.key,
@@ -285,6 +296,7 @@ async function status(replica: Replica, context: CommandContext): Promise<number
       })`,
       `server at: ${typeof server === "number" ? `revision ${server}` : server}`,
       `last sync: ${data.lastSync ?? "never"}`,
+      `password:  ${passwordText(password)}`,
       `outbox:    ${outbox.length} change(s) waiting${
         outbox.length
           ? ` (${outbox.map((e) => e.key).join(", ")}): strata remote sync sends them`
@@ -299,6 +311,19 @@ async function status(replica: Replica, context: CommandContext): Promise<number
     context.out(lines.join("\n") + "\n");
   }
   return conflicts.length ? 6 : 0;
+}
+
+function passwordText(found: PasswordFound): string {
+  const from = found.source === "PGPASSWORD"
+    ? "from PGPASSWORD"
+    : found.source === "keychain"
+    ? "from the OS keychain"
+    : found.source === "pgpass"
+    ? "from ~/.pgpass (or PGPASSFILE)"
+    : "none found (PGPASSWORD, the OS keychain: strata remote password, ~/.pgpass)";
+  return found.keychainProblem === undefined
+    ? from
+    : `${from}; the keychain did not answer (${found.keychainProblem})`;
 }
 
 async function resolve(replica: Replica, context: CommandContext, key: string): Promise<number> {

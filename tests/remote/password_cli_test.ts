@@ -107,3 +107,56 @@ describe("strata remote password", () => {
     );
   });
 });
+
+describe("remote status names where the password comes from, never the password", () => {
+  it("PGPASSWORD, else ~/.pgpass with the keychain's silence said, else none", () => {
+    const m = makeMachine("demo");
+    try {
+      const env = {
+        ...m.box.env,
+        USER: "ana",
+        DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/bus",
+      };
+      const run = (args: string[], extra: Record<string, string> = {}) => {
+        const r = spawnSync(BUN, ["--no-env-file", MAIN, "--app", "demo", "remote", ...args], {
+          cwd: m.box.project,
+          env: { ...env, ...extra },
+          encoding: "utf8",
+        });
+        return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+      };
+      // Nothing listens on port 1: status says the server is unreachable and exits 0.
+      const url = "postgres://ana@127.0.0.1:1/config";
+      assert.equal(run(["connect", url, "--scope", "team:ops/demo"]).code, 0);
+      const status = (extra: Record<string, string> = {}) => {
+        const r = run(["status", "--json"], extra);
+        assert.equal(r.code, 0, r.stderr);
+        assert.doesNotMatch(r.stdout, /s3cret/);
+        return JSON.parse(r.stdout).password;
+      };
+      assert.deepEqual(status({ PGPASSWORD: "s3cret" }), { source: "PGPASSWORD" });
+      const none = status();
+      assert.equal(none.source, null);
+      assert.equal(typeof none.keychain, "string");
+      assert.deepEqual(status({ STRATA_KEYCHAIN: "off" }), { source: null });
+      const file = path.join(m.box.home, ".pgpass");
+      fs.writeFileSync(file, "127.0.0.1:1:config:ana:s3cret\n", { mode: 0o600 });
+      fs.chmodSync(file, 0o600);
+      assert.deepEqual(status({ STRATA_KEYCHAIN: "off" }), { source: "pgpass" });
+      const fromFile = status();
+      assert.equal(fromFile.source, "pgpass");
+      assert.equal(fromFile.keychain, none.keychain);
+      const text = run(["status"], { STRATA_KEYCHAIN: "off" });
+      assert.match(text.stdout, /^password: {2}from ~\/\.pgpass \(or PGPASSFILE\)$/m);
+      const silent = run(["status"]);
+      assert.ok(
+        silent.stdout.includes(
+          `password:  from ~/.pgpass (or PGPASSFILE); the keychain did not answer (${none.keychain})\n`,
+        ),
+        silent.stdout,
+      );
+    } finally {
+      m.cleanup();
+    }
+  });
+});
