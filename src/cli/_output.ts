@@ -42,8 +42,20 @@ export function describeOrigin(origin: Origin): string {
  * ```
  */
 export function where(
-  origin: { file?: string; line?: number; env?: string; arg?: string; pointer?: string },
+  origin: {
+    file?: string;
+    line?: number;
+    env?: string;
+    arg?: string;
+    pointer?: string;
+    remote?: string;
+  },
 ): string {
+  // The shared layer: the scope and server, then the snapshot's file:line.
+  if (origin.remote !== undefined) {
+    const at = where({ ...origin, remote: undefined });
+    return at ? `${origin.remote}, snapshot ${at}` : origin.remote;
+  }
   // The schema's defaults: the schema file and the JSON pointer of the `default`.
   if (origin.pointer !== undefined) {
     return `${origin.file ?? "the program's schema"}#${origin.pointer}`;

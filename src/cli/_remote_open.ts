@@ -2,7 +2,7 @@
  * Opens the shared layer's replica for a command: the server and scope
  * recorded in the configuration (`remote.url`, `remote.scope`), the
  * snapshot beside the user file, the state folder, the password from
- * PGPASSWORD or ~/.pgpass.
+ * PGPASSWORD, the OS keychain or ~/.pgpass.
  *
  * @module
  */
@@ -11,8 +11,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Config } from "../config/config.ts";
 import { StrataError } from "../errors.ts";
-import { passwordFor } from "../remote/pgpass.ts";
+import { findPassword, type FoundPassword } from "../remote/password.ts";
+import { adoptLegacyReplica } from "../remote/local_state.ts";
 import { Replica } from "../remote/replica.ts";
+import { sharedStateName } from "../store/layout.ts";
 import { checkScope, parseRemoteUrl } from "../remote/remote_url.ts";
 import { snapshotName } from "../remote/snapshot.ts";
 import type { CommandContext } from "./_commands.ts";
@@ -51,15 +53,23 @@ export function remoteSettings(config: Config): { url: string; scope: string } {
   return { url, scope: checkScope(scope) };
 }
 
-/** The replica of the configuration's shared layer. */
-export function openReplica(config: Config, context: CommandContext): Replica {
+/** The replica of the configuration's shared layer (the password looked up now). */
+export async function openReplica(config: Config, context: CommandContext): Promise<Replica> {
+  return (await openReplicaWith(config, context)).replica;
+}
+
+/** The replica, and where its password came from (never the password itself). */
+export async function openReplicaWith(
+  config: Config,
+  context: CommandContext,
+): Promise<{ replica: Replica; password: Omit<FoundPassword, "password"> }> {
   if (config.app === undefined) {
     throw new StrataError("usage", "the shared layer belongs to an application: use --app NAME");
   }
   const { url, scope } = remoteSettings(config);
   const parsed = parseRemoteUrl(url, context.env.USER || undefined);
   const home = context.env.HOME;
-  const password = passwordFor(parsed, context.env, home);
+  const { password, ...found } = await findPassword(parsed, { env: context.env, home });
   let user = context.env.USER || context.env.LOGNAME || context.env.USERNAME || "";
   if (!user) {
     try {
@@ -68,19 +78,28 @@ export function openReplica(config: Config, context: CommandContext): Replica {
       user = "unknown";
     }
   }
-  return new Replica({
+  const replicaDir = path.join(config.stateDir, "remote", config.app);
+  if (path.basename(config.stateDir) === sharedStateName) {
+    // The folder of the per-application layout, left in place by the state merge.
+    adoptLegacyReplica(replicaDir, path.join(path.dirname(config.stateDir), config.app, "remote"));
+  }
+  const replica = new Replica({
     url: parsed.url,
     ...(password === undefined ? {} : { password }),
     scope,
     snapshotFile: snapshotFileOf(config),
     stateDir: config.stateDir,
+    // The state folder is shared by every application: each keeps its outbox apart.
+    replicaDir,
     by: `${user}@${os.hostname()}`,
     program: `strata ${context.name}`,
   });
+  return { replica, password: found };
 }
 
 /** Words a connection failure for a person (server down, wrong URL, password). */
 export function unreachableMessage(url: string, reason: string): string {
   return `cannot reach the server ${url} (${reason}); check that it runs and that the URL, ` +
-    `the network and the password (PGPASSWORD or ~/.pgpass) are right`;
+    `the network and the password (PGPASSWORD, the OS keychain: strata remote password, or ` +
+    `~/.pgpass) are right`;
 }

@@ -27,7 +27,7 @@ export async function setShared(
   const chosen = type ?? known?.type ?? "string";
   const value = fromText(text, chosen);
   const stored = encodeValue(value, chosen);
-  const replica = openReplica(config, context);
+  const replica = await openReplica(config, context);
   try {
     const result = await replica.write(canonical, stored);
     if (result.state === "written") {
@@ -61,7 +61,7 @@ export async function unsetShared(
   key: string,
 ): Promise<number> {
   const canonical = formatKey(parseKey(key));
-  const replica = openReplica(config, context);
+  const replica = await openReplica(config, context);
   try {
     const row = replica.mirror().rows[canonical];
     if (!row || row.deleted) {

@@ -16,7 +16,7 @@ export async function followShared(
   config: Config,
   context: CommandContext,
 ): Promise<() => Promise<void>> {
-  const replica = openReplica(config, context);
+  const replica = await openReplica(config, context);
   if (!("Bun" in globalThis)) {
     context.err(
       `strata: note: shared changes (${replica.options.scope}) show here when they reach ` +
@@ -30,11 +30,11 @@ export async function followShared(
   const done = follow(replica, (event) => {
     if (event.kind === "offline") {
       context.err(
-        `strata: watch: ${unreachableMessage(replica.options.url, event.reason)}; ` +
+        `strata: ${context.name}: ${unreachableMessage(replica.options.url, event.reason)}; ` +
           `the shared layer is read from its snapshot meanwhile, retrying\n`,
       );
     } else if (event.kind === "error") {
-      context.err(`strata: watch: ${(event.error as Error).message}\n`);
+      context.err(`strata: ${context.name}: ${(event.error as Error).message}\n`);
     }
   }, { signal: stop.signal });
   return async () => {

@@ -13,7 +13,10 @@ import { expectPositionals, usage } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
 import { openFromContext } from "./_open.ts";
 import { toJson } from "./_output.ts";
-import { openReplica, snapshotFileOf, unreachableMessage } from "./_remote_open.ts";
+import { openReplicaWith, snapshotFileOf, unreachableMessage } from "./_remote_open.ts";
+
+/** Where the password came from, for `status` (never the password). */
+type PasswordFound = Awaited<ReturnType<typeof openReplicaWith>>["password"];
 
 /** `strata remote --help`. */
 export const help = `Usage: strata --app NAME remote connect URL --scope SCOPE
@@ -21,6 +24,7 @@ export const help = `Usage: strata --app NAME remote connect URL --scope SCOPE
        strata --app NAME remote sync [--follow]
        strata --app NAME remote status [--json]
        strata --app NAME remote resolve KEY --mine | --theirs
+       strata --app NAME remote password [--delete]
 
 The shared layer: settings kept in a scope of an existing PostgreSQL server
 and read from a local plaintext snapshot (shared.toml beside the user file).
@@ -28,7 +32,8 @@ Order of the layers: defaults < system < shared < user < project < env < flags.
 
   connect URL --scope SCOPE   record remote.url and remote.scope in the user layer.
                               The URL never holds a password: it comes from
-                              PGPASSWORD or ~/.pgpass (mode 0600).
+                              PGPASSWORD, else the OS keychain, else ~/.pgpass
+                              (mode 0600).
   init                        create or upgrade the tables on the server (safe to rerun)
   sync                        send the changes made offline (the outbox), then
                               copy the scope's changes into the snapshot.
@@ -38,10 +43,15 @@ Order of the layers: defaults < system < shared < user < project < env < flags.
   sync --follow               stay connected (one LISTEN connection) and keep the
                               snapshot current within a second; catches up by
                               revision after every reconnect. Ctrl-C stops.
-  status                      server, scope, revision, outbox, conflicts, and how
-                              old the snapshot is
+  status                      server, scope, revision, outbox, conflicts, how old
+                              the snapshot is, and where the password comes from
   resolve KEY --mine|--theirs settle a conflict: write your value over the
                               server's, or keep the server's and drop yours
+  password [--delete]         store the server's password in the OS keychain
+                              (typed at a prompt that does not echo, or read
+                              from stdin), or remove it. A keychain that does
+                              not answer within 3 s counts as none: use
+                              ~/.pgpass then (the message gives the line).
 
 Write a shared value with: strata --app NAME set --shared KEY VALUE
 (queued in the outbox when the server cannot be reached).
@@ -54,6 +64,7 @@ Examples:
   strata --app pipeline set --shared db.pool 20 --type int
   strata --app pipeline remote sync --follow
   strata --app pipeline remote resolve db.pool --theirs
+  strata --app pipeline remote password
 `;
 
 /** The flags of `remote`. */
@@ -63,9 +74,10 @@ export const options = {
   json: { type: "boolean" },
   mine: { type: "boolean" },
   theirs: { type: "boolean" },
+  delete: { type: "boolean" },
 } as const;
 
-const SUBCOMMANDS = ["connect", "init", "sync", "status", "resolve"];
+const SUBCOMMANDS = ["connect", "init", "sync", "status", "resolve", "password"];
 
 /** Runs `strata remote`. */
 export async function run(context: CommandContext): Promise<number> {
@@ -83,6 +95,9 @@ export async function run(context: CommandContext): Promise<number> {
     case "status":
       expectPositionals(rest, "remote", []);
       return await withReplica(context, status);
+    case "password":
+      expectPositionals(rest, "remote", []);
+      return await (await import("./_remote_password.ts")).password(context);
     case "resolve": {
       const [key] = expectPositionals(rest, "remote", ["KEY"]);
       return await withReplica(context, (r, c) => resolve(r, c, key));
@@ -93,11 +108,11 @@ export async function run(context: CommandContext): Promise<number> {
 
 async function withReplica(
   context: CommandContext,
-  fn: (replica: Replica, context: CommandContext) => Promise<number>,
+  fn: (replica: Replica, context: CommandContext, password: PasswordFound) => Promise<number>,
 ): Promise<number> {
-  const replica = openReplica(openFromContext(context), context);
+  const { replica, password } = await openReplicaWith(openFromContext(context), context);
   try {
-    return await fn(replica, context);
+    return await fn(replica, context, password);
   } catch (error) {
     if (error instanceof StrataError) throw error;
     const { isUnreachable } = await import("../remote/_unreachable.ts");
@@ -221,7 +236,11 @@ async function followSync(replica: Replica, context: CommandContext): Promise<nu
   return 0;
 }
 
-async function status(replica: Replica, context: CommandContext): Promise<number> {
+async function status(
+  replica: Replica,
+  context: CommandContext,
+  password: PasswordFound,
+): Promise<number> {
   const fs = await import("node:fs");
   const { readSnapshotHeader } = await import("../remote/snapshot.ts");
   const { rowsSince } = await import("../remote/server.ts");
@@ -253,6 +272,10 @@ async function status(replica: Replica, context: CommandContext): Promise<number
     snapshotTime: header.time ?? null,
     snapshotAgeSeconds: ageS ?? null,
     lastSync: mirror.lastSync ?? null,
+    password: {
+      source: password.source ?? null,
+      ...(password.keychainProblem === undefined ? {} : { keychain: password.keychainProblem }),
+    },
     outbox: outbox.map((e) => ({ key: e.key, value: e.deleted ? null : e.text, time: e.time })),
     conflicts: conflicts.map((c) => ({
       key: c.key,
@@ -273,6 +296,7 @@ async function status(replica: Replica, context: CommandContext): Promise<number
       })`,
       `server at: ${typeof server === "number" ? `revision ${server}` : server}`,
       `last sync: ${data.lastSync ?? "never"}`,
+      `password:  ${passwordText(password)}`,
       `outbox:    ${outbox.length} change(s) waiting${
         outbox.length
           ? ` (${outbox.map((e) => e.key).join(", ")}): strata remote sync sends them`
@@ -287,6 +311,19 @@ async function status(replica: Replica, context: CommandContext): Promise<number
     context.out(lines.join("\n") + "\n");
   }
   return conflicts.length ? 6 : 0;
+}
+
+function passwordText(found: PasswordFound): string {
+  const from = found.source === "PGPASSWORD"
+    ? "from PGPASSWORD"
+    : found.source === "keychain"
+    ? "from the OS keychain"
+    : found.source === "pgpass"
+    ? "from ~/.pgpass (or PGPASSFILE)"
+    : "none found (PGPASSWORD, the OS keychain: strata remote password, ~/.pgpass)";
+  return found.keychainProblem === undefined
+    ? from
+    : `${from}; the keychain did not answer (${found.keychainProblem})`;
 }
 
 async function resolve(replica: Replica, context: CommandContext, key: string): Promise<number> {

@@ -20,6 +20,9 @@ restore. The page updates as soon as anything changes the files, by any
 writer (the CLI, a program, an editor). A value changed on disk while you
 edit it is shown as a conflict; nothing is written over it unless you say so.
 Every change goes through the same write protocol as "strata set".
+With a shared layer (strata remote --help), the page shows it read-only
+(change it with "strata set --shared"), and ui follows its server, as
+watch does, so a change made on another machine shows within a second.
 
 The first line on stdout is the URL to open; it holds a one-time token
 (swapped for a cookie on the first load). The server listens on 127.0.0.1
@@ -70,11 +73,16 @@ export async function run(context: CommandContext): Promise<number> {
     throw e;
   }
   const running = server;
+  // A shared layer: follow its server too (one LISTEN connection), so a change made on another
+  // machine reaches the snapshot, and so the page, within a second.
+  const unfollow = config.app === undefined || config.get("remote.url") === undefined
+    ? undefined
+    : await (await import("./_watch_remote.ts")).followShared(config, context);
   return await new Promise<number>((finish) => {
     const stop = async () => {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
-      await running.close();
+      await Promise.all([running.close(), unfollow?.()]);
       finish(0);
     };
     // Listening for the signals before the URL is out: whoever reads it may stop us at once.

@@ -24,6 +24,7 @@ import {
 } from "../layers/build_layers.ts";
 import type { Layer, LayerName } from "../layers/types.ts";
 import { HomeMissingError, homeNeeded } from "../platform/home.ts";
+import { readSnapshotHeader, remoteOrigin } from "../remote/snapshot_header.ts";
 import {
   type FileProbe,
   locateDefaults,
@@ -222,7 +223,7 @@ function sharedSource(s: SourceSetting): LayerSource {
     read: () => {
       try {
         const located = where();
-        return located.exists ? s.reader.read("shared", located, false) : undefined;
+        return located.exists ? namedRemote(s.reader.read("shared", located, false)) : undefined;
       } catch (e) {
         if (e instanceof HomeMissingError) return undefined;
         throw e;
@@ -240,6 +241,29 @@ function sharedSource(s: SourceSetting): LayerSource {
         files = [];
       }
       return watchAll(files, onChange, watchFile);
+    },
+  };
+}
+
+/**
+ * The shared layer with each origin naming the scope and server its
+ * snapshot copies (from the snapshot's header, read once, when first asked).
+ */
+function namedRemote(layer: Layer): Layer {
+  let remote: string | undefined | null = null;
+  const named = () => {
+    if (remote === null) {
+      const text = layer.read?.document()?.toString();
+      remote = text === undefined ? undefined : remoteOrigin(readSnapshotHeader(text));
+    }
+    return remote;
+  };
+  return {
+    ...layer,
+    origin: (p) => {
+      const o = layer.origin(p);
+      const name = named();
+      return name === undefined ? o : { ...o, remote: name };
     },
   };
 }

@@ -317,6 +317,7 @@ function walkStep(
     if (origin.env !== undefined) step.env = origin.env;
     if (origin.arg !== undefined) step.arg = origin.arg;
     if (origin.pointer !== undefined) step.pointer = origin.pointer;
+    if (origin.remote !== undefined) step.remote = origin.remote;
     if (hidden.by) step.detail = [step.detail, hidden.by].filter(Boolean).join("; ");
   } else if (found.blockedAt !== undefined) {
     const prefix = formatKey(keyPath.slice(0, found.blockedAt));

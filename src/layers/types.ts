@@ -42,6 +42,8 @@ export interface Origin {
   arg?: string;
   /** For the schema's defaults: the JSON pointer of the `default` in `file`. */
   pointer?: string;
+  /** For the shared layer: the scope and server its snapshot (`file`) copies, `team:ops/demo @ db.example.com`. */
+  remote?: string;
 }
 
 /**
@@ -114,6 +116,8 @@ export interface WalkStep {
   value?: unknown;
   /** 1-based line of the key in the file. */
   line?: number;
+  /** The shared layer: the scope and server its snapshot copies (see `Origin.remote`). */
+  remote?: string;
   /** The schema's defaults: the JSON pointer of the key's `default` in `file`. */
   pointer?: string;
   /** More: why unreadable, read from a backup, hidden by a value above, ... */

@@ -1,6 +1,6 @@
 /**
  * What a machine keeps about the shared layer in its state folder
- * (`<state>/remote/<name>-<hash>/`): the mirror of the scope (every key's literal, kind
+ * (`<state>/remote/`): the mirror of the scope (every key's literal, kind
  * and version, and the revision it is at), the outbox of changes made
  * while the server could not be reached, and the conflicts waiting for
  * `strata remote resolve`. Plain JSON files, written atomically (0600),
@@ -15,7 +15,6 @@ import { StrataError } from "../errors.ts";
 import { writeFileAtomic } from "../store/atomic_write.ts";
 import type { ServerRow } from "./server.ts";
 import type { StoredValue } from "./value_text.ts";
-import { statePaths } from "../store/state_paths.ts";
 
 /** One key of the mirror. */
 export interface LocalRow extends StoredValue {
@@ -63,13 +62,8 @@ export interface ReplicaPaths {
   lock: string;
 }
 
-/**
- * The files of the replica under the state folder: one folder per snapshot
- * file (`<state>/remote/<name>-<hash>/`, named as its backups and journal
- * are), since the state folder is shared by every application.
- */
-export function replicaPaths(stateDir: string, snapshotFile: string): ReplicaPaths {
-  const dir = path.join(stateDir, "remote", statePaths(stateDir, snapshotFile).name);
+/** The files of the replica in its folder. */
+export function replicaPaths(dir: string): ReplicaPaths {
   return {
     dir,
     mirror: path.join(dir, "mirror.json"),
@@ -80,6 +74,22 @@ export function replicaPaths(stateDir: string, snapshotFile: string): ReplicaPat
 }
 
 /** Reads a JSON file, `fallback` when it does not exist. */
+/**
+ * Moves the replica folder of the per-application state layout
+ * (`<state>/<app>/remote/`) to `dir` when `dir` does not exist yet, so a
+ * change queued offline before the layout changed is still sent. One
+ * rename: two processes racing leave one winner and nothing lost.
+ */
+export function adoptLegacyReplica(dir: string, legacy: string): void {
+  if (fs.existsSync(dir)) return;
+  const files = ["mirror.json", "outbox.json", "conflicts.json"];
+  if (!files.some((f) => fs.existsSync(path.join(legacy, f)))) return;
+  try {
+    fs.mkdirSync(path.dirname(dir), { recursive: true, mode: 0o700 });
+    fs.renameSync(legacy, dir);
+  } catch { /* another process moved it first, or it cannot be moved: left where it is */ }
+}
+
 export function readJson<T>(file: string, fallback: T): T {
   let text: string;
   try {

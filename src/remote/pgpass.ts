@@ -51,7 +51,40 @@ export function passwordFor(
   home?: string,
 ): string | undefined {
   if (env.PGPASSWORD) return env.PGPASSWORD;
-  const file = env.PGPASSFILE || (home ? path.join(home, ".pgpass") : undefined);
+  return pgpassPassword(query, env, home);
+}
+
+/** The `.pgpass` file strata reads: `PGPASSFILE`, else `~/.pgpass` (undefined: no home). */
+export function pgpassFile(
+  env: Record<string, string | undefined>,
+  home?: string,
+): string | undefined {
+  return env.PGPASSFILE || (home ? path.join(home, ".pgpass") : undefined);
+}
+
+/**
+ * A `.pgpass` line for `query`, fields escaped as libpq reads them.
+ *
+ * @example
+ * ```ts
+ * import { pgpassLine } from "./pgpass.ts";
+ * const q = { host: "db", port: "5432", database: "cfg", user: "ana" };
+ * console.assert(pgpassLine(q, "PASSWORD") === "db:5432:cfg:ana:PASSWORD");
+ * ```
+ */
+export function pgpassLine(query: PasswordQuery, password: string): string {
+  const esc = (f: string) => f.replace(/[\\:]/g, "\\$&");
+  return [query.host, query.port, query.database, query.user].map(esc).join(":") +
+    `:${esc(password)}`;
+}
+
+/** The password of the first `.pgpass` line matching `query` (`PGPASSWORD` not looked at). */
+export function pgpassPassword(
+  query: PasswordQuery,
+  env: Record<string, string | undefined>,
+  home?: string,
+): string | undefined {
+  const file = pgpassFile(env, home);
   if (!file) return undefined;
   let text: string;
   try {

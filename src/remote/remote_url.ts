@@ -52,7 +52,8 @@ export function parseRemoteUrl(text: string, fallbackUser = "postgres"): RemoteU
       "usage",
       `the URL holds a password, and strata never writes one into a configuration file; ` +
         `give the URL without it (postgres://${parsed.username || "USER"}@${parsed.host}` +
-        `${parsed.pathname}) and put the password in PGPASSWORD or ~/.pgpass (mode 0600)`,
+        `${parsed.pathname}) and keep the password in the OS keychain (strata remote password), ` +
+        `PGPASSWORD or ~/.pgpass (mode 0600)`,
     );
   }
   const host = parsed.hostname || "localhost";

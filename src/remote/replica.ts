@@ -34,14 +34,20 @@ import { decodeValue, type StoredValue } from "./value_text.ts";
 export interface ReplicaOptions {
   /** `remote.url` (no password). */
   url: string;
-  /** The password (PGPASSWORD, ~/.pgpass), when one is needed. */
+  /** The password (PGPASSWORD, the OS keychain, ~/.pgpass), when one is needed. */
   password?: string;
   /** `remote.scope`. */
   scope: string;
   /** The snapshot file (`shared.toml` beside the user file). */
   snapshotFile: string;
-  /** The state folder (backups, journal, `remote/`). */
+  /** The state folder of the snapshot's backups and journal. */
   stateDir: string;
+  /**
+   * The folder of this replica's own files (mirror, outbox, conflicts, lock);
+   * one per application, since the state folder is shared by every file.
+   * Default: `<stateDir>/remote`.
+   */
+  replicaDir?: string;
   /** Who writes (`user@host`), recorded on the server. */
   by: string;
   /** The program, for locks and the journal. */
@@ -85,7 +91,7 @@ export class Replica {
 
   constructor(options: ReplicaOptions) {
     this.options = options;
-    this.paths = replicaPaths(options.stateDir, options.snapshotFile);
+    this.paths = replicaPaths(options.replicaDir ?? `${options.stateDir}/remote`);
   }
 
   /** The client (opened on first use; Bun only). */

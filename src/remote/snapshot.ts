@@ -11,15 +11,10 @@ import { formatKey as keyText, parseKey } from "../keys.ts";
 import { updateFile, type UpdateResult } from "../store/update_file.ts";
 import { formatKey as tomlKey } from "../toml/stringify.ts";
 import type { LocalRow, MirrorState } from "./local_state.ts";
+import { readSnapshotHeader } from "./snapshot_header.ts";
 import { decodeValue } from "./value_text.ts";
 
-/** What a snapshot's header says. */
-export interface SnapshotHeader {
-  source?: string;
-  scope?: string;
-  revision?: number;
-  time?: string;
-}
+export { readSnapshotHeader, type SnapshotHeader } from "./snapshot_header.ts";
 
 /** The snapshot's file name, beside the user layer's file. */
 export const snapshotName = "shared.toml";
@@ -58,33 +53,6 @@ export function renderSnapshot(
     lines.splice(6, 0, `# left out (under another key's value): ${skipped.join(", ")}`);
   }
   return { text: lines.join("\n") + "\n", skipped };
-}
-
-/**
- * Reads a snapshot's header.
- *
- * @example
- * ```ts
- * import { readSnapshotHeader } from "./snapshot.ts";
- * const h = readSnapshotHeader('# scope = "team:ops/app"\n# revision = 7\n');
- * console.assert(h.scope === "team:ops/app" && h.revision === 7);
- * ```
- */
-export function readSnapshotHeader(text: string): SnapshotHeader {
-  const header: SnapshotHeader = {};
-  for (const line of text.split("\n")) {
-    if (!line.startsWith("#")) break;
-    const m = /^# (source|scope|revision|time) = (.*)$/.exec(line);
-    if (!m) continue;
-    if (m[1] === "revision") header.revision = Number(m[2]);
-    else if (m[1] === "time") header.time = m[2];
-    else {
-      try {
-        header[m[1] as "source" | "scope"] = JSON.parse(m[2]);
-      } catch { /* a hand-edited header: ignored */ }
-    }
-  }
-  return header;
 }
 
 function shown(row: LocalRow | undefined): unknown {

@@ -51,7 +51,7 @@ const LAYERS: readonly string[] = ["project", "user", "system", "file"];
 /** Does one change; a person's mistake comes back as an outcome, a bug is thrown. */
 export async function runAction(config: Config, input: unknown): Promise<Outcome> {
   try {
-    const action = checkAction(input);
+    const action = checkAction(input, config.app);
     const layer = action.layer === "file" ? undefined : action.layer as WritableLayer;
     if (action.op === "set" || action.op === "unset") {
       const conflict = conflictOf(config, action.key, action.layer, action.expected);
@@ -129,13 +129,22 @@ function conflictOf(
   };
 }
 
-function checkAction(input: unknown): Action {
+function checkAction(input: unknown, app: string | undefined): Action {
   const a = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
   const text = (name: string) => {
     if (typeof a[name] !== "string") throw bad(`"${name}" must be a string`);
     return a[name] as string;
   };
   const layer = text("layer");
+  if (layer === "shared") {
+    // Its values live on the server: a write there is a network compare-and-set
+    // that may queue or conflict, which the CLI reports and settles.
+    throw bad(
+      "the shared layer is read-only in the page (its values live on the server); change a " +
+        `value with strata${app === undefined ? "" : ` --app ${app}`} set --shared KEY VALUE, ` +
+        "and the page shows it after the next sync",
+    );
+  }
   if (!LAYERS.includes(layer)) throw bad(`unknown layer "${layer}"`);
   const expected = a.expected === null
     ? null

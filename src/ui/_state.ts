@@ -7,9 +7,11 @@
  * @module
  */
 
+import fs from "node:fs";
 import type { Config, LayerName, Origin, WritableLayer } from "../mod.ts";
 import { parseKey } from "../mod.ts";
 import { describeBackups, readHistory, writableLayerFiles } from "../recovery/mod.ts";
+import { readSnapshotHeader, remoteOrigin } from "../remote/snapshot_header.ts";
 import { declaredKeys, hintAt, keyText, type SchemaHint } from "./_schema_hints.ts";
 import { type ShownValue, showValue } from "./_values.ts";
 
@@ -39,6 +41,8 @@ export interface LayerView {
   file?: string;
   exists: boolean;
   writable: boolean;
+  /** The shared layer: the scope and server its snapshot copies (`team:ops/demo @ db.example.com`). */
+  remote?: string;
 }
 
 /** One journal line. */
@@ -84,11 +88,22 @@ const BACKUP_LIMIT = 15;
 /** Where a value comes from, in one short string. */
 export function originText(origin: Origin): string {
   if (origin.file !== undefined) {
-    return origin.line !== undefined ? `${origin.file}:${origin.line}` : origin.file;
+    const at = origin.line !== undefined ? `${origin.file}:${origin.line}` : origin.file;
+    // The shared layer: the scope and server first, then the snapshot's line.
+    return origin.remote !== undefined ? `${origin.remote}, snapshot ${at}` : at;
   }
   if (origin.env !== undefined) return `$${origin.env}`;
   if (origin.arg !== undefined) return `--set ${origin.arg}`;
   return origin.layer;
+}
+
+/** The scope and server a snapshot file names in its header (undefined: unreadable, unnamed). */
+function snapshotRemote(file: string): string | undefined {
+  try {
+    return remoteOrigin(readSnapshotHeader(fs.readFileSync(file, "utf8")));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Builds the page's view of `config`. */
@@ -136,6 +151,10 @@ export function buildState(config: Config): StateView {
   const layers = config.layers().map((l) => {
     const v: LayerView = { layer: l.layer, exists: l.exists, writable: l.writable };
     if (l.file !== undefined) v.file = l.file;
+    if (l.layer === "shared" && l.exists && l.file !== undefined) {
+      const remote = snapshotRemote(l.file);
+      if (remote !== undefined) v.remote = remote;
+    }
     return v;
   });
   return {

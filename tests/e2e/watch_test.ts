@@ -6,6 +6,8 @@ import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { makeSandbox, type Sandbox } from "../_support/mod.ts";
+import type { MirrorState } from "../../src/remote/local_state.ts";
+import { writeSnapshot } from "../../src/remote/snapshot.ts";
 
 const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
 const REPO = path.dirname(MAIN);
@@ -305,4 +307,80 @@ test("strata watch --exec without a command is a usage error", { timeout: 90_000
   } finally {
     box.cleanup();
   }
+});
+
+/** The shared layer's snapshot of app `demo` at `revision`, as `strata remote sync` writes it. */
+async function syncSnapshot(
+  box: Sandbox,
+  revision: number,
+  rows: Record<string, string>,
+  before: Record<string, string>,
+): Promise<string> {
+  const file = path.join(box.configHome, "demo", "shared.toml");
+  const mirror = (rev: number, values: Record<string, string>): MirrorState => ({
+    source: "postgres://ana@db.example.com/config",
+    scope: "team:ops/demo",
+    revision: rev,
+    rows: Object.fromEntries(
+      Object.entries(values).map((
+        [key, text],
+      ) => [key, { text, kind: "integer", version: rev, revision: rev, deleted: false }]),
+    ),
+  });
+  await writeSnapshot(file, mirror(revision, rows), mirror(revision - 1, before).rows, {
+    stateDir: path.join(box.stateHome, "demo"),
+    program: "strata remote sync",
+    time: "2026-01-01T00:00:00Z",
+  });
+  return file;
+}
+
+test("strata watch reports a change of the shared layer's snapshot, naming scope and server", {
+  timeout: 90_000,
+}, async () => {
+  // No server is configured: the change arrives through the snapshot file alone.
+  await withWatch([], async (box, watch) => {
+    await whenReady(box, watch);
+    const before = watch.lines().length;
+    const file = await syncSnapshot(box, 1, { "db.pool": "20" }, {});
+    await watch.until(() => watch.lines().length > before);
+    const at = (text: string) => fs.readFileSync(file, "utf8").split("\n").indexOf(text) + 1;
+    assert.deepEqual(watch.lines().slice(before), [
+      `db.pool: (unset) -> 20  (shared team:ops/demo @ db.example.com, snapshot ${file}:${
+        at("db.pool = 20")
+      })`,
+    ]);
+    await syncSnapshot(box, 2, { "db.pool": "21" }, { "db.pool": "20" });
+    await watch.until(() => watch.lines().length > before + 1);
+    assert.equal(
+      watch.lines()[before + 1],
+      `db.pool: 20 -> 21  (shared team:ops/demo @ db.example.com, snapshot ${file}:${
+        at("db.pool = 21")
+      })`,
+    );
+    watch.kill("SIGINT");
+    assert.deepEqual(await watch.exited, { code: 0, signal: null });
+    assert.equal(watch.stderr(), "");
+  });
+});
+
+test("strata watch --json gives a shared change's origin with its scope and server", {
+  timeout: 90_000,
+}, async () => {
+  await withWatch(["db", "--json"], async (box, watch) => {
+    await whenReady(box, watch, true);
+    const before = watch.lines().length;
+    const file = await syncSnapshot(box, 1, { "db.pool": "20" }, {});
+    await watch.until(() => watch.lines().length > before);
+    const line = fs.readFileSync(file, "utf8").split("\n").indexOf("db.pool = 20") + 1;
+    assert.deepEqual(JSON.parse(watch.lines()[before]), {
+      key: "db.pool",
+      old: null,
+      new: 20,
+      layer: "shared",
+      origin: { layer: "shared", file, line, remote: "team:ops/demo @ db.example.com" },
+    });
+    watch.kill("SIGTERM");
+    assert.deepEqual(await watch.exited, { code: 0, signal: null });
+  });
 });

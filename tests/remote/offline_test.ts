@@ -11,7 +11,6 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Machine, makeMachine, waitUntil } from "./_machine.ts";
 import { ownServer, type PgServer } from "./_pg.ts";
-import { replicaPaths } from "../../src/remote/local_state.ts";
 
 const APP = "fleet";
 const SCOPE = "team:ops/offline";
@@ -102,7 +101,7 @@ describe("shared layer: server stopped mid-run", () => {
     assert.equal(a.run(["get", "db.host"]).stdout, "three\n");
     const conflicts = JSON.parse(
       fs.readFileSync(
-        replicaPaths(path.join(a.box.stateHome, "strata", "_shared"), a.snapshot).conflicts,
+        path.join(a.box.stateHome, "strata", "_shared", "remote", APP, "conflicts.json"),
         "utf8",
       ),
     );

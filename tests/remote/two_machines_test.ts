@@ -119,7 +119,12 @@ describe("shared layer: two machines", () => {
         old: 20,
         new: 21,
         layer: "shared",
-        origin: { layer: "shared", file: b.snapshot, line: at },
+        origin: {
+          layer: "shared",
+          file: b.snapshot,
+          line: at,
+          remote: `team:ops/fleet @ ${new URL(url).host}`,
+        },
       });
     } finally {
       assert.equal(await watch.stop(), 0);

@@ -117,6 +117,13 @@ export class App {
     const info = state.layers.find((x) => x.layer === this.layer);
     byId("layer-file").textContent = info?.file
       ? `${info.file}${info.exists ? "" : " (not created yet)"}`
+      : ""; // The shared layer is shown, never written here: a change to it goes to the server.
+    const shared = state.layers.find((x) => x.layer === "shared" && x.exists);
+    const note = byId("shared");
+    note.hidden = shared === undefined;
+    note.textContent = shared
+      ? `Shared layer: ${shared.remote ?? "a server"}, copied in ${shared.file}. Read-only here: ` +
+        `change it with strata --app ${state.title} set --shared KEY VALUE.`
       : "";
   }
 

@@ -66,7 +66,7 @@ export interface BackupView {
 export interface State {
   title: string;
   keys: KeyView[];
-  layers: { layer: string; file?: string; exists: boolean; writable: boolean }[];
+  layers: { layer: string; file?: string; exists: boolean; writable: boolean; remote?: string }[];
   writable: string[];
   history: HistoryView[];
   backups: BackupView[];
