@@ -15,6 +15,7 @@ import type * as NodeFs from "node:fs";
 import { StrataError } from "../errors.ts";
 import { pathFor } from "./path_api.ts";
 import { type PlatformContext, userConfigDir } from "./paths.ts";
+import { askKeychain, keychainOf } from "./keychain.ts";
 
 /** Where an identity was found or stored. */
 export interface IdentityPlace {
@@ -34,15 +35,6 @@ export interface FoundIdentity {
 
 /** The keychain service name of every strata identity (the account is the app). */
 export const KEYCHAIN_SERVICE = "strata";
-
-/** How long a keychain may take to answer before strata uses a key file instead, ms. */
-const KEYCHAIN_WAIT_MS = 3000;
-
-interface SecretsApi {
-  get(options: { service: string; name: string }): Promise<string | null>;
-  set(options: { service: string; name: string; value: string }): Promise<void>;
-  delete(options: { service: string; name: string }): Promise<boolean>;
-}
 
 /** Words for a place, for messages: `the key file /home/ann/.config/strata/keys/demo.key`. */
 export function describePlace(place: IdentityPlace): string {
@@ -81,27 +73,10 @@ function fsModule(): typeof NodeFs {
   return process.getBuiltinModule("node:fs") as typeof NodeFs;
 }
 
-/** The keychain, unless the runtime has none or `STRATA_KEYCHAIN` turns it off. */
-function keychain(env: Record<string, string | undefined>): SecretsApi | undefined {
-  const off = ["0", "off", "no", "false"].includes((env.STRATA_KEYCHAIN ?? "").toLowerCase());
-  if (off) return undefined;
-  const bun = (globalThis as { Bun?: { secrets?: SecretsApi } }).Bun;
-  return bun?.secrets;
-}
-
 /** A keychain call, or undefined when no keychain answers (an error, or no answer in time). */
 async function ask<T>(call: () => Promise<T>): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<undefined>((done) => {
-    timer = setTimeout(() => done(undefined), KEYCHAIN_WAIT_MS);
-  });
-  try {
-    return await Promise.race([call(), late]);
-  } catch {
-    return undefined;
-  } finally {
-    clearTimeout(timer);
-  }
+  const answer = await askKeychain(call);
+  return answer.ok ? answer.value : undefined;
 }
 
 /**
@@ -178,7 +153,7 @@ export async function storedIdentity(
     `strata ${app === "_file" ? "--file FILE" : `--app ${app}`} key rotate`,
   );
   if (text !== undefined) return { text, place: { kind: "key-file", where: keyFile } };
-  const chain = keychain(ctx.env);
+  const chain = keychainOf(ctx.env);
   if (chain === undefined) return undefined;
   const name = pending ? `${app}.next` : app;
   const found = await ask(() => chain.get({ service: KEYCHAIN_SERVICE, name }));
@@ -201,7 +176,7 @@ export async function storeIdentity(
   options: { pending?: boolean; place?: IdentityPlace["kind"] } = {},
 ): Promise<IdentityPlace> {
   const name = options.pending ? `${app}.next` : app;
-  const chain = options.place === "key-file" ? undefined : keychain(ctx.env);
+  const chain = options.place === "key-file" ? undefined : keychainOf(ctx.env);
   if (chain !== undefined) {
     const stored = await ask(async () => {
       await chain.set({ service: KEYCHAIN_SERVICE, name, value: text });
@@ -225,7 +200,7 @@ export async function removeIdentity(
   if (place.kind === "key-file") {
     fsModule().rmSync(place.where, { force: true });
   } else if (place.kind === "keychain") {
-    const chain = keychain(ctx.env);
+    const chain = keychainOf(ctx.env);
     const name = place.where.replace(/^.*account /, "");
     if (chain) await ask(() => chain.delete({ service: KEYCHAIN_SERVICE, name }));
   }
