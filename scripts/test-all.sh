@@ -26,7 +26,6 @@ run_bun() {
 run_deno() {
   "$bin/deno" test -A --quiet --reporter=junit --junit-path="$out/deno.xml" "${files[@]}" \
     >"$out/deno.log" 2>&1 || true
-  run_doc
 }
 # The examples run as modules beside the file they document (one that writes
 # uses a temporary folder of its own); the preload makes a false console.assert
@@ -36,11 +35,13 @@ run_doc() {
   "$bin/deno" test -A --quiet --doc --preload scripts/doc_test_preload.ts \
     --reporter=junit --junit-path="$out/doc.xml" "${doc_files[@]}" >"$out/doc.log" 2>&1 || true
 }
+# The examples follow Bun's lane, the shorter of the two.
 if [ "${STRATA_TEST_SERIAL:-}" = "1" ]; then
   run_bun
   run_deno
+  run_doc
 else
-  run_bun &
+  { run_bun; run_doc; } &
   bun_pid=$!
   run_deno
   wait "$bun_pid"
