@@ -118,11 +118,12 @@ export async function acquireLock(
     const created = tryCreate(lockPath, info);
     if (typeof created === "number") return heldLock(target, lockPath, info, created, staleMs);
     let seen: SeenLock | undefined;
+    let unchangedMs = 0;
     if (created instanceof Error) {
       if (++transient > maxTransient) throw created;
     } else {
       seen = inspectLock(lockPath);
-      const unchangedMs = lockSighting.see(seen?.signature);
+      unchangedMs = lockSighting.see(seen?.signature);
       if (seen?.holding !== last?.holding) renewals = 0;
       else if (seen !== undefined && seen.signature !== last?.signature) renewals++;
       last = seen;
@@ -136,8 +137,12 @@ export async function acquireLock(
     // A holding that is not renewed may be a stopped, slow or dead holder's: keep watching it
     // past the timeout until the stale rule breaks it (or it is released), at most the stale
     // bound more. One that is renewed has a live holder: give up at the timeout.
+    // The bound counts from the first sighting of the holding too, so that a sighting made late
+    // (a loaded machine) still watches it for the whole stale bound before giving up.
     const frozen = seen !== undefined && renewals === 0 &&
-      staleAfterMs(seen, staleMs) !== undefined && waited < timeoutMs + staleMs;
+      staleAfterMs(seen, staleMs) !== undefined &&
+      (waited < timeoutMs + staleMs ||
+        (unchangedMs < staleMs + backoff.maxMs && waited < timeoutMs + 2 * staleMs));
     if (waited >= timeoutMs && !frozen) throw lockTimeout(target, lockPath, seen, waited);
     const delay = Math.min(backoff.maxMs, backoff.firstMs * 2 ** Math.min(attempt, 10));
     const jittered = delay / 2 + Math.random() * delay / 2;
