@@ -11,8 +11,20 @@ import { clipText } from "./clip.ts";
 import { StrataError } from "./errors.ts";
 import { MAX_DEPTH } from "./max_depth.ts";
 
-const bare = /^[A-Za-z0-9_-]+$/;
-const bareChar = /[A-Za-z0-9_-]/;
+/**
+ * Whether a character code may be in a bare key (`A-Z a-z 0-9 _ -`).
+ * Character tests, not a regular expression: keys are parsed on every read,
+ * and a one-shot command's first regular expression costs start-up time.
+ */
+function isBareCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 ||
+    c === 45;
+}
+
+function isBare(segment: string): boolean {
+  for (let i = 0; i < segment.length; i++) if (!isBareCode(segment.charCodeAt(i))) return false;
+  return segment.length > 0;
+}
 
 const escapes: Record<string, string> = {
   b: "\b",
@@ -99,9 +111,9 @@ export function parseKey(text: string): string[] {
       if (end < 0) throw keyError(text, start, "unterminated quoted segment");
       path.push(text.slice(i + 1, end));
       i = end + 1;
-    } else if (bareChar.test(c)) {
+    } else if (isBareCode(text.charCodeAt(i))) {
       const start = i;
-      while (i < n && bareChar.test(text[i])) i++;
+      while (i < n && isBareCode(text.charCodeAt(i))) i++;
       path.push(text.slice(start, i));
     } else if (c === ".") {
       throw keyError(text, i + 1, "empty segment");
@@ -133,7 +145,7 @@ export function parseKey(text: string): string[] {
  * ```
  */
 export function formatSegment(segment: string): string {
-  if (bare.test(segment)) return segment;
+  if (isBare(segment)) return segment;
   let out = '"';
   for (const ch of segment) {
     const cp = ch.codePointAt(0)!;

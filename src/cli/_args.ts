@@ -74,11 +74,19 @@ export interface ParsedCall {
   positionals: string[];
 }
 
-/** A negative number is a value, never an option. */
-const NEGATIVE_NUMBER = /^-(?:[0-9.]|inf$|nan$)/;
+/**
+ * A negative number (`-5`, `-.5`, `-inf`, `-nan`) is a value, never an
+ * option. Character tests, not a regular expression: every command parses
+ * its arguments, and a one-shot command's first regular expression costs
+ * start-up time and memory.
+ */
+function isNegativeNumber(arg: string): boolean {
+  const c = arg.charCodeAt(1);
+  return (c >= 48 && c <= 57) || c === 46 || arg === "-inf" || arg === "-nan";
+}
 
 function isOption(arg: string): boolean {
-  return arg.startsWith("-") && arg !== "-" && !NEGATIVE_NUMBER.test(arg);
+  return arg.startsWith("-") && arg !== "-" && !isNegativeNumber(arg);
 }
 
 /**

@@ -59,6 +59,7 @@ import { mergedTree } from "../typed/merged_tree.ts";
 import type { ValueType } from "../codec/value.ts";
 import type { ConfigChange, ConfigWatch, ConfigWatchOptions } from "../watch/watch_config.ts";
 import { LayerFileReader } from "./file_reader.ts";
+import type { PrefetchMap } from "../runtime/fs.ts";
 import { type OpenOptions, settleOptions, stateDirOf, strictFromEnv } from "./options.ts";
 import { SchemaFinder } from "./schema_file.ts";
 import { type OwnSettings, ownSettings } from "./settings.ts";
@@ -116,6 +117,8 @@ export class Config<T extends object = Untyped> {
   #sources: LayerSource[];
   #strataConfig?: Config;
   #reported = new Set<string>();
+  /** The snapshot of the synchronous run that uses what was read ahead. */
+  #aheadSnapshot?: { ahead: PrefetchMap; snap: Snapshot };
   #pending: string[] = [];
   #options: OpenOptions;
 
@@ -519,16 +522,26 @@ export class Config<T extends object = Untyped> {
 
   #snapshot(): Snapshot {
     const reader = this.#reader;
+    const ahead = reader.prefetched;
+    // What was read ahead answers the snapshots of this synchronous run (a
+    // `get`, its `isSecret` and its `warnings()`): the files are the same
+    // for all of them, so one snapshot serves them; then the disk does again.
+    if (ahead !== undefined && this.#aheadSnapshot?.ahead === ahead) {
+      return this.#aheadSnapshot.snap;
+    }
     const access = reader.access();
     const snap = assembleSnapshot(
       this.#sources,
       (layerOf) => this.#schema.load(layerOf("defaults"), false, access),
     );
     snap.editCommand = (layer) => this.#mend(layer).edit;
-    const ahead = reader.prefetched;
-    // What was read ahead answers the snapshots of this synchronous run (a
-    // `get` and its `warnings()`), then the disk does again.
-    if (ahead) queueMicrotask(() => reader.prefetched === ahead && (reader.prefetched = undefined));
+    if (ahead) {
+      this.#aheadSnapshot = { ahead, snap };
+      queueMicrotask(() => {
+        if (reader.prefetched === ahead) reader.prefetched = undefined;
+        this.#aheadSnapshot = undefined;
+      });
+    }
     return snap;
   }
 

@@ -91,13 +91,15 @@ export class LayerFileReader implements FileReader {
     const ahead = await prefetchFiles(paths);
     // A big file's values are read from its parse cache: read that ahead too.
     const state = this.#setting.stateDir();
-    const caches = state === undefined
-      ? []
-      : [...ahead].flatMap(([file, found]) =>
-        found.read instanceof Uint8Array && found.read.length >= cacheMinLength
-          ? [cacheFileOf(state, file)]
-          : []
-      );
+    const caches: string[] = [];
+    if (state !== undefined) {
+      for (const [file, found] of ahead) {
+        const read = found.read;
+        if (read instanceof Uint8Array && read.length >= cacheMinLength) {
+          caches.push(cacheFileOf(state, file));
+        }
+      }
+    }
     this.prefetched = caches.length ? await prefetchFiles(caches, ahead) : ahead;
   }
 

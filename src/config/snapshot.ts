@@ -30,20 +30,29 @@ export function assembleSnapshot(
     return layer;
   };
   const layerOf = (name: string) => {
-    const i = sources.findIndex((s) => s.name === name);
-    return i === -1 ? undefined : at(i);
+    for (let i = 0; i < sources.length; i++) if (sources[i].name === name) return at(i);
+    return undefined;
   };
   let loaded: { schema?: LoadedSchema } | undefined;
   const schemaOnce = () => (loaded ??= { schema: schema(layerOf) }).schema;
+  // Plain loops, not flatMap: this runs on every read, where each builtin
+  // first used costs a one-shot command start-up time.
+  const from = (first: number): Layer[] => {
+    const out: Layer[] = [];
+    for (let i = first; i < sources.length; i++) {
+      const layer = at(i);
+      if (layer !== undefined) out.push(layer);
+    }
+    return out;
+  };
   const contextOf = (i: number): SourceContext => ({
-    below: () => sources.slice(i + 1).flatMap((_, j) => at(i + 1 + j) ?? []),
+    below: () => from(i + 1),
     layer: layerOf,
     schema: schemaOnce,
   });
-  const layers = sources.flatMap((_, i) => at(i) ?? []);
+  const layers = from(0);
   const snap: Snapshot = { layers, schema: schemaOnce };
-  const env = layers.find((l) => l.name === "environment");
-  if (env?.env) snap.env = env.env;
+  for (const l of layers) if (l.name === "environment" && l.env) snap.env = l.env;
   return snap;
 }
 

@@ -115,12 +115,13 @@ function sourceOf(name: LayerName, s: SourceSetting): LayerSource {
       return {
         name,
         read: (ctx) => {
-          const below = ctx.below();
-          const known = below.flatMap((l) => (l.values ? [l.values] : []));
-          const fromSchema = below.find((l) => l.name === "schema-defaults") as
-            | (Layer & { keys?: Record<string, unknown> })
-            | undefined;
-          if (fromSchema?.keys) known.push(fromSchema.keys);
+          const known: Record<string, unknown>[] = [];
+          let schemaKeys: Record<string, unknown> | undefined;
+          for (const l of ctx.below()) {
+            if (l.values) known.push(l.values);
+            if (l.name === "schema-defaults") schemaKeys = (l as { keys?: typeof schemaKeys }).keys;
+          }
+          if (schemaKeys) known.push(schemaKeys);
           const env = mapEnvironment(s.ctx.env, s.app!, known, {
             ignoreCase: s.ctx.platform === "win32",
           });

@@ -66,5 +66,15 @@ export function mendOf(words: HintWords, target: HintTarget): Mend {
   const about = hintTarget(target);
   const edit: Hint = { ...about, action: "edit" };
   const restore: Hint = { ...about, action: "restore", which: "latest" };
-  return { edit: words(edit), restore: words(restore), hints: [edit, restore] };
+  // Worded when a message needs them: every read of a writable file asks
+  // for its mend, and nearly every read needs none.
+  return {
+    get edit() {
+      return words(edit);
+    },
+    get restore() {
+      return words(restore);
+    },
+    hints: [edit, restore],
+  };
 }

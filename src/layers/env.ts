@@ -39,7 +39,7 @@ export const reservedVariables: readonly string[] = [
  * ```
  */
 export function envPrefix(app: string): string {
-  return app.toUpperCase().replace(/[-.]/g, "_") + "_";
+  return app.toUpperCase().replaceAll("-", "_").replaceAll(".", "_") + "_";
 }
 
 /** One variable mapped to a key. */
@@ -65,7 +65,7 @@ export interface EnvLayer {
 }
 
 function normal(segment: string): string {
-  return segment.toUpperCase().replace(/[-. ]/g, "_");
+  return segment.toUpperCase().replaceAll("-", "_").replaceAll(".", "_").replaceAll(" ", "_");
 }
 
 /** Finds the spelling of `segment` among the keys of the known tables. */

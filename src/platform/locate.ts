@@ -226,26 +226,28 @@ export function locateProject(
  * reads ahead (see `runtime/fs.ts` prefetchFiles).
  */
 export function candidateFiles(ctx: PlatformContext, app: string): string[] {
-  const p = pathFor(ctx.platform);
-  const pair = (
-    dir: string,
-    base: string,
-  ) => [p.join(dir, `${base}.toml`), p.join(dir, `${base}.json`)];
+  // Plain loops and concatenation (the folders are normalized already): this
+  // runs at the start of every one-shot read.
+  const sep = pathFor(ctx.platform).sep;
+  const out: string[] = [];
+  const add = (dir: string, names: readonly string[]) => {
+    const prefix = dir.endsWith(sep) ? dir : dir + sep;
+    for (const name of names) out.push(prefix + name);
+  };
   const project = projectBaseName(app);
-  let user: string[] = [];
+  const projectNames = [`${project}.toml`, `${project}.json`];
+  for (const dir of projectDirs(ctx)) add(dir, projectNames);
   try {
-    const dir = userConfigDir(ctx, app);
-    user = [...pair(dir, "config"), p.join(dir, "shared.toml")];
+    add(userConfigDir(ctx, app), ["config.toml", "config.json", "shared.toml"]);
   } catch (e) {
     // No home folder: the user layer is absent, nothing of it to read ahead.
     if (!(e instanceof HomeMissingError)) throw e;
   }
-  return [
-    ...projectDirs(ctx).flatMap((d) => pair(d, project)),
-    ...user,
-    ...systemConfigDirs(ctx, app).flatMap((d) => pair(d, "config")),
-    ...defaultsDirs(ctx, app).flatMap((d) => [...pair(d, "defaults"), p.join(d, "schema.json")]),
-  ];
+  for (const dir of systemConfigDirs(ctx, app)) add(dir, ["config.toml", "config.json"]);
+  for (const dir of defaultsDirs(ctx, app)) {
+    add(dir, ["defaults.toml", "defaults.json", "schema.json"]);
+  }
+  return out;
 }
 
 /**

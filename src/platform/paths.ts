@@ -79,6 +79,22 @@ export function knownFormat(file: string): FileFormat | undefined {
 }
 
 /**
+ * Letters, digits, `.`, `_` and `-`, starting with a letter or digit, at
+ * most 100 characters. Character tests, not a regular expression: every
+ * command checks its application's name, and a one-shot command's first
+ * regular expression costs start-up time.
+ */
+function isAppName(app: string): boolean {
+  if (app.length === 0 || app.length > 100) return false;
+  for (let i = 0; i < app.length; i++) {
+    const c = app.charCodeAt(i);
+    const alnum = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+    if (!alnum && (i === 0 || (c !== 46 && c !== 95 && c !== 45))) return false;
+  }
+  return true;
+}
+
+/**
  * Refuses an application name that cannot safely be a folder name.
  *
  * @example
@@ -88,7 +104,7 @@ export function knownFormat(file: string): FileFormat | undefined {
  * ```
  */
 export function checkAppName(app: string): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(app) || app.length > 100) {
+  if (!isAppName(app)) {
     throw new StrataError(
       "usage",
       `invalid application name ${JSON.stringify(app)}: use letters, digits, ".", "_" and "-" ` +
