@@ -7,6 +7,8 @@
  * - `naive-get`: a naive reader (`_cli_naive_reader.ts` with smol-toml);
  * - `naive-set`: a naive writer doing the write protocol's durable steps
  *   (`_cli_naive_writer.ts` with smol-toml);
+ * - `lookups`: strata's own file look-ups of a `get` and nothing else
+ *   (`_cli_lookups.ts`): what the file system part of a `get` costs;
  * - `base` (when a git revision is given): strata as of that revision,
  *   built with that revision's release flags, for before/after figures in
  *   one run.
@@ -70,6 +72,8 @@ export function buildAll(out: string, baseRevision?: string): void {
     "naive-set": `import { parse, stringify } from "smol-toml";\n` +
       `import { naiveSet } from "${bench}/_cli_naive_writer.ts";\n` +
       `process.exitCode = naiveSet(process.argv.slice(2), { parse, stringify });\n`,
+    lookups: `import { lookups } from "${bench}/_cli_lookups.ts";\n` +
+      `process.exitCode = await lookups(process.argv.slice(2));\n`,
   };
   for (const [name, text] of Object.entries(entries)) {
     const entry = join(out, `${name}.ts`);

@@ -12,7 +12,10 @@
  *   (the file differs from the one the previous set wrote: its parse cache
  *   does not match);
  * - `bench-20000-again`: 20,000 keys that `set` changes back and forth, as
- *   repeated sets do (each finds the parse cache the previous one wrote).
+ *   repeated sets do (each finds the parse cache the previous one wrote);
+ * - `bench-sealed`: the 50-key file with five sealed values in it;
+ * - `bench-shared`: the `bench` files plus a 50-key shared-layer snapshot
+ *   (`shared.toml` beside the user file, as `strata remote sync` writes it).
  *
  * Usage: bun bench/_cli_cases.ts BIN_DIR DATA_DIR CASES.json [with-base]
  *
@@ -43,7 +46,6 @@ function env(name: string): string {
   return value;
 }
 
-/** Writes the sandbox's files and returns the cases. */
 /** `s1 = "enc:v1:..."` lines: sealed values a plain get must pass by. */
 function sealedLines(count: number): string {
   const sealed =
@@ -52,6 +54,21 @@ function sealedLines(count: number): string {
   return Array.from({ length: count }, (_, i) => `s${i + 1} = "${sealed}"\n`).join("");
 }
 
+/** A shared-layer snapshot of `count` keys, with the header `strata remote sync` writes. */
+function sharedSnapshot(count: number): string {
+  const header = [
+    "# The shared layer, copied from the server by strata; edits here are replaced at the next sync.",
+    "# Change a value with: strata set --shared KEY VALUE",
+    '# source = "postgres://db.example.com:5432/strata"',
+    '# scope = "team"',
+    "# revision = 42",
+    "# time = 2026-12-01T00:00:00.000Z",
+    "",
+  ].join("\n");
+  return header + benchFiles(count).toml.replaceAll("[s", "[team");
+}
+
+/** Writes the sandbox's files and returns the cases. */
 export function layOut(bin: string, data: string, withBase: boolean): Case[] {
   const config = env("XDG_CONFIG_HOME");
   const share = env("XDG_DATA_DIRS").split(":")[0];
@@ -77,6 +94,10 @@ export function layOut(bin: string, data: string, withBase: boolean): Case[] {
   // cryptography). The sealed text is PROTOCOL.md's first test vector: well-formed, never opened.
   file(join(share, "bench-sealed", "defaults.toml"), defaults);
   file(join(config, "bench-sealed", "config.toml"), `${small.toml}\n[sealed]\n${sealedLines(5)}`);
+  // Every layer of `bench`, and a shared-layer snapshot of 50 keys beside the user file.
+  file(join(share, "bench-shared", "defaults.toml"), defaults);
+  file(join(config, "bench-shared", "config.toml"), small.toml);
+  file(join(config, "bench-shared", "shared.toml"), sharedSnapshot(50));
   mkdirSync(join(state, "naive"), { recursive: true });
 
   const strata = (cmd: string[]) => [join(bin, "strata"), ...cmd];
@@ -87,6 +108,8 @@ export function layOut(bin: string, data: string, withBase: boolean): Case[] {
     { name: "get", cmd: strata(["--app", "bench", "get", key]) },
     { name: "get-schema", cmd: strata(["--app", "bench-schema", "get", key]) },
     { name: "get-sealed", cmd: strata(["--app", "bench-sealed", "get", key]) },
+    { name: "get-shared", cmd: strata(["--app", "bench-shared", "get", key]) },
+    { name: "lookups", cmd: [join(bin, "lookups"), "bench"] },
     { name: "list", cmd: strata(["--app", "bench", "list"]) },
     { name: "explain", cmd: strata(["--app", "bench", "explain", key]) },
     {

@@ -63,6 +63,27 @@ export const GOALS: Goal[] = [
     limit: 1.05,
   },
   {
+    label: "get beside a shared-layer snapshot / get",
+    a: "get-shared",
+    b: "get",
+    metric: "wall+cpu",
+    limit: 1.05,
+  },
+  {
+    label: "file look-ups alone / hello-world",
+    a: "lookups",
+    b: "floor",
+    metric: "wall+cpu",
+    limit: Infinity,
+  },
+  {
+    label: "get / file look-ups alone",
+    a: "get",
+    b: "lookups",
+    metric: "wall+cpu",
+    limit: Infinity,
+  },
+  {
     label: "get with a schema / hello-world",
     a: "get-schema",
     b: "floor",

@@ -50,6 +50,9 @@ export function openFromContext(context: CommandContext): Config {
     program: `strata ${context.name}`,
     lockTimeoutMs: lockTimeoutMs(context),
     hintWords: cliHintWords,
+    // One command, one version of the files (a set looks at the layers,
+    // then sets: one read of a file just changed, not two).
+    oneSnapshotPerRun: true,
   });
   if (global.set.length > 0) refuseSecretOverrides(config, global.set);
   return config;

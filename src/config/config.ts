@@ -59,7 +59,6 @@ import { mergedTree } from "../typed/merged_tree.ts";
 import type { ValueType } from "../codec/value.ts";
 import type { ConfigChange, ConfigWatch, ConfigWatchOptions } from "../watch/watch_config.ts";
 import { LayerFileReader } from "./file_reader.ts";
-import type { PrefetchMap } from "../runtime/fs.ts";
 import { type OpenOptions, settleOptions, stateDirOf, strictFromEnv } from "./options.ts";
 import { SchemaFinder } from "./schema_file.ts";
 import { type OwnSettings, ownSettings } from "./settings.ts";
@@ -117,8 +116,10 @@ export class Config<T extends object = Untyped> {
   #sources: LayerSource[];
   #strataConfig?: Config;
   #reported = new Set<string>();
-  /** The snapshot of the synchronous run that uses what was read ahead. */
-  #aheadSnapshot?: { ahead: PrefetchMap; snap: Snapshot };
+  /** Whether a snapshot was taken (warnings() then reports its reads). */
+  #read = false;
+  /** The snapshot of the current synchronous run (see `#snapshot`). */
+  #runSnapshot?: Snapshot;
   #pending: string[] = [];
   #options: OpenOptions;
 
@@ -308,9 +309,12 @@ export class Config<T extends object = Untyped> {
    * Warnings from reading (a file that does not parse and the backup used
    * instead, a `.toml` beside a `.json`, a journal that could not be
    * appended), each returned once: a second call returns only new ones.
+   * They are the warnings of the reads and writes made so far; when nothing
+   * was read yet, the configuration is read first.
    */
   warnings(): string[] {
-    this.#snapshot();
+    // After a write, reading again would only re-read the file just written.
+    if (!this.#read) this.#snapshot();
     const out = this.#pending;
     this.#pending = [];
     return out;
@@ -521,27 +525,28 @@ export class Config<T extends object = Untyped> {
   }
 
   #snapshot(): Snapshot {
+    this.#read = true;
+    // With `oneSnapshotPerRun` (or after `prefetch`), one snapshot serves
+    // every call of one synchronous run (a `get`, its `isSecret` and its
+    // `warnings()`; a `set`'s look at the layers and the set itself): the
+    // calls see one version of the files, and a file just changed (whose
+    // stamp cannot be trusted) is read once, not per call. The next run
+    // (after any `await`) reads the disk again; a write drops it at once.
+    if (this.#runSnapshot !== undefined) return this.#runSnapshot;
     const reader = this.#reader;
-    const ahead = reader.prefetched;
-    // What was read ahead answers the snapshots of this synchronous run (a
-    // `get`, its `isSecret` and its `warnings()`): the files are the same
-    // for all of them, so one snapshot serves them; then the disk does again.
-    if (ahead !== undefined && this.#aheadSnapshot?.ahead === ahead) {
-      return this.#aheadSnapshot.snap;
-    }
-    const access = reader.access();
     const snap = assembleSnapshot(
       this.#sources,
-      (layerOf) => this.#schema.load(layerOf("defaults"), false, access),
+      (layerOf) => this.#schema.load(layerOf("defaults"), false, reader.access()),
     );
     snap.editCommand = (layer) => this.#mend(layer).edit;
-    if (ahead) {
-      this.#aheadSnapshot = { ahead, snap };
-      queueMicrotask(() => {
-        if (reader.prefetched === ahead) reader.prefetched = undefined;
-        this.#aheadSnapshot = undefined;
-      });
-    }
+    const ahead = reader.prefetched;
+    if (!this.#options.oneSnapshotPerRun && ahead === undefined) return snap;
+    this.#runSnapshot = snap;
+    // What was read ahead answers this run only.
+    queueMicrotask(() => {
+      if (ahead !== undefined && reader.prefetched === ahead) reader.prefetched = undefined;
+      if (this.#runSnapshot === snap) this.#runSnapshot = undefined;
+    });
     return snap;
   }
 
@@ -575,6 +580,7 @@ export class Config<T extends object = Untyped> {
       return result;
     } finally {
       this.#reader.forget(target.file);
+      this.#runSnapshot = undefined;
     }
   }
 
@@ -590,7 +596,19 @@ export class Config<T extends object = Untyped> {
         platform: this.#ctx.platform,
         home: this.#home,
       }));
-    return ownSettings(own, (message) => this.#warn(message));
+    return ownSettings(own.#oneRead(), (message) => this.#warn(message));
+  }
+
+  /** Reads several keys from one snapshot (strata's own settings: three keys, one walk). */
+  #oneRead(): { get(key: string): unknown } {
+    let snap: Snapshot | undefined;
+    return {
+      get: (key) => {
+        snap ??= this.#snapshot();
+        failOnUnreadable(snap);
+        return findValue(snap, parseKey(key))?.value;
+      },
+    };
   }
 }
 

@@ -74,6 +74,14 @@ export interface OpenOptions {
    * names none. The same hints are on each `StrataError` as data.
    */
   hintWords?: HintWords;
+  /**
+   * One snapshot per synchronous run: every call made without an `await`
+   * between them sees the same version of the files, and a file changed
+   * just now is read once, not once per call. For one-shot programs (the
+   * CLI turns it on); a long-lived program leaves it off to see a change
+   * made between two calls. A write by this configuration starts a new one.
+   */
+  oneSnapshotPerRun?: boolean;
 }
 
 /** `STRATA_STRICT`: on for `1`, `true`, `yes`, `on`; off when unset or `0`, `false`, `no`, `off`, empty. */
