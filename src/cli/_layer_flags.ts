@@ -7,7 +7,7 @@
 
 import { usage } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
-import type { Config, WritableLayer } from "../config/config.ts";
+import type { WritableLayer } from "../config/config.ts";
 
 /** The flags that pick a writable layer. */
 export const LAYER_OPTIONS = {
@@ -55,18 +55,4 @@ export function shadowNote(
   if (!winner || RANK.indexOf(winner.layer) >= RANK.indexOf(written)) return undefined;
   return `note: ${key} is still decided by the ${winner.layer} layer (${winner.where}), ` +
     `which is above the ${written} layer`;
-}
-
-/**
- * Whether a layer other than `written` exists that could decide the key:
- * only above it (`above`), or anywhere else. Cheap (no parse beyond what the
- * write needs anyway): call it before the write, and look up who decides the
- * key afterwards only when it is true, since that look-up re-reads the
- * file just written (a 20,000-key file costs a full parse).
- */
-export function otherLayersExist(config: Config, written: string, above: boolean): boolean {
-  const rank = RANK.indexOf(written);
-  return config.layers().some((info) =>
-    info.exists && info.layer !== written && (!above || RANK.indexOf(info.layer) < rank)
-  );
 }

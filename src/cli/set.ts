@@ -9,7 +9,7 @@ import { clipText } from "../clip.ts";
 import { isSealed } from "../codec/is_sealed.ts";
 import { expectPositionals, usage } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
-import { chosenLayer, LAYER_OPTIONS, otherLayersExist, shadowNote } from "./_layer_flags.ts";
+import { chosenLayer, LAYER_OPTIONS, shadowNote } from "./_layer_flags.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
 import { formatLiteral, toJson, where } from "./_output.ts";
 import type { ValueType } from "../config/config.ts";
@@ -121,7 +121,6 @@ export async function run(context: CommandContext): Promise<number> {
     return await setShared(context, config, key, value, type as ValueType | undefined);
   }
   const written = layer ?? (context.global.file ? "file" : "user");
-  const shadowed = otherLayersExist(config, written, true);
   let sealFor: string | undefined;
   if (secret) {
     const { recipientFor, sealedApp } = await import("./_secrets.ts");
@@ -142,7 +141,8 @@ export async function run(context: CommandContext): Promise<number> {
         `journal of ${result.file} (strata backups): treat it as exposed and change it\n`,
     );
   }
-  const winner = shadowed ? config.resolve(key) : undefined;
+  // Where the deciding value is: looked up only when a layer above decides the key.
+  const winner = result.decidedBy === undefined ? undefined : config.resolve(key);
   const note = shadowNote(
     key,
     written,

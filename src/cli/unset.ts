@@ -8,7 +8,7 @@
 import { clipText } from "../clip.ts";
 import { expectPositionals, usage } from "./_args.ts";
 import type { CommandContext } from "./_commands.ts";
-import { chosenLayer, LAYER_OPTIONS, otherLayersExist } from "./_layer_flags.ts";
+import { chosenLayer, LAYER_OPTIONS } from "./_layer_flags.ts";
 import { openFromContext, printWarnings } from "./_open.ts";
 import { describeOrigin, formatLiteral, toJson } from "./_output.ts";
 
@@ -58,10 +58,10 @@ export async function run(context: CommandContext): Promise<number> {
     return await unsetShared(context, config, key);
   }
   const written = layer ?? (context.global.file ? "file" : "user");
-  const others = otherLayersExist(config, written, false);
   const result = await config.unset(key, { layer });
   printWarnings(context, config.warnings());
-  const winner = others ? config.resolve(key) : undefined;
+  // Where the deciding value is: looked up only when another layer sets the key.
+  const winner = result.decidedBy === undefined ? undefined : config.resolve(key);
   if (context.flags.json) {
     const { file, removed, old } = result;
     context.out(`${toJson({ key, layer: written, file, removed, old })}\n`);

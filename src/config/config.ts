@@ -67,7 +67,8 @@ import { assembleSnapshot, layerInfos } from "./snapshot.ts";
 import { mendOf, type WriteTarget, writeTarget } from "./write_target.ts";
 import { writeThrough } from "./write_file.ts";
 import { layerSources } from "./sources.ts";
-import { combineEdits, prepareSet, type SetPlace } from "./set_edit.ts";
+import { combineEdits, prepareSet, type SetPlace, type StartDocument } from "./set_edit.ts";
+import { lookup } from "../layers/merge.ts";
 
 export type {
   Explanation,
@@ -116,6 +117,8 @@ export class Config<T extends object = Untyped> {
   #sources: LayerSource[];
   #strataConfig?: Config;
   #reported = new Set<string>();
+  /** The layer a write is about to edit, while its snapshot is taken (see `#snapshotFor`). */
+  #editing?: LayerName;
   /** Whether a snapshot was taken (warnings() then reports its reads). */
   #read = false;
   /** The snapshot of the current synchronous run (see `#snapshot`). */
@@ -147,6 +150,7 @@ export class Config<T extends object = Untyped> {
       mend: (layer) => this.#mend(layer),
       warn,
       strict,
+      editing: (layer) => this.#editing === layer,
     });
     this.#schema = new SchemaFinder(
       this.#ctx,
@@ -399,7 +403,7 @@ export class Config<T extends object = Untyped> {
     options: SetOptions = {},
   ): Promise<SetResult> {
     const keyPath = parseKey(key);
-    const snap = this.#snapshot();
+    const snap = this.#snapshotFor(options.layer);
     const target = this.#target(snap, options.layer);
     // Secrets are sealed here (options.sealFor) or refused in plaintext: set_edit.ts.
     const { edit, stored, type } = await prepareSet(
@@ -415,6 +419,8 @@ export class Config<T extends object = Untyped> {
     const out: SetResult = { file: target.file, new: stored, changed: result.changed };
     if (type !== undefined) out.type = type;
     if (done?.old !== undefined) out.old = done.old;
+    const above = decidingLayerAbove(snap, keyPath, target.layer);
+    if (above !== undefined) out.decidedBy = above;
     return out;
   }
 
@@ -428,7 +434,7 @@ export class Config<T extends object = Untyped> {
     entries: readonly { key: string; value: unknown; sealFor?: string }[],
     options: SetOptions = {},
   ): Promise<{ file: string; changed: boolean; keys: string[] }> {
-    const snap = this.#snapshot();
+    const snap = this.#snapshotFor(options.layer);
     const target = this.#target(snap, options.layer);
     const place = this.#setPlace(snap, target);
     const edits = [];
@@ -461,20 +467,48 @@ export class Config<T extends object = Untyped> {
       format: this.#formatOf(target.file),
       mend: this.#mend(target.layer),
       schema: this.#schema.forWrite(defaultsOf(snap)),
+      startFrom: startDocument(snap, target),
     };
+  }
+
+  /**
+   * The snapshot a write to `layer` starts from: that layer's file is read
+   * as a document, which the edit under the lock then starts from when the
+   * file is still the same (one parse of it, not two).
+   */
+  #snapshotFor(layer: WritableLayer | undefined): Snapshot {
+    this.#editing = layer ?? (this.file !== undefined ? "file" : "user");
+    try {
+      return this.#snapshot();
+    } finally {
+      this.#editing = undefined;
+    }
   }
 
   /** Removes `key` from a writable layer (default `user`), through the write protocol. */
   async unset(key: string, options: { layer?: WritableLayer } = {}): Promise<UnsetResult> {
     const keyPath = parseKey(key);
-    const target = this.#target(this.#snapshot(), options.layer);
-    if (!target.exists) return { file: target.file, removed: false };
-    const edit = unsetEdit(keyPath, this.#formatOf(target.file), this.#mend(target.layer));
+    const snap = this.#snapshotFor(options.layer);
+    const target = this.#target(snap, options.layer);
+    if (!target.exists) {
+      const other = decidingLayer(snap, keyPath, target.layer);
+      return other === undefined
+        ? { file: target.file, removed: false }
+        : { file: target.file, removed: false, decidedBy: other };
+    }
+    const edit = unsetEdit(
+      keyPath,
+      this.#formatOf(target.file),
+      this.#mend(target.layer),
+      startDocument(snap, target),
+    );
     const result = await this.#update(target, edit);
     const done = result.edit;
     if (result.changed) this.#reader.keepWritten(this.stateDir, target.file, done?.doc);
     const out: UnsetResult = { file: target.file, removed: result.changed };
     if (result.changed && done?.old !== undefined) out.old = done.old;
+    const other = decidingLayer(snap, keyPath, target.layer);
+    if (other !== undefined) out.decidedBy = other;
     return out;
   }
 
@@ -615,6 +649,36 @@ export class Config<T extends object = Untyped> {
 /** The defaults layer of a snapshot. */
 function defaultsOf(snap: Snapshot) {
   return snap.layers.find((l) => l.name === "defaults");
+}
+
+/** What the edit of `target` may start from: its file's document as read in `snap` (see `FileRead.documentFor`). */
+function startDocument(snap: Snapshot, target: WriteTarget): StartDocument | undefined {
+  const read = snap.layers.find((l) => l.name === target.layer && l.file === target.file)?.read;
+  return read && ((text) => read.documentFor(text));
+}
+
+/** The layer above `written` that sets `keyPath` (and so decides it after a write to `written`). */
+function decidingLayerAbove(
+  snap: Snapshot,
+  keyPath: string[],
+  written: LayerName,
+): LayerName | undefined {
+  const found = decidingLayer(snap, keyPath, written);
+  const rank = (name: LayerName) => snap.layers.findIndex((l) => l.name === name);
+  return found !== undefined && rank(found) < rank(written) ? found : undefined;
+}
+
+/** The highest layer other than `except` that sets `keyPath`. */
+function decidingLayer(
+  snap: Snapshot,
+  keyPath: string[],
+  except: LayerName,
+): LayerName | undefined {
+  for (const layer of snap.layers) {
+    if (layer.name === except || layer.values === undefined) continue;
+    if (lookup(layer.values, keyPath).found) return layer.name;
+  }
+  return undefined;
 }
 
 /**

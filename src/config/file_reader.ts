@@ -31,6 +31,8 @@ export interface ReaderSetting {
   warn(message: string): void;
   /** Strict mode: a file that does not parse fails instead of falling back to its backup. */
   strict: boolean;
+  /** Whether a layer's file is about to be edited (read it as a document: `ReadFileOptions.asDocument`). */
+  editing(layer: LayerName): boolean;
 }
 
 /** The layer files of one configuration, as last read. */
@@ -77,6 +79,7 @@ export class LayerFileReader implements FileReader {
       prefetched: this.prefetched,
       cacheDir: state,
       strict: s.strict,
+      asDocument: writable && s.editing(name),
     });
     this.#reads.set(file, read);
     if (read.warning) s.warn(read.warning);

@@ -19,6 +19,7 @@ import {
 } from "../layers/edits.ts";
 import { sealForWrite, type SecretPlace } from "../layers/seal_for_write.ts";
 import type { FileFormat } from "../platform/paths.ts";
+import type { ConfigDocument } from "../layers/document.ts";
 import type { LoadedSchema } from "../schema/load_schema.ts";
 import { typeOfValue, type ValueType } from "../codec/value.ts";
 
@@ -30,7 +31,16 @@ export interface SetPlace extends SecretPlace {
   mend: Mend;
   /** The schema a write must keep. */
   schema?: LoadedSchema;
+  /** The document of the file as read, for the edit to start from (see {@link StartDocument}). */
+  startFrom?: StartDocument;
 }
+
+/**
+ * The document already parsed from `text`, when `text` is what the file held
+ * when it was read (`FileRead.documentFor`): the edit under the lock starts
+ * from it instead of parsing the same text again.
+ */
+export type StartDocument = (text: string) => ConfigDocument | undefined;
 
 /** The edit of one key under the lock: what it did (no changes: nothing to write). */
 export type TextEdit = (current: string | undefined, file: string) => KeyEdit;
@@ -59,6 +69,7 @@ export async function prepareSet(
     place.mend,
     place.schema,
     sealing?.typed,
+    place.startFrom,
   );
   return { edit, stored, type: typed.type ?? typeOfValue(typed.value) };
 }

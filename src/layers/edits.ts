@@ -196,6 +196,17 @@ export function parseForWrite(
   }
 }
 
+/**
+ * The document an edit starts from: the one parsed when the file was read,
+ * when the text under the lock is still that text (see `FileRead.documentFor`).
+ */
+function startingDocument(
+  current: string | undefined,
+  startFrom: ((text: string) => ConfigDocument | undefined) | undefined,
+): ConfigDocument | undefined {
+  return current === undefined || startFrom === undefined ? undefined : startFrom(current);
+}
+
 /** Deep equality of two values as TOML sees them (date-times by their text). */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -230,9 +241,10 @@ export function setEdit(
   mend: Mend,
   schema?: LoadedSchema,
   plain?: { value: unknown },
+  startFrom?: (text: string) => ConfigDocument | undefined,
 ): (current: string | undefined, file: string) => KeyEdit {
   return (current, file) => {
-    const doc = parseForWrite(current, format, file, mend);
+    const doc = startingDocument(current, startFrom) ?? parseForWrite(current, format, file, mend);
     const old = doc.get(keyPath);
     const float = type === "float";
     if (old !== undefined && sameValue(old, value) && (!float || doc.kindOf(keyPath) === "float")) {
@@ -277,10 +289,11 @@ export function unsetEdit(
   keyPath: string[],
   format: FileFormat,
   mend: Mend,
+  startFrom?: (text: string) => ConfigDocument | undefined,
 ): (current: string | undefined, file: string) => KeyEdit | null {
   return (current, file) => {
     if (current === undefined) return null;
-    const doc = parseForWrite(current, format, file, mend);
+    const doc = startingDocument(current, startFrom) ?? parseForWrite(current, format, file, mend);
     const old = doc.get(keyPath);
     if (!doc.delete(keyPath)) return null;
     return {

@@ -76,6 +76,13 @@ export interface FileRead {
   /** The parsed document of the text in use (lines and kinds), parsed on first call. */
   document(): ConfigDocument | undefined;
   /**
+   * The document already parsed from the text read, when `text` is that
+   * text: given once, for an edit under the lock to start from instead of
+   * parsing the same text again (the edit changes it; a later `document()`
+   * parses the text afresh). Undefined otherwise.
+   */
+  documentFor(text: string): ConfigDocument | undefined;
+  /**
    * The TOML kind (`integer`, `float`, ...) of the value at a path, without
    * the full document: an integral number is told apart from a float by a
    * second, plain parse that keeps integers as `bigint`.
@@ -97,6 +104,13 @@ export interface ReadFileOptions {
   cacheDir?: string;
   /** Strict mode: a file that does not parse is `unreadable`, never replaced by a backup. */
   strict?: boolean;
+  /**
+   * Parse it as a document (the editor's parse, about twice a plain one),
+   * not through the parse cache: for the file a write is about to edit,
+   * whose edit then starts from this document (see `FileRead.documentFor`)
+   * instead of parsing the same text a second time under the lock.
+   */
+  asDocument?: boolean;
 }
 
 /** The file's identity for change detection (see `runtime/fs.ts`), or why it cannot be read. */
@@ -208,6 +222,12 @@ export function readFileLayer(
       if (doc === undefined && docText !== undefined) doc = parseDocument(docText, format, file);
       return doc;
     },
+    documentFor(text: string): ConfigDocument | undefined {
+      if (doc === undefined || docText !== text) return undefined;
+      const given = doc;
+      doc = undefined;
+      return given;
+    },
     kindOf(path: string[]): string | undefined {
       if (docText === undefined) return undefined;
       if (floats !== undefined) {
@@ -238,6 +258,13 @@ export function readFileLayer(
   }
   try {
     const cacheDir = options.cacheDir;
+    if (options.asDocument) {
+      doc = parseDocument(text, format, file);
+      // A copy: the edit changes the document, never the values read.
+      values = doc.toValue();
+      docText = text;
+      return { ...base, status: "ok", stamp, racy, values };
+    }
     const cached = cacheDir && readCachedValues(cacheDir, file, text, access);
     if (cached) {
       values = cached.values;

@@ -160,6 +160,12 @@ export interface SetResult {
   type?: ValueType;
   /** False when the file already held this value (nothing written). */
   changed: boolean;
+  /**
+   * A layer above the one written that sets the key, and so still decides
+   * its value (the environment, a project file, `--set`...): the write
+   * changed the file, not the value read.
+   */
+  decidedBy?: LayerName;
 }
 
 /** What `Config.unset()` did. */
@@ -170,6 +176,8 @@ export interface UnsetResult {
   removed: boolean;
   /** The value removed. */
   old?: unknown;
+  /** Another layer that sets the key, and so decides it now (the highest such). */
+  decidedBy?: LayerName;
 }
 
 /** Options of `Config.set()`. */

@@ -427,3 +427,36 @@ test("a set on a big file leaves the parsed-values cache of the new text", async
     sb.cleanup();
   }
 });
+
+test("a set edits the document read before the lock; a file changed meanwhile is parsed again", async () => {
+  using sb = librarySandbox();
+  sb.write(sb.userFile, "# by hand\na = 1 # note\n");
+  const config = sb.open();
+  await config.set("b", 2);
+  assert.equal(sb.read(sb.userFile), "# by hand\na = 1 # note\nb = 2\n");
+  // Another writer between the read and the lock: the edit starts from what the lock finds.
+  const other = sb.open();
+  const pending = config.set("c", 3);
+  fs.writeFileSync(sb.userFile, "# rewritten\nz = 0\n");
+  await pending;
+  await other.set("d", 4);
+  assert.equal(sb.read(sb.userFile), "# rewritten\nz = 0\nc = 3\nd = 4\n");
+  assert.deepEqual(config.values(), { z: 0, c: 3, d: 4 });
+});
+
+test("set and unset say which other layer decides the key", async () => {
+  using sb = librarySandbox();
+  sb.write(sb.defaultsFile, 'port = 1\nhost = "d"\n');
+  const env = { ...sb.env, DEMO_PORT: "2" };
+  const config = sb.open({ env });
+  const shadowed = await config.set("port", 3);
+  assert.equal(shadowed.decidedBy, "environment");
+  assert.equal(config.get("port"), 2);
+  const free = await config.set("host", "u");
+  assert.equal(free.decidedBy, undefined);
+  const removed = await config.unset("host");
+  assert.equal(removed.removed, true);
+  assert.equal(removed.decidedBy, "defaults");
+  const absent = await config.unset("nothing");
+  assert.deepEqual(absent, { file: sb.userFile, removed: false });
+});

@@ -124,3 +124,32 @@ test("a parser's reason quoting an enormous line is cut short in the message", (
     fs.rmSync(dir, { recursive: true });
   }
 });
+
+test("read as a document: the same values, the document given once for an edit of the same text", () => {
+  const dir = temp();
+  try {
+    const file = path.join(dir, "c.toml");
+    const text = "# kept\na = 1\n[t]\nb = 1.0\nbig = 9007199254740993\n";
+    fs.writeFileSync(file, text);
+    const plain = readFileLayer(file, "toml");
+    const read = readFileLayer(file, "toml", { asDocument: true });
+    assert.deepEqual(read.values, plain.values);
+    assert.equal(read.kindOf(["t", "b"]), "float");
+    // Another text (the file changed before the lock): nothing to start from.
+    assert.equal(read.documentFor("a = 2\n"), undefined);
+    const doc = read.documentFor(text);
+    assert.ok(doc !== undefined);
+    assert.equal(read.documentFor(text), undefined, "given once");
+    // The edit changes the document it was given, never the values read or a later document().
+    doc.set(["a"], 5);
+    doc.set(["t", "c"], "new");
+    assert.equal(read.values?.a, 1);
+    assert.equal((read.values?.t as Record<string, unknown>).c, undefined);
+    assert.equal(read.document()?.toString(), text);
+    assert.equal(read.document()?.lineOf(["t", "b"]), 4);
+    // A plain read has no document at hand for a TOML file: an edit parses the text.
+    assert.equal(plain.documentFor(text), undefined);
+  } finally {
+    fs.rmSync(dir, { recursive: true });
+  }
+});
