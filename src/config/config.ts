@@ -28,7 +28,7 @@ import {
   resolveKey,
   snapshotEnvWarnings,
 } from "../layers/resolve.ts";
-import type { LayerSource, SourceEdit, WriteOutcome } from "../layers/source.ts";
+import type { LayerSource } from "../layers/source.ts";
 import type {
   Explanation,
   LayerInfo,
@@ -41,8 +41,7 @@ import type {
   UnsetResult,
   WritableLayer,
 } from "../layers/types.ts";
-import { type EditResult, type Mend, unsetEdit } from "../layers/edits.ts";
-import { refusePlaintextSecrets } from "../layers/seal_for_write.ts";
+import type { EditResult, Mend } from "../layers/edits.ts";
 import { isSecretPath } from "../layers/secret_keys.ts";
 import { candidateFiles } from "../platform/locate.ts";
 import {
@@ -65,10 +64,8 @@ import { type OwnSettings, ownSettings } from "./settings.ts";
 import { startWatch } from "./start_watch.ts";
 import { assembleSnapshot, layerInfos } from "./snapshot.ts";
 import { mendOf, type WriteTarget, writeTarget } from "./write_target.ts";
-import { writeThrough } from "./write_file.ts";
 import { layerSources } from "./sources.ts";
-import { combineEdits, prepareSet, type SetPlace, type StartDocument } from "./set_edit.ts";
-import { lookup } from "../layers/merge.ts";
+import type { WriteAccess } from "./writes.ts";
 
 export type {
   Explanation,
@@ -369,25 +366,8 @@ export class Config<T extends object = Untyped> {
     options: { layer?: WritableLayer; acceptInvalidUtf8?: boolean } = {},
   ): Promise<{ file: string; changed: boolean; backupId?: string }> {
     const snap = this.#snapshot();
-    const target = this.#target(snap, options.layer);
-    // No edit (edit, undo, restore) writes a secret key's value in plaintext.
-    const where = {
-      app: this.app ?? "_file",
-      layer: target.layer,
-      file: this.file,
-      words: this.hintWords,
-    };
-    const guarded: SourceEdit = (current, file, info) =>
-      refusePlaintextSecrets(snap, edit(current, file, info), where);
-    // acceptInvalidUtf8: for restore and edit, which mend a file that is not
-    // UTF-8 (`info.invalidUtf8` then says so); every other write refuses it.
-    const result = await this.#update(target, guarded, options.acceptInvalidUtf8 === true);
-    const out: { file: string; changed: boolean; backupId?: string } = {
-      file: target.file,
-      changed: result.changed,
-    };
-    if (result.backupId !== undefined) out.backupId = result.backupId;
-    return out;
+    const { updateFile } = await import("./writes.ts");
+    return await updateFile(this.#writeAccess(), snap, edit, options);
   }
 
   /**
@@ -404,24 +384,8 @@ export class Config<T extends object = Untyped> {
   ): Promise<SetResult> {
     const keyPath = parseKey(key);
     const snap = this.#snapshotFor(options.layer);
-    const target = this.#target(snap, options.layer);
-    // Secrets are sealed here (options.sealFor) or refused in plaintext: set_edit.ts.
-    const { edit, stored, type } = await prepareSet(
-      snap,
-      keyPath,
-      value,
-      options,
-      this.#setPlace(snap, target),
-    );
-    const result = await this.#update(target, edit);
-    const done = result.edit;
-    if (result.changed) this.#reader.keepWritten(this.stateDir, target.file, done?.doc);
-    const out: SetResult = { file: target.file, new: stored, changed: result.changed };
-    if (type !== undefined) out.type = type;
-    if (done?.old !== undefined) out.old = done.old;
-    const above = decidingLayerAbove(snap, keyPath, target.layer);
-    if (above !== undefined) out.decidedBy = above;
-    return out;
+    const { setKey } = await import("./writes.ts");
+    return await setKey(this.#writeAccess(), snap, keyPath, value, options);
   }
 
   /**
@@ -434,18 +398,10 @@ export class Config<T extends object = Untyped> {
     entries: readonly { key: string; value: unknown; sealFor?: string }[],
     options: SetOptions = {},
   ): Promise<{ file: string; changed: boolean; keys: string[] }> {
+    const parsed = entries.map((e) => ({ ...e, key: parseKey(e.key) }));
     const snap = this.#snapshotFor(options.layer);
-    const target = this.#target(snap, options.layer);
-    const place = this.#setPlace(snap, target);
-    const edits = [];
-    for (const entry of entries) {
-      const one = entry.sealFor === undefined ? options : { ...options, sealFor: entry.sealFor };
-      const keyPath = parseKey(entry.key);
-      edits.push((await prepareSet(snap, keyPath, entry.value, one, place)).edit);
-    }
-    const keys: string[] = [];
-    const result = await this.#update(target, combineEdits(edits, keys));
-    return { file: target.file, changed: result.changed, keys: result.changed ? keys : [] };
+    const { setKeys } = await import("./writes.ts");
+    return await setKeys(this.#writeAccess(), snap, parsed, options);
   }
 
   /**
@@ -455,20 +411,6 @@ export class Config<T extends object = Untyped> {
    */
   isSecret(key: string): boolean {
     return isSecretPath(this.#snapshot(), parseKey(key));
-  }
-
-  /** What the edit of a key in `target` needs: the app and layer values are bound to, the format. */
-  #setPlace(snap: Snapshot, target: WriteTarget): SetPlace {
-    return {
-      app: this.app ?? "_file",
-      layer: target.layer,
-      file: this.file,
-      words: this.hintWords,
-      format: this.#formatOf(target.file),
-      mend: this.#mend(target.layer),
-      schema: this.#schema.forWrite(defaultsOf(snap)),
-      startFrom: startDocument(snap, target),
-    };
   }
 
   /**
@@ -489,27 +431,32 @@ export class Config<T extends object = Untyped> {
   async unset(key: string, options: { layer?: WritableLayer } = {}): Promise<UnsetResult> {
     const keyPath = parseKey(key);
     const snap = this.#snapshotFor(options.layer);
-    const target = this.#target(snap, options.layer);
-    if (!target.exists) {
-      const other = decidingLayer(snap, keyPath, target.layer);
-      return other === undefined
-        ? { file: target.file, removed: false }
-        : { file: target.file, removed: false, decidedBy: other };
-    }
-    const edit = unsetEdit(
-      keyPath,
-      this.#formatOf(target.file),
-      this.#mend(target.layer),
-      startDocument(snap, target),
-    );
-    const result = await this.#update(target, edit);
-    const done = result.edit;
-    if (result.changed) this.#reader.keepWritten(this.stateDir, target.file, done?.doc);
-    const out: UnsetResult = { file: target.file, removed: result.changed };
-    if (result.changed && done?.old !== undefined) out.old = done.old;
-    const other = decidingLayer(snap, keyPath, target.layer);
-    if (other !== undefined) out.decidedBy = other;
-    return out;
+    const { unsetKey } = await import("./writes.ts");
+    return await unsetKey(this.#writeAccess(), snap, keyPath, options);
+  }
+
+  /** What the writes (`writes.ts`) need of this configuration. */
+  #writeAccess(): WriteAccess {
+    return {
+      app: this.app,
+      file: this.file,
+      hintWords: this.hintWords,
+      target: (snap, layer) => this.#target(snap, layer),
+      formatOf: (file) => this.#formatOf(file),
+      mend: (layer) => this.#mend(layer),
+      schemaForWrite: (snap) => this.#schema.forWrite(defaultsOf(snap)),
+      sources: this.#sources,
+      stateDir: () => this.stateDir,
+      program: this.#program,
+      lockTimeoutMs: this.#lockTimeoutMs,
+      settings: () => this.#settings(),
+      warn: (message) => this.#warn(message),
+      written: (file) => {
+        this.#reader.forget(file);
+        this.#runSnapshot = undefined;
+      },
+      keepWritten: (file, doc) => this.#reader.keepWritten(this.stateDir, file, doc),
+    };
   }
 
   /**
@@ -594,30 +541,6 @@ export class Config<T extends object = Untyped> {
     return writeTarget(snap, layer, single);
   }
 
-  /** Runs an edit through the target layer's source, with strata's own settings. */
-  async #update<E extends NonNullable<EditResult>>(
-    target: WriteTarget,
-    edit: SourceEdit<E>,
-    acceptInvalidUtf8 = false,
-  ): Promise<WriteOutcome<E>> {
-    const settings = this.#settings();
-    try {
-      const result = await writeThrough(this.#sources, target, this.#formatOf(target.file), edit, {
-        acceptInvalidUtf8,
-        stateDir: this.stateDir,
-        program: this.#program,
-        keepBackups: settings.keep,
-        lockTimeoutMs: this.#lockTimeoutMs ?? settings.timeout,
-        staleLockMs: settings.stale,
-      });
-      for (const w of result.warnings) this.#warn(w);
-      return result;
-    } finally {
-      this.#reader.forget(target.file);
-      this.#runSnapshot = undefined;
-    }
-  }
-
   /** strata's own settings (backups kept, lock timings), from app `strata`'s configuration. */
   #settings(): OwnSettings {
     // Kept, so a long-lived Config re-reads strata's own files only when they change.
@@ -649,36 +572,6 @@ export class Config<T extends object = Untyped> {
 /** The defaults layer of a snapshot. */
 function defaultsOf(snap: Snapshot) {
   return snap.layers.find((l) => l.name === "defaults");
-}
-
-/** What the edit of `target` may start from: its file's document as read in `snap` (see `FileRead.documentFor`). */
-function startDocument(snap: Snapshot, target: WriteTarget): StartDocument | undefined {
-  const read = snap.layers.find((l) => l.name === target.layer && l.file === target.file)?.read;
-  return read && ((text) => read.documentFor(text));
-}
-
-/** The layer above `written` that sets `keyPath` (and so decides it after a write to `written`). */
-function decidingLayerAbove(
-  snap: Snapshot,
-  keyPath: string[],
-  written: LayerName,
-): LayerName | undefined {
-  const found = decidingLayer(snap, keyPath, written);
-  const rank = (name: LayerName) => snap.layers.findIndex((l) => l.name === name);
-  return found !== undefined && rank(found) < rank(written) ? found : undefined;
-}
-
-/** The highest layer other than `except` that sets `keyPath`. */
-function decidingLayer(
-  snap: Snapshot,
-  keyPath: string[],
-  except: LayerName,
-): LayerName | undefined {
-  for (const layer of snap.layers) {
-    if (layer.name === except || layer.values === undefined) continue;
-    if (lookup(layer.values, keyPath).found) return layer.name;
-  }
-  return undefined;
 }
 
 /**
