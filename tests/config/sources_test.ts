@@ -21,6 +21,7 @@ test("a file source lists its backups and its journal; a layer with no file has 
       mend: () => ({ edit: "", restore: "", hints: [] }),
       warn: () => {},
       strict: false,
+      editing: () => false,
     });
     const sources = layerSources({
       ctx: { platform: "linux", env: box.env, cwd: box.project, home: box.env.HOME },
