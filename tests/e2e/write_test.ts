@@ -232,3 +232,22 @@ test("a symlinked config file (dotfile managers) is written through: the link st
     box.cleanup();
   }
 });
+
+test("unset names the layer that still sets the key, or where it is set when not in this layer", () => {
+  using box = makeSandbox();
+  box.write(`${box.dataDir}/demo/defaults.toml`, `port = 80\n`);
+  box.write(`${box.configHome}/demo/config.toml`, `port = 81\n`);
+  const removed = box.run(["--app", "demo", "unset", "port"]);
+  assert.equal(removed.code, 0, removed.stderr);
+  assert.match(removed.stdout, /^removed port \(was 81\)/);
+  assert.match(
+    removed.stderr,
+    /^strata: note: port is still 80 from defaults .*defaults\.toml:1\n$/,
+  );
+  const absent = box.run(["--app", "demo", "unset", "port"], { env: { DEMO_PORT: "82" } });
+  assert.equal(absent.code, 1);
+  assert.match(absent.stderr, /port is not set in the user layer .*; it is set in environment/);
+  const nowhere = box.run(["--app", "demo", "unset", "other"]);
+  assert.equal(nowhere.code, 1);
+  assert.doesNotMatch(nowhere.stderr, /it is set in/);
+});
