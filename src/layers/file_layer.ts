@@ -21,7 +21,7 @@ import {
 import { positionOf } from "../parse_error.ts";
 import { backupDirOf, listBackupFiles } from "./fallback_backups.ts";
 import { clipText } from "../clip.ts";
-import { type ConfigDocument, parseDocument, parseValues, pathId } from "./document.ts";
+import { type ConfigDocument, parseDocument, parseValues, pathId, viewValues } from "./document.ts";
 import { lookup } from "./merge.ts";
 import { readCachedValues, writeCachedValues } from "./parse_cache.ts";
 import { parse } from "../toml/parse.ts";
@@ -260,8 +260,9 @@ export function readFileLayer(
     const cacheDir = options.cacheDir;
     if (options.asDocument) {
       doc = parseDocument(text, format, file);
-      // A copy: the edit changes the document, never the values read.
-      values = doc.toValue();
+      // The document's own values, no copy: an edit builds new values
+      // (`TomlDocument` copies what it changes), never touching these.
+      values = viewValues(doc) as Record<string, unknown>;
       docText = text;
       return { ...base, status: "ok", stamp, racy, values };
     }

@@ -157,7 +157,8 @@ export function parseKeyValue(
     const onKeyValue = s.events?.keyValue;
     if (onKeyValue !== undefined) {
       onKeyValue({
-        table: tablePath.slice(),
+        // Paths are never changed once made (a deeper one is a new array): shared, not copied.
+        table: tablePath,
         key: keys ?? [first],
         keyStart,
         keyEnd,

@@ -65,7 +65,8 @@ export function parseValue(s: ParserState, path: TomlPath | undefined): TomlValu
   if (path !== undefined) {
     s.diagKinds?.set(JSON.stringify(path), kind);
     const onValue = s.events?.value;
-    if (onValue !== undefined) onValue({ path: path.slice(), kind, start, end: s.pos });
+    // Never changed once made (a deeper path is a new array): given, not copied.
+    if (onValue !== undefined) onValue({ path, kind, start, end: s.pos });
   }
   return value;
 }
