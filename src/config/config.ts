@@ -515,9 +515,10 @@ export class Config<T extends object = Untyped> {
     // (after any `await`) reads the disk again; a write drops it at once.
     if (this.#runSnapshot !== undefined) return this.#runSnapshot;
     const reader = this.#reader;
+    const access = reader.access();
     const snap = assembleSnapshot(
       this.#sources,
-      (layerOf) => this.#schema.load(layerOf("defaults"), false, reader.access()),
+      (layerOf) => this.#schema.load(layerOf("defaults"), false, access),
     );
     snap.editCommand = (layer) => this.#mend(layer).edit;
     const ahead = reader.prefetched;
