@@ -7,32 +7,12 @@
  * @module
  */
 
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Run, Sandbox } from "./_sandbox.ts";
-
-const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
-const REPO = path.dirname(MAIN);
+import { cliCommand, MAIN, type Run, type Sandbox, start } from "../_support/mod.ts";
 
 /** `/proc/<pid>/cmdline` can be read here (Linux). */
 export const procReadable = fs.existsSync("/proc/self/cmdline");
-
-/** The runtime and arguments that run the CLI from source. */
-export function cliCommand(): [string, string[]] {
-  if ("Deno" in globalThis) {
-    return [process.execPath, [
-      "run",
-      "-A",
-      "--quiet",
-      "--config",
-      path.join(REPO, "deno.json"),
-      MAIN,
-    ]];
-  }
-  return [process.execPath, ["--no-env-file", MAIN]];
-}
 
 /** The command lines of the running processes that run strata's main.ts (NULs as spaces). */
 export function strataCommandLines(): string[] {
@@ -85,28 +65,16 @@ export function runWatched(
       options.seen?.add(line);
     }
   };
-  return new Promise((done, fail) => {
-    const child = spawn(exe, [...prefix, ...args], {
-      cwd: box.project,
-      env,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    const timer = setInterval(look, 3);
-    look();
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => stdout += c);
-    child.stderr.setEncoding("utf8").on("data", (c: string) => stderr += c);
-    child.on("error", (e) => {
-      clearInterval(timer);
-      fail(e);
-    });
-    child.on("close", (code) => {
-      clearInterval(timer);
-      done({ code: code ?? -1, stdout, stderr, cmdlines: [...cmdlines] });
-    });
-    child.stdin.end(options.input ?? "");
-  });
+  const timer = setInterval(look, 3);
+  look();
+  return start(exe, [...prefix, ...args], { cwd: box.project, env, input: options.input })
+    .done.then(({ code, stdout, stderr }) => ({
+      code: code ?? -1,
+      stdout,
+      stderr,
+      cmdlines: [...cmdlines],
+    }))
+    .finally(() => clearInterval(timer));
 }
 
 /** Every regular file under `dir` whose bytes contain `text`. */

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { makeSandbox, type Sandbox } from "./_sandbox.ts";
+import { makeSandbox, type Sandbox } from "../_support/mod.ts";
 import { allFiles, filesHolding, runWatched } from "./_secret_cli.ts";
 
 const APP = ["--app", "demo"];
