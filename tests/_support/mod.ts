@@ -10,6 +10,7 @@
 export * from "./temp.ts";
 export * from "./runtime.ts";
 export * from "./process.ts";
+export * from "./signalled.ts";
 export * from "./sandbox.ts";
 export * from "./library.ts";
 export * from "./cli.ts";
