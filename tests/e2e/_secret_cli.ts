@@ -9,7 +9,7 @@
 
 import fs from "node:fs";
 import path from "node:path";
-import { cliCommand, MAIN, type Run, type Sandbox, start } from "../_support/mod.ts";
+import { cliCommand, MAIN, type Run, runOf, type Sandbox, start } from "../_support/mod.ts";
 
 /** `/proc/<pid>/cmdline` can be read here (Linux). */
 export const procReadable = fs.existsSync("/proc/self/cmdline");
@@ -68,12 +68,7 @@ export function runWatched(
   const timer = setInterval(look, 3);
   look();
   return start(exe, [...prefix, ...args], { cwd: box.project, env, input: options.input })
-    .done.then(({ code, stdout, stderr }) => ({
-      code: code ?? -1,
-      stdout,
-      stderr,
-      cmdlines: [...cmdlines],
-    }))
+    .done.then((done) => ({ ...runOf(done), cmdlines: [...cmdlines] }))
     .finally(() => clearInterval(timer));
 }
 
