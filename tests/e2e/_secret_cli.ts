@@ -1,8 +1,7 @@
 /**
  * Helpers of the secrets tests: run the real CLI with input on stdin while
  * the command lines of every strata process are read from `/proc` (so a
- * test can show that no secret ever sat on one), and find a text in every
- * file under a folder.
+ * test can show that no secret ever sat on one).
  *
  * @module
  */
@@ -70,33 +69,4 @@ export function runWatched(
   return start(exe, [...prefix, ...args], { cwd: box.project, env, input: options.input })
     .done.then((done) => ({ ...runOf(done), cmdlines: [...cmdlines] }))
     .finally(() => clearInterval(timer));
-}
-
-/** Every regular file under `dir` whose bytes contain `text`. */
-export function filesHolding(dir: string, text: string): string[] {
-  const needle = Buffer.from(text, "utf8");
-  const found: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && fs.readFileSync(full).includes(needle)) found.push(full);
-    }
-  };
-  walk(dir);
-  return found;
-}
-
-/** Every regular file under `dir` (to show a scan looked at something). */
-export function allFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) out.push(full);
-    }
-  };
-  walk(dir);
-  return out;
 }

@@ -8,13 +8,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {
+  allFiles,
   cliOnTerminal,
+  filesHolding,
   hasPty,
   makeSandbox,
   type OnTerminal,
   type Sandbox,
 } from "../_support/mod.ts";
-import { allFiles, filesHolding, procReadable, runWatched, type Seen } from "./_secret_cli.ts";
+import { procReadable, runWatched, type Seen } from "./_secret_cli.ts";
 
 const APP = ["--app", "demo"];
 // Each test runs the CLI tens of times: generous under a loaded machine.
