@@ -18,3 +18,4 @@ export * from "./files.ts";
 export * from "./checks.ts";
 export * from "./campaign.ts";
 export * from "./terminal.ts";
+export * from "./wait.ts";
