@@ -1,6 +1,6 @@
 /**
- * Looking at what a test left on disk: a folder's files, their bytes, and
- * the names a writer must never leave behind.
+ * Looking at what a test left on disk: a folder's files, their bytes, the
+ * files holding a text, and the names a writer must never leave behind.
  *
  * @module
  */
@@ -56,4 +56,33 @@ export function leftovers(dir: string): string[] {
   return names.filter((name) =>
     name.endsWith(".lock") || name.endsWith(".tmp") || name.endsWith(".break")
   );
+}
+
+/** Every regular file under `dir` whose bytes contain `text`. */
+export function filesHolding(dir: string, text: string): string[] {
+  const needle = Buffer.from(text, "utf8");
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && fs.readFileSync(full).includes(needle)) found.push(full);
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+/** Every regular file under `dir` (to show a scan looked at something). */
+export function allFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) out.push(full);
+    }
+  };
+  walk(dir);
+  return out;
 }

@@ -107,6 +107,11 @@ export function xdgEnv(folders: HomeFolders): Record<string, string> {
   };
 }
 
+/** A finished process as a {@link Run} (a run ended by a signal has code -1). */
+export function runOf(done: Finished): Run {
+  return { code: done.code ?? -1, stdout: done.stdout, stderr: done.stderr };
+}
+
 /** Creates a sandbox: every folder of {@link HomeFolders} plus a project and a work folder. */
 export function makeSandbox(options: SandboxOptions = {}): Sandbox {
   const dir = tempDir({ prefix: "strata-", base: options.base });
@@ -131,11 +136,6 @@ export function makeSandbox(options: SandboxOptions = {}): Sandbox {
     args: [...prefix, ...args],
     options: { cwd: options.cwd ?? project, env: { ...env, ...options.env }, input: options.input },
   });
-  const toRun = (done: Finished): Run => ({
-    code: done.code ?? -1,
-    stdout: done.stdout,
-    stderr: done.stderr,
-  });
   return {
     root,
     ...folders,
@@ -151,11 +151,11 @@ export function makeSandbox(options: SandboxOptions = {}): Sandbox {
     read: (file) => fs.readFileSync(resolve(file), "utf8"),
     run(args, options) {
       const c = call(args, options);
-      return toRun(runSync(exe, c.args, c.options));
+      return runOf(runSync(exe, c.args, c.options));
     },
     runAsync(args, options) {
       const c = call(args, options);
-      return start(exe, c.args, c.options).done.then(toRun);
+      return start(exe, c.args, c.options).done.then(runOf);
     },
     start(args, options) {
       const c = call(args, options);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isSealed, SEALED_PREFIX } from "../../src/codec/is_sealed.ts";
-import { runScript } from "../store/_helpers.ts";
+import { runScript } from "../_support/mod.ts";
 
 const codec = path.resolve(import.meta.dirname!, "../../src/codec");
 

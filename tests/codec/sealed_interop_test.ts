@@ -7,7 +7,7 @@ import { openValue, type SealedContext, sealValue } from "../../src/codec/sealed
 import { generateIdentity } from "../../src/codec/sealed_keys.ts";
 import { parse } from "../../src/toml/parse.ts";
 import { readVectors } from "./_vectors.ts";
-import { tempDir } from "../store/_helpers.ts";
+import { tempDir } from "../_support/mod.ts";
 
 const examples = path.resolve(import.meta.dirname!, "../../examples/python");
 const writer = path.join(examples, "strata_writer.py");
@@ -99,7 +99,7 @@ test("Python seals through the write protocol; TypeScript opens; no plaintext on
   skip,
   timeout: 60_000,
 }, async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const { identity, recipient } = await generateIdentity();
     const state = path.join(dir, "state");
@@ -217,7 +217,7 @@ test("without the cryptography package, sealing fails clearly and writes nothing
   skip: hasPython ? false : "python3 is not installed",
   timeout: 60_000,
 }, async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     // A stand-in package named cryptography whose import fails, as on a machine without it.
     const fake = path.join(dir, "fake", "cryptography");
@@ -253,7 +253,7 @@ test("sealing without --app or --layer, or for a bad recipient, is refused", {
   skip,
   timeout: 60_000,
 }, async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.toml");
     fs.writeFileSync(file, "a = 1\n");

@@ -7,10 +7,10 @@ import { LayerFileReader } from "../../src/config/file_reader.ts";
 import { layerSources } from "../../src/config/sources.ts";
 import { parseOverrides } from "../../src/layers/overrides.ts";
 import { formatOf } from "../../src/platform/paths.ts";
-import { sandbox } from "./_sandbox.ts";
+import { librarySandbox } from "../_support/mod.ts";
 
 test("a file source lists its backups and its journal; a layer with no file has none", async () => {
-  const box = sandbox();
+  const box = librarySandbox();
   try {
     const config = box.open({ program: "test" });
     await config.set("a", 1);

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ConfigChange } from "../../src/mod.ts";
-import { sandbox } from "./_sandbox.ts";
+import { librarySandbox } from "../_support/mod.ts";
 
 async function until(done: () => boolean, what: string, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
@@ -19,7 +19,7 @@ test(
   "every place a layer file may be is watched, before any exists",
   { timeout: 60_000 },
   async () => {
-    const box = sandbox();
+    const box = librarySandbox();
     try {
       const changes: ConfigChange[] = [];
       using watch = box.open().watch("", (c) => changes.push(c), { pollMs: 600_000 });
@@ -59,7 +59,7 @@ test(
 );
 
 test("a change made right after watch() returns is reported", { timeout: 60_000 }, async () => {
-  const box = sandbox();
+  const box = librarySandbox();
   box.write(box.userFile, "a = 1\n");
   try {
     const changes: ConfigChange[] = [];
@@ -73,7 +73,7 @@ test("a change made right after watch() returns is reported", { timeout: 60_000 
 });
 
 test("a watch closed before it started never reports", { timeout: 60_000 }, async () => {
-  const box = sandbox();
+  const box = librarySandbox();
   box.write(box.userFile, "a = 1\n");
   try {
     const changes: ConfigChange[] = [];

@@ -1,38 +1,17 @@
 /**
  * Helpers of the secrets tests: run the real CLI with input on stdin while
  * the command lines of every strata process are read from `/proc` (so a
- * test can show that no secret ever sat on one), and find a text in every
- * file under a folder.
+ * test can show that no secret ever sat on one).
  *
  * @module
  */
 
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Run, Sandbox } from "./_sandbox.ts";
-
-const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
-const REPO = path.dirname(MAIN);
+import { cliCommand, MAIN, type Run, runOf, type Sandbox, start } from "../_support/mod.ts";
 
 /** `/proc/<pid>/cmdline` can be read here (Linux). */
 export const procReadable = fs.existsSync("/proc/self/cmdline");
-
-/** The runtime and arguments that run the CLI from source. */
-export function cliCommand(): [string, string[]] {
-  if ("Deno" in globalThis) {
-    return [process.execPath, [
-      "run",
-      "-A",
-      "--quiet",
-      "--config",
-      path.join(REPO, "deno.json"),
-      MAIN,
-    ]];
-  }
-  return [process.execPath, ["--no-env-file", MAIN]];
-}
 
 /** The command lines of the running processes that run strata's main.ts (NULs as spaces). */
 export function strataCommandLines(): string[] {
@@ -85,55 +64,9 @@ export function runWatched(
       options.seen?.add(line);
     }
   };
-  return new Promise((done, fail) => {
-    const child = spawn(exe, [...prefix, ...args], {
-      cwd: box.project,
-      env,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    const timer = setInterval(look, 3);
-    look();
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => stdout += c);
-    child.stderr.setEncoding("utf8").on("data", (c: string) => stderr += c);
-    child.on("error", (e) => {
-      clearInterval(timer);
-      fail(e);
-    });
-    child.on("close", (code) => {
-      clearInterval(timer);
-      done({ code: code ?? -1, stdout, stderr, cmdlines: [...cmdlines] });
-    });
-    child.stdin.end(options.input ?? "");
-  });
-}
-
-/** Every regular file under `dir` whose bytes contain `text`. */
-export function filesHolding(dir: string, text: string): string[] {
-  const needle = Buffer.from(text, "utf8");
-  const found: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && fs.readFileSync(full).includes(needle)) found.push(full);
-    }
-  };
-  walk(dir);
-  return found;
-}
-
-/** Every regular file under `dir` (to show a scan looked at something). */
-export function allFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) out.push(full);
-    }
-  };
-  walk(dir);
-  return out;
+  const timer = setInterval(look, 3);
+  look();
+  return start(exe, [...prefix, ...args], { cwd: box.project, env, input: options.input })
+    .done.then((done) => ({ ...runOf(done), cmdlines: [...cmdlines] }))
+    .finally(() => clearInterval(timer));
 }

@@ -3,31 +3,7 @@
 // not a byte of escape sequence.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { makeSandbox, type Sandbox } from "./_sandbox.ts";
-
-const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
-
-/** Runs argv on a pseudo-terminal (stdout and stderr both), returns what it printed. */
-const DRIVER = `
-import os, pty, sys, json
-argv = json.loads(sys.argv[1])
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(argv[0], argv)
-out = b""
-while True:
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    out += chunk
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(json.dumps({"out": out.decode("utf8", "replace"), "code": os.waitstatus_to_exitcode(status)}))
-`;
+import { cliOnTerminal, hasPty, makeSandbox, type Sandbox } from "../_support/mod.ts";
 
 const ESC = "\x1b[";
 
@@ -37,26 +13,12 @@ function visible(text: string): string {
 }
 
 function onTerminal(box: Sandbox, args: string[], env: Record<string, string>) {
-  const runtime = "Deno" in globalThis
-    ? [process.execPath, "run", "-A", "--quiet", MAIN]
-    : [process.execPath, "--no-env-file", MAIN];
-  const r = spawnSync("python3", ["-c", DRIVER, JSON.stringify([...runtime, ...args])], {
-    cwd: box.project,
-    env: { ...box.env, ...env },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  assert.equal(r.status, 0, r.stderr);
-  const { out, code } = JSON.parse(r.stdout) as { out: string; code: number };
+  const { code, out } = cliOnTerminal(args, { cwd: box.project, env: { ...box.env, ...env } });
   return { code, out: out.replaceAll("\r\n", "\n") };
 }
 
-function python(): boolean {
-  return spawnSync("python3", ["-c", "import pty"]).status === 0;
-}
-
 test("on a terminal: explain, diff and errors in colour; NO_COLOR or a pipe: none", {
-  skip: process.platform === "win32" || !python(),
+  skip: !hasPty(),
 }, () => {
   const box = makeSandbox();
   try {

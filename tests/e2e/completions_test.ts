@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { makeSandbox, type Sandbox } from "./_sandbox.ts";
+import { makeSandbox, type Sandbox } from "../_support/mod.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 

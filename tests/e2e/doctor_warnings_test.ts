@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { makeSandbox } from "./_sandbox.ts";
+import { makeSandbox } from "../_support/mod.ts";
 
 const app = ["--app", "demo"];
 

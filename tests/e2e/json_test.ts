@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { COMMANDS } from "../../src/cli/_commands.ts";
 import { buildInfo } from "../../src/version.ts";
-import { makeSandbox } from "./_sandbox.ts";
+import { makeSandbox } from "../_support/mod.ts";
 
 /** The commands that read and report: each has --json for scripts. */
 const READING = [

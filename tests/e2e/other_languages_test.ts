@@ -10,7 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readJournal } from "../../src/store/journal.ts";
 import { statePaths } from "../../src/store/state_paths.ts";
-import { makeSandbox } from "./_sandbox.ts";
+import { makeSandbox } from "../_support/mod.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const RUST = path.join(REPO, "examples", "rust");

@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { makeSandbox, type Sandbox } from "./_sandbox.ts";
-import { cliCommand, runWatched } from "./_secret_cli.ts";
+import { cliCommand, makeSandbox, type Sandbox } from "../_support/mod.ts";
+import { runWatched } from "./_secret_cli.ts";
 
 const APP = ["--app", "demo"];
 const slow = { timeout: 300_000 };

@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { makeSandbox, type Sandbox } from "./_sandbox.ts";
-import { allFiles, filesHolding, runWatched } from "./_secret_cli.ts";
+import { allFiles, filesHolding, makeSandbox, type Sandbox } from "../_support/mod.ts";
+import { runWatched } from "./_secret_cli.ts";
 
 const APP = ["--app", "demo"];
 const slow = { timeout: 300_000 };

@@ -4,19 +4,19 @@
 // and on no strata command line seen in /proc while the commands ran.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { makeSandbox, type Sandbox } from "./_sandbox.ts";
 import {
   allFiles,
-  cliCommand,
+  cliOnTerminal,
   filesHolding,
-  procReadable,
-  runWatched,
-  type Seen,
-} from "./_secret_cli.ts";
+  hasPty,
+  makeSandbox,
+  type OnTerminal,
+  type Sandbox,
+} from "../_support/mod.ts";
+import { procReadable, runWatched, type Seen } from "./_secret_cli.ts";
 
 const APP = ["--app", "demo"];
 // Each test runs the CLI tens of times: generous under a loaded machine.
@@ -40,42 +40,15 @@ async function keyInit(box: Sandbox, seen?: Seen) {
 }
 
 /** Types `text` and Enter at strata's no-echo prompt on a pseudo-terminal; returns what the terminal showed. */
-function typeAtPrompt(box: Sandbox, args: string[], text: string): { out: string; code: number } {
-  const driver = `
-import os, pty, sys, json
-argv = json.loads(sys.argv[1])
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(argv[0], argv)
-out = b""
-sent = False
-while True:
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    out += chunk
-    if not sent and b"(not shown): " in out:
-        sent = True
-        os.write(fd, sys.argv[2].encode() + b"\\r")
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(json.dumps({"out": out.decode("utf8", "replace"), "code": os.waitstatus_to_exitcode(status)}))
-`;
-  const [exe, prefix] = cliCommand();
-  const r = spawnSync("python3", ["-c", driver, JSON.stringify([exe, ...prefix, ...args]), text], {
+function typeAtPrompt(box: Sandbox, args: string[], text: string): OnTerminal {
+  return cliOnTerminal(args, {
     cwd: box.project,
     env: { ...box.env, STRATA_KEYCHAIN: "0" },
-    encoding: "utf8",
-    timeout: 60_000,
+    answers: [{ after: "(not shown): ", send: `${text}\r` }],
   });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout);
 }
 
-const hasPty = process.platform !== "win32" &&
-  spawnSync("python3", ["-c", "import pty"]).status === 0;
+const onPty = hasPty();
 
 test(
   "a secret set through each input path reads back with --reveal and is in plaintext nowhere",
@@ -116,7 +89,7 @@ test(
         seen,
       });
       assert.match(imported.stdout, /^imported 2 keys from .* into the user layer .*, 1 sealed\n$/);
-      if (hasPty) {
+      if (onPty) {
         secrets["ldap.bind"] = "typed-at-prompt-8Wm";
         const typed = typeAtPrompt(
           box,

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { makeSandbox } from "./_sandbox.ts";
+import { makeSandbox } from "../_support/mod.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const SCHEMA = JSON.stringify({

@@ -1,94 +1,41 @@
 // `strata watch`: one line per change as it happens, NDJSON, --exec, and a clean exit on a signal.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { makeSandbox, type Sandbox } from "../_support/mod.ts";
+import {
+  cliCommand,
+  makeSandbox,
+  type Sandbox,
+  type Signalled,
+  startSignalled,
+} from "../_support/mod.ts";
 import type { MirrorState } from "../../src/remote/local_state.ts";
 import { writeSnapshot } from "../../src/remote/snapshot.ts";
 
-const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
-const REPO = path.dirname(MAIN);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A running `strata watch`: its output so far, and how it ended. */
-interface Watcher {
-  /** Sends a signal. */
-  kill(signal: "SIGINT" | "SIGTERM" | "SIGKILL"): void;
-  /** Whether it still runs. */
-  running(): boolean;
+interface Watcher extends Signalled {
   stdout(): string;
   lines(): string[];
   stderr(): string;
-  exited: Promise<{ code: number | null; signal: string | null }>;
   /** Waits (at most `ms`) until `done()` holds; fails showing the output. */
   until(done: () => boolean, ms?: number): Promise<void>;
 }
 
-/**
- * Starts a process. Under Deno through `Deno.Command`: node:child_process in
- * Deno reports a child it sent a signal to as killed by it, even when the
- * child handled the signal and exited 0.
- */
-function startProcess(
-  args: string[],
-  options: { cwd: string; env: Record<string, string> },
-  onOut: (text: string) => void,
-  onErr: (text: string) => void,
-): Pick<Watcher, "kill" | "running" | "exited"> {
-  let done = false;
-  if ("Deno" in globalThis) {
-    const child = new Deno.Command(process.execPath, {
-      args,
-      cwd: options.cwd,
-      env: options.env,
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const pump = async (stream: ReadableStream<Uint8Array>, to: (t: string) => void) => {
-      for await (const text of stream.pipeThrough(new TextDecoderStream())) to(text);
-    };
-    const exited = Promise.all([pump(child.stdout, onOut), pump(child.stderr, onErr)])
-      .then(() => child.status)
-      .then((status) => {
-        done = true;
-        return { code: status.signal === null ? status.code : null, signal: status.signal };
-      });
-    return { kill: (signal) => child.kill(signal), running: () => !done, exited };
-  }
-  const child: ChildProcess = spawn(process.execPath, args, {
-    cwd: options.cwd,
-    env: options.env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout!.setEncoding("utf8").on("data", onOut);
-  child.stderr!.setEncoding("utf8").on("data", onErr);
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
-    child.on("close", (code, signal) => {
-      done = true;
-      resolve({ code, signal });
-    });
-  });
-  return { kill: (signal) => child.kill(signal), running: () => !done, exited };
-}
-
 function startWatch(box: Sandbox, args: string[]): Watcher {
-  const deno = "Deno" in globalThis;
-  const prefix = deno
-    ? ["run", "-A", "--quiet", "--config", path.join(REPO, "deno.json"), MAIN]
-    : ["--no-env-file", MAIN];
+  const [command, prefix] = cliCommand();
   let out = "";
   let err = "";
-  const started = startProcess(
-    [...prefix, "--app", "demo", "watch", ...args],
-    { cwd: box.project, env: box.env },
-    (text) => out += text,
-    (text) => err += text,
-  );
+  const started = startSignalled(command, [...prefix, "--app", "demo", "watch", ...args], {
+    cwd: box.project,
+    env: box.env,
+    onOut: (text) => out += text,
+    onErr: (text) => err += text,
+  });
   const lines = () => out.split("\n").filter((l) => l !== "");
   return {
     ...started,

@@ -19,14 +19,14 @@ import {
   cliCommand,
   cliSync,
   fileModeStateDir,
+  makeSandbox,
   noStack,
   random,
   report,
   type Sandbox,
-  sandbox,
   sized,
   start,
-} from "./_harness.ts";
+} from "../_support/mod.ts";
 
 const posix = process.platform !== "win32";
 
@@ -97,7 +97,7 @@ test(
   "--file, --app and a linked folder name one file: one history, and undo from either undoes the other's change",
   { skip: posix ? false : "symlinks need privileges on Windows", timeout: 120_000 },
   () => {
-    const box = sandbox();
+    const box = makeSandbox();
     try {
       // The application's folder is a link into a dotfiles folder.
       const dotfiles = path.join(box.root, "dotfiles", "demo");
@@ -144,7 +144,7 @@ test(
   "the per-application folders are merged once: every line and backup kept, in time order, nothing doubled",
   { timeout: 120_000 },
   async () => {
-    const box = sandbox();
+    const box = makeSandbox();
     try {
       const { userFile, other } = await legacyState(box, 6);
       const root = path.join(box.stateHome, "strata");
@@ -202,7 +202,7 @@ test(
 test("doctor --fix merges the per-application folders; a write merges them too", {
   timeout: 120_000,
 }, async () => {
-  const box = sandbox();
+  const box = makeSandbox();
   try {
     const { userFile } = await legacyState(box, 4);
     const root = path.join(box.stateHome, "strata");
@@ -227,7 +227,7 @@ test(
   "several processes merging at once, with a writer among them: nothing lost, nothing doubled",
   { timeout: 300_000 },
   async () => {
-    const box = sandbox();
+    const box = makeSandbox();
     try {
       const { userFile } = await legacyState(box, sized(12, 40));
       const root = path.join(box.stateHome, "strata");
@@ -279,7 +279,7 @@ test(
     timeout: 600_000,
   },
   async () => {
-    const box = sandbox();
+    const box = makeSandbox();
     const rng = random();
     try {
       const writes = sized(12, 40);

@@ -7,13 +7,22 @@
  * @module
  */
 
-import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { makeSandbox, type Run, type Sandbox } from "../e2e/_sandbox.ts";
+import {
+  MAIN,
+  makeSandbox,
+  REPO,
+  type Run,
+  runOf,
+  runSync,
+  type Sandbox,
+  start,
+  startSignalled,
+} from "../_support/mod.ts";
 
-const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
-const REPO = path.dirname(MAIN);
+// The remote benchmark (bench/remote.ts) takes waitUntil from here with the machine.
+export { waitUntil } from "../_support/wait.ts";
+
 /** The pinned Bun and Deno of the repository. */
 export const BUN = path.join(REPO, "node_modules", ".bin", "bun");
 export const DENO = path.join(REPO, "node_modules", ".bin", "deno");
@@ -40,11 +49,7 @@ export interface Started {
   output(): { stdout: string; stderr: string };
   /** Resolves when stdout holds `text`. */
   waitFor(text: string, timeoutMs?: number): Promise<void>;
-  /**
-   * SIGTERM, then waits for the exit: 0 when the process ended cleanly. Deno's
-   * child_process reports a process that handled SIGTERM and exited as killed
-   * by it (code null); there, "SIGTERM" is the clean end.
-   */
+  /** SIGTERM, then waits for the exit: its code (0 when it ended cleanly), or the signal that ended it. */
   stop(): Promise<number | string>;
 }
 
@@ -59,63 +64,24 @@ export function makeMachine(app: string): Machine {
   return {
     box,
     snapshot: path.join(box.configHome, app, "shared.toml"),
-    run(args, env) {
-      const r = spawnSync(BUN, argsOf(args), { ...options(env), encoding: "utf8" });
-      if (r.error) throw r.error;
-      return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-    },
-    runAsync(args, env) {
-      return new Promise((done, fail) => {
-        const child = spawn(BUN, argsOf(args), {
-          ...options(env),
-          stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.setEncoding("utf8").on("data", (c: string) => stdout += c);
-        child.stderr.setEncoding("utf8").on("data", (c: string) => stderr += c);
-        child.on("error", fail);
-        child.on("close", (code) => done({ code: code ?? -1, stdout, stderr }));
-      });
-    },
+    run: (args, env) => runOf(runSync(BUN, argsOf(args), options(env))),
+    runAsync: (args, env) => start(BUN, argsOf(args), options(env)).done.then(runOf),
     runDeno(args) {
-      const r = spawnSync(
-        DENO,
-        [
-          "run",
-          "-A",
-          "--quiet",
-          "--config",
-          path.join(REPO, "deno.json"),
-          MAIN,
-          "--app",
-          app,
-          ...args,
-        ],
-        { ...options(), encoding: "utf8" },
-      );
-      if (r.error) throw r.error;
-      return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+      const deno = ["run", "-A", "--quiet", "--config", path.join(REPO, "deno.json"), MAIN];
+      return runOf(runSync(DENO, [...deno, "--app", app, ...args], options()));
     },
     start(args, env) {
-      const child = spawn(BUN, argsOf(args), {
-        ...options(env),
-        stdio: ["ignore", "pipe", "pipe"],
-      });
       let stdout = "";
       let stderr = "";
       const waiters: (() => void)[] = [];
-      child.stdout.setEncoding("utf8").on("data", (c: string) => {
-        stdout += c;
-        for (const w of waiters.splice(0)) w();
+      const child = startSignalled(BUN, argsOf(args), {
+        ...options(env),
+        onOut: (c) => {
+          stdout += c;
+          for (const w of waiters.splice(0)) w();
+        },
+        onErr: (c) => stderr += c,
       });
-      child.stderr.setEncoding("utf8").on("data", (c: string) => stderr += c);
-      const exited = new Promise<number | string>((done) =>
-        child.on("close", (code, signal) => {
-          if (code === null && signal === "SIGTERM" && "Deno" in globalThis) done(0);
-          else done(code ?? signal ?? -1);
-        })
-      );
       return {
         output: () => ({ stdout, stderr }),
         async waitFor(text, timeoutMs = 30000) {
@@ -136,24 +102,11 @@ export function makeMachine(app: string): Machine {
         },
         async stop() {
           child.kill("SIGTERM");
-          return await exited;
+          const { code, signal } = await child.exited;
+          return code ?? signal ?? -1;
         },
       };
     },
     cleanup: () => box.cleanup(),
   };
-}
-
-/** Polls `check` every 10 ms until it returns true; the time it took, in ms. */
-export async function waitUntil(
-  check: () => boolean,
-  timeoutMs: number,
-  what: string,
-): Promise<number> {
-  const t0 = performance.now();
-  while (!check()) {
-    if (performance.now() - t0 > timeoutMs) throw new Error(`timed out (${timeoutMs} ms): ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return performance.now() - t0;
 }

@@ -8,7 +8,8 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { type Machine, makeMachine, waitUntil } from "./_machine.ts";
+import { type Machine, makeMachine } from "./_machine.ts";
+import { waitUntil } from "../_support/mod.ts";
 import { type PgServer, testServer } from "./_pg.ts";
 
 const APP = "fleet";

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { REPO_ROOT } from "../../scripts/_build_compile.ts";
 import { rewriteTsSpecifiers } from "../../scripts/_package_types.ts";
-import { makeSandbox } from "../e2e/_sandbox.ts";
+import { makeSandbox } from "../_support/mod.ts";
 
 const BIN = path.join(REPO_ROOT, "node_modules", ".bin");
 

@@ -6,13 +6,13 @@ import { writeFileAtomic } from "../../src/store/atomic_write.ts";
 import { resolveTarget } from "../../src/store/resolve_target.ts";
 import { renameOver } from "../../src/store/_durable.ts";
 import { StrataError } from "../../src/errors.ts";
-import { tempDir } from "./_helpers.ts";
+import { tempDir } from "../_support/mod.ts";
 
 const posix = process.platform !== "win32";
 const noSymlinks = posix ? false : "symlinks need privileges on Windows";
 
 test("writeFileAtomic: a new file is 0600 in new folders 0700, no temp file left", () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "a", "b", "config.toml");
     writeFileAtomic(file, "x = 1\n");
@@ -31,7 +31,7 @@ test("writeFileAtomic: a new file is 0600 in new folders 0700, no temp file left
 test("writeFileAtomic: an existing file keeps its mode; bytes are written exactly", {
   skip: posix ? false : "modes are POSIX",
 }, () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.toml");
     fs.writeFileSync(file, "old\n");
@@ -47,7 +47,7 @@ test("writeFileAtomic: an existing file keeps its mode; bytes are written exactl
 test("writeFileAtomic: an existing file keeps its owner and group (as root)", {
   skip: process.getuid?.() === 0 ? false : "needs root to give a file away",
 }, () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.toml");
     fs.writeFileSync(file, "old\n");
@@ -65,7 +65,7 @@ test("writeFileAtomic: an existing file keeps its owner and group (as root)", {
 test("writeFileAtomic: a symlink is written through; the link stays a link", {
   skip: noSymlinks,
 }, () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     fs.mkdirSync(path.join(dir, "dotfiles"));
     fs.mkdirSync(path.join(dir, "home"));
@@ -90,7 +90,7 @@ test("writeFileAtomic: a symlink is written through; the link stays a link", {
 });
 
 test("writeFileAtomic: a dangling link creates its target", { skip: noSymlinks }, () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const link = path.join(dir, "config.toml");
     fs.symlinkSync(path.join(dir, "store", "real.toml"), link);
@@ -105,7 +105,7 @@ test("writeFileAtomic: a dangling link creates its target", { skip: noSymlinks }
 test("writeFileAtomic: a symlink loop is a clear io error and nothing is written", {
   skip: noSymlinks,
 }, () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const a = path.join(dir, "a.toml");
     const b = path.join(dir, "b.toml");
@@ -128,7 +128,7 @@ test("writeFileAtomic: a symlink loop is a clear io error and nothing is written
 });
 
 test("writeFileAtomic: a folder at the target is refused with a clear message", () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const target = path.join(dir, "config.toml");
     fs.mkdirSync(target);
@@ -147,7 +147,7 @@ test("writeFileAtomic: a folder at the target is refused with a clear message", 
 });
 
 test("writeFileAtomic: a file in the way of the folder is an io error in words", () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     fs.writeFileSync(path.join(dir, "notdir"), "");
     const target = path.join(dir, "notdir", "config.toml");
@@ -163,7 +163,7 @@ test("writeFileAtomic: a file in the way of the folder is an io error in words",
 });
 
 test("renameOver: retries a transient Windows refusal, gives up on others", () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const from = path.join(dir, "from");
     fs.writeFileSync(from, "x");

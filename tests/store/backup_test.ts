@@ -3,12 +3,12 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { backupFile, listBackups } from "../../src/store/backup.ts";
-import { tempDir } from "./_helpers.ts";
+import { tempDir } from "../_support/mod.ts";
 
 const posix = process.platform !== "win32";
 
 test("backupFile: keeps the file as <time>-<pid>.<ext> (a hard link) in a 0700 folder; none for a missing file", () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.toml");
     const backups = path.join(dir, "state", "backups", "config.toml-x");
@@ -42,7 +42,7 @@ test("backupFile: keeps the file as <time>-<pid>.<ext> (a hard link) in a 0700 f
 });
 
 test("backupFile: given content, keeps a 0600 copy (the way where links are impossible)", () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.toml");
     fs.writeFileSync(file, "on disk\n");
@@ -62,7 +62,7 @@ test("backupFile: given content, keeps a 0600 copy (the way where links are impo
 });
 
 test("backupFile: ids strictly increase even within one millisecond; listBackups is newest first", () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.json");
     const backups = path.join(dir, "b");
@@ -86,7 +86,7 @@ test("backupFile: ids strictly increase even within one millisecond; listBackups
 });
 
 test("backupFile: rotation keeps the newest N", () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const backups = path.join(dir, "b");
     const ids = Array.from(
@@ -104,7 +104,7 @@ test("backupFile: rotation keeps the newest N", () => {
 });
 
 test("backupFile: rotation never deletes the newest copy that parses", () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const backups = path.join(dir, "b");
     const isValid = (text: string) => text.startsWith("good");
@@ -131,7 +131,7 @@ test("backupFile: rotation never deletes the newest copy that parses", () => {
 });
 
 test("backupFile: keep 0 keeps only the newest valid copy; contentIsValid saves parsing", () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const backups = path.join(dir, "b");
     let parsed = 0;
@@ -157,7 +157,7 @@ test("backupFile: keep 0 keeps only the newest valid copy; contentIsValid saves 
 });
 
 test("listBackups: a missing folder has none; other files are ignored", () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     assert.deepEqual(listBackups(path.join(dir, "nope")), []);
     fs.writeFileSync(path.join(dir, "notes.txt"), "");
@@ -171,7 +171,7 @@ test("listBackups: a missing folder has none; other files are ignored", () => {
 test("backupFile: a file with other hard links is copied, never linked", {
   skip: posix ? false : "hard links",
 }, () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.toml");
     fs.writeFileSync(file, "a = 1\n");

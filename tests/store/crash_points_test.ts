@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { listBackups } from "../../src/store/backup.ts";
 import { readJournal } from "../../src/store/journal.ts";
 import { statePaths } from "../../src/store/state_paths.ts";
-import { leftovers, runScript, tempDir } from "./_helpers.ts";
+import { leftovers, runScript, tempDir } from "../_support/mod.ts";
 
 const script = path.join(import.meta.dirname!, "_writer.ts");
 
@@ -30,7 +30,7 @@ for (const row of table) {
     skip: process.platform === "win32" ? "SIGKILL is POSIX" : false,
     timeout: 60_000,
   }, async () => {
-    const dir = tempDir();
+    const dir = tempDir().path;
     try {
       const file = path.join(dir, "config.json");
       const stateDir = path.join(dir, "state");

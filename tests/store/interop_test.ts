@@ -8,8 +8,7 @@ import { listBackups } from "../../src/store/backup.ts";
 import { statePaths } from "../../src/store/state_paths.ts";
 import { acquireLock } from "../../src/store/lock.ts";
 import * as os from "node:os";
-import { deadPid, type Finished, leftovers, runScript, start } from "../_support/mod.ts";
-import { tempDir } from "./_helpers.ts";
+import { deadPid, type Finished, leftovers, runScript, start, tempDir } from "../_support/mod.ts";
 
 const python = spawnSync("python3", ["--version"]).status === 0;
 const skip = python ? false : "python3 is not installed: the Python reference writer cannot run";
@@ -27,7 +26,7 @@ test(
   "interop: Python writers and TypeScript writers on one JSON file lose nothing",
   { skip, timeout: 180_000 },
   async () => {
-    const dir = tempDir();
+    const dir = tempDir().path;
     try {
       const file = path.join(dir, "config.json");
       const stateDir = path.join(dir, "state");
@@ -82,7 +81,7 @@ test(
   "interop: the Python writer refuses a broken file and leaves it byte for byte",
   { skip },
   async () => {
-    const dir = tempDir();
+    const dir = tempDir().path;
     try {
       const stateDir = path.join(dir, "state");
       for (const [name, text] of [["config.json", '{"a": 1,,}'], ["config.toml", "a = = 1\n"]]) {
@@ -104,7 +103,7 @@ test(
   "interop: the Python writer edits TOML lines, keeps comments, honours strata's lock",
   { skip },
   async () => {
-    const dir = tempDir();
+    const dir = tempDir().path;
     try {
       const file = path.join(dir, "config.toml");
       const stateDir = path.join(dir, "state");
@@ -156,7 +155,7 @@ test("interop: POSIX sh writers and TypeScript writers on one TOML file lose not
   skip: shells.length > 0 && process.platform !== "win32" ? false : "no POSIX shell here",
   timeout: 120_000,
 }, async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.toml");
     const stateDir = path.join(dir, "state");
@@ -204,7 +203,7 @@ test("interop: POSIX sh writers and TypeScript writers on one TOML file lose not
 test("interop: the sh writer refuses TOML it cannot check, byte for byte", {
   skip: shells.length > 0 && process.platform !== "win32" ? false : "no POSIX shell here",
 }, async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.toml");
     const text = "a = 1\nb = { c = 2 }\n";
@@ -235,7 +234,7 @@ test("interop: Bun and Deno processes writing one file at once lose nothing", {
     : "needs both node_modules/.bin/bun and node_modules/.bin/deno",
   timeout: 120_000,
 }, async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.json");
     const stateDir = path.join(dir, "state");
@@ -270,7 +269,7 @@ test("interop: the reference writers break a dead writer's lock and write throug
     ? false
     : "needs python3 and sh",
 }, async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const stateDir = path.join(dir, "state");
     fs.mkdirSync(path.join(dir, "dotfiles"));
@@ -330,7 +329,7 @@ test(
     timeout: 120_000,
   },
   async () => {
-    const dir = tempDir();
+    const dir = tempDir().path;
     try {
       const bin = path.join(dir, "bin");
       fs.mkdirSync(bin);
@@ -381,7 +380,7 @@ test(
     timeout: 120_000,
   },
   async () => {
-    const dir = tempDir();
+    const dir = tempDir().path;
     try {
       const env = {
         PATH: process.env.PATH ?? "/usr/bin:/bin",

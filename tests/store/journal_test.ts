@@ -4,10 +4,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { appendJournal, journalEntries, readJournal } from "../../src/store/journal.ts";
-import { tempDir } from "./_helpers.ts";
+import { tempDir } from "../_support/mod.ts";
 
 test("journal: one line per change with who, where and when; absent values omitted", () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const journal = path.join(dir, "journal", "config.toml-1234abcd.ndjson");
     const writer = {
@@ -60,7 +60,7 @@ test("journal: one line per change with who, where and when; absent values omitt
 });
 
 test("journal: a torn last line is skipped and reported; a missing journal is empty", () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const journal = path.join(dir, "j.ndjson");
     assert.deepEqual(readJournal(journal), { entries: [], skipped: [] });
@@ -78,7 +78,7 @@ test("journal: a torn last line is skipped and reported; a missing journal is em
 });
 
 test("journal: an append after a torn line starts on a new line, so only the torn one is lost", () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const journal = path.join(dir, "j.ndjson");
     fs.writeFileSync(journal, '{"key":"a"}\n{"key":"b","ti');
@@ -92,7 +92,7 @@ test("journal: an append after a torn line starts on a new line, so only the tor
 });
 
 test("journal: rotated past its size bound, the previous generation is kept and still read", () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const journal = path.join(dir, "journal", "j.ndjson");
     const line = (key: string) => journalEntries({ file: "/c", program: "t" }, [{ key, new: 1 }]);
@@ -117,7 +117,7 @@ test(
     skip: process.platform === "win32" ? "symlinks need privileges on Windows" : false,
   },
   () => {
-    const dir = tempDir();
+    const dir = tempDir().path;
     try {
       const victim = path.join(dir, "victim");
       fs.writeFileSync(victim, "precious\n");

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { acquireLock } from "../../src/store/lock.ts";
 import { StrataError } from "../../src/errors.ts";
-import { deadPid, runScript, tempDir } from "./_helpers.ts";
+import { deadPid, runScript, tempDir } from "../_support/mod.ts";
 
 function writeLock(lockPath: string, record: Record<string, unknown> | string, ageMs = 0): void {
   const text = typeof record === "string" ? record : JSON.stringify(record) + "\n";
@@ -21,7 +21,7 @@ function record(pid: number, host = os.hostname(), token = "theirs") {
 }
 
 test("lock: holds pid, host, time, program and a token; mode 0600; release removes it", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const target = path.join(dir, "config.toml");
     const lock = await acquireLock(target, { program: "lock-test" });
@@ -50,7 +50,7 @@ test("lock: holds pid, host, time, program and a token; mode 0600; release remov
 });
 
 test("lock: a live holder makes the next writer wait, then time out naming the holder", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const target = path.join(dir, "config.toml");
     const held = await acquireLock(target, { program: "holder-program" });
@@ -85,7 +85,7 @@ test("lock: a live holder makes the next writer wait, then time out naming the h
 });
 
 test("lock: release leaves a lock that is no longer ours", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const target = path.join(dir, "config.toml");
     const lock = await acquireLock(target);
@@ -98,7 +98,7 @@ test("lock: release leaves a lock that is no longer ours", async () => {
 });
 
 test("lock: a lock left by a dead process on this host is broken at once", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const target = path.join(dir, "config.toml");
     writeLock(`${target}.lock`, record(await deadPid()));
@@ -118,7 +118,7 @@ async function timedAcquire(target: string, options: Parameters<typeof acquireLo
 }
 
 test("lock: a lock seen unchanged for staleMs is broken even when its holder lives; its mtime does not count", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const target = path.join(dir, "config.toml");
     // An hour old by its mtime (a clock step, or a holder stopped that long): not broken at once.
@@ -135,7 +135,7 @@ test("lock: a lock seen unchanged for staleMs is broken even when its holder liv
 test("lock: a dead pid in another pid namespace of this host is not judged (containers)", {
   skip: process.platform === "linux" ? false : "pid namespaces are Linux",
 }, async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const target = path.join(dir, "config.toml");
     const other = { ...record(await deadPid()), pidns: "pid:[1]" };
@@ -153,7 +153,7 @@ test("lock: a dead pid in another pid namespace of this host is not judged (cont
 });
 
 test("lock: another host's lock is trusted until seen unchanged for staleMs, then broken", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const target = path.join(dir, "config.toml");
     // pid 999999999 is dead here, but it lives on another host: not ours to judge.
@@ -172,7 +172,7 @@ test("lock: another host's lock is trusted until seen unchanged for staleMs, the
 });
 
 test("lock: a waiter gives up on a lock that changes (a live holder renewing its lease), naming it", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const target = path.join(dir, "config.toml");
     writeLock(`${target}.lock`, record(999_999_999, "some-other-host"));
@@ -200,7 +200,7 @@ test("lock: a waiter gives up on a lock that changes (a live holder renewing its
 test("lock: garbage is watched for the short bound (5 s) however it is dated, then broken", {
   timeout: 30_000,
 }, async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const target = path.join(dir, "config.toml");
     writeLock(`${target}.lock`, "\u0000garbage{", 600_000);
@@ -216,7 +216,7 @@ test("lock: garbage is watched for the short bound (5 s) however it is dated, th
 test("lock: a break guard left by a killed breaker is abandoned once seen unchanged for 2 s", {
   timeout: 30_000,
 }, async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const target = path.join(dir, "config.toml");
     writeLock(`${target}.lock`, record(await deadPid()));
@@ -231,7 +231,7 @@ test("lock: a break guard left by a killed breaker is abandoned once seen unchan
 });
 
 test("lock: the holder renews its lease from a timer while it awaits, and confirm() renews it too", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const target = path.join(dir, "config.toml");
     const lock = await acquireLock(target, { staleMs: 400 }); // renews every 100 ms
@@ -253,7 +253,7 @@ test("lock: the holder renews its lease from a timer while it awaits, and confir
 });
 
 test("lock: confirm() refuses (code lock) once another writer has broken and retaken the lock", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const target = path.join(dir, "config.toml");
     const lock = await acquireLock(target, { staleMs: 60_000 });
@@ -285,7 +285,7 @@ test("lock: confirm() refuses (code lock) once another writer has broken and ret
 test("lock: a symlink planted at the lock name never redirects a write and is removed", {
   skip: process.platform === "win32" ? "symlinks need privileges on Windows" : false,
 }, async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const target = path.join(dir, "config.toml");
     const victim = path.join(dir, "victim");
@@ -303,7 +303,7 @@ test("lock: a symlink planted at the lock name never redirects a write and is re
 });
 
 test("lock: a folder where the lock goes is never taken for a lock and is named", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const target = path.join(dir, "config.toml");
     fs.mkdirSync(`${target}.lock`);
@@ -321,7 +321,7 @@ test("lock: a folder where the lock goes is never taken for a lock and is named"
 });
 
 test("lock: a missing folder is an io error naming the lock file", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const target = path.join(dir, "missing", "config.toml");
     await assert.rejects(acquireLock(target, { timeoutMs: 50 }), (error: unknown) => {
@@ -340,7 +340,7 @@ test("lock: a missing folder is an io error naming the lock file", async () => {
 });
 
 test("lock: processes breaking one stale lock together never hold it at the same time", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const target = path.join(dir, "config.toml");
     const log = path.join(dir, "log");

@@ -7,7 +7,7 @@ import {
   mergeLines,
   migrateLegacyState,
 } from "../../src/store/migrate_state.ts";
-import { tempDir } from "./_helpers.ts";
+import { tempDir } from "../_support/mod.ts";
 
 const line = (time: string, key: string) => JSON.stringify({ time, key });
 
@@ -28,7 +28,7 @@ test("mergeLines: time order, each list's own order kept, torn lines stay after 
 });
 
 test("legacyStateFolders: only real folders beside the shared one, with application names", () => {
-  const root = tempDir();
+  const root = tempDir().path;
   try {
     for (const name of ["demo", "_file", "_shared", "_other", ".hidden"]) {
       fs.mkdirSync(path.join(root, name));
@@ -47,7 +47,7 @@ test("legacyStateFolders: only real folders beside the shared one, with applicat
 });
 
 test("a backup name taken by another version moves to the next free millisecond; the same version is not doubled", async () => {
-  const root = tempDir();
+  const root = tempDir().path;
   try {
     const key = "config.toml-00000000";
     const write = (app: string, name: string, text: string) => {
@@ -81,7 +81,7 @@ test("a backup name taken by another version moves to the next free millisecond;
 });
 
 test("a link planted at an old folder's journal or backups is never followed", async () => {
-  const top = tempDir();
+  const top = tempDir().path;
   const root = path.join(top, "strata");
   try {
     fs.mkdirSync(root);

@@ -9,7 +9,7 @@ import { readJournal } from "../../src/store/journal.ts";
 import { statePaths } from "../../src/store/state_paths.ts";
 import { StrataError } from "../../src/errors.ts";
 import { spawnSync } from "node:child_process";
-import { deadPid, leftovers, scriptCommand, tempDir } from "./_helpers.ts";
+import { deadPid, leftovers, scriptCommand, tempDir } from "../_support/mod.ts";
 
 const posix = process.platform !== "win32";
 
@@ -25,7 +25,7 @@ function setJson(key: string, value: unknown): EditFn {
 }
 
 test("updateFile: creates a missing file (0600, folders 0700) with a journal line and no backup", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config", "demo", "config.json");
     const stateDir = path.join(dir, "state");
@@ -67,7 +67,7 @@ test("updateFile: creates a missing file (0600, folders 0700) with a journal lin
 });
 
 test("updateFile: the previous version becomes a backup named in the journal", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.json");
     const stateDir = path.join(dir, "state");
@@ -91,7 +91,7 @@ test("updateFile: the previous version becomes a backup named in the journal", a
 });
 
 test("updateFile: an edit that throws refuses: file byte for byte unchanged, lock released", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.json");
     const stateDir = path.join(dir, "state");
@@ -114,7 +114,7 @@ test("updateFile: an edit that throws refuses: file byte for byte unchanged, loc
 });
 
 test("updateFile: null means no change: nothing written, no backup, no journal", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.json");
     fs.writeFileSync(file, '{"port": 1}');
@@ -133,7 +133,7 @@ test("updateFile: null means no change: nothing written, no backup, no journal",
 });
 
 test("updateFile: invalid UTF-8 is refused with line and column before the edit runs", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.toml");
     const bytes = new Uint8Array([
@@ -169,7 +169,7 @@ test("updateFile: invalid UTF-8 is refused with line and column before the edit 
 });
 
 test("updateFile: a byte-order mark is hidden from the edit and kept on write", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.json");
     fs.writeFileSync(file, '\uFEFF{"a": 1}\n');
@@ -188,7 +188,7 @@ test("updateFile: a byte-order mark is hidden from the edit and kept on write", 
 test("updateFile: a symlinked config is written through; lock and temp beside the target", {
   skip: posix ? false : "symlinks need privileges on Windows",
 }, async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     fs.mkdirSync(path.join(dir, "dotfiles"));
     fs.mkdirSync(path.join(dir, "home"));
@@ -218,7 +218,7 @@ test("updateFile: a symlinked config is written through; lock and temp beside th
 test("updateFile: a symlink planted at the lock name does not redirect anything", {
   skip: posix ? false : "symlinks need privileges on Windows",
 }, async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.json");
     const victim = path.join(dir, "victim");
@@ -236,7 +236,7 @@ test("updateFile: a symlink planted at the lock name does not redirect anything"
 });
 
 test("updateFile: a held lock times out with a lock error; the file is untouched", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.json");
     fs.writeFileSync(file, "{}");
@@ -261,7 +261,7 @@ test("updateFile: a held lock times out with a lock error; the file is untouched
 });
 
 test("updateFile: backups rotate to keepBackups, keeping the newest that parses", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.json");
     const stateDir = path.join(dir, "state");
@@ -277,7 +277,7 @@ test("updateFile: backups rotate to keepBackups, keeping the newest that parses"
 });
 
 test("updateFile: concurrent calls in one process are serialised, none lost", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.json");
     const stateDir = path.join(dir, "state");
@@ -294,7 +294,7 @@ test("updateFile: concurrent calls in one process are serialised, none lost", as
 });
 
 test("updateFile: temp files left by a crashed writer are removed by the next write", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.json");
     const stateDir = path.join(dir, "state");
@@ -324,7 +324,7 @@ test("updateFile: temp files left by a crashed writer are removed by the next wr
 });
 
 test("updateFile: a backup is the old version itself; the file gets a new inode", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.json");
     const stateDir = path.join(dir, "state");
@@ -346,7 +346,7 @@ test("updateFile: a backup is the old version itself; the file gets a new inode"
 });
 
 test("updateFile: a mended broken version is not counted as a valid backup in rotation", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.json");
     const stateDir = path.join(dir, "state");
@@ -383,7 +383,7 @@ const hasSetpriv = root && spawnSync("setpriv", ["--help"]).status === 0;
 test("updateFile: a file owned by someone else is refused before any backup (as nobody)", {
   skip: hasSetpriv ? false : "needs root and setpriv to run a writer as another user",
 }, () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     fs.chmodSync(dir, 0o755);
     const work = path.join(dir, "w");
@@ -425,7 +425,7 @@ test("updateFile: a file owned by someone else is refused before any backup (as 
 test("updateFile: a write that fails after its backup discards it and rotates nothing", {
   skip: root ? false : "needs root to mount a small tmpfs",
 }, async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   const disk = path.join(dir, "disk");
   fs.mkdirSync(disk);
   if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", disk]).status !== 0) {
@@ -463,7 +463,7 @@ test("updateFile: a write that fails after its backup discards it and rotates no
 });
 
 test("updateFile: acceptInvalidUtf8 lets a mending edit replace a file that is not UTF-8", async () => {
-  const dir = tempDir();
+  const dir = tempDir().path;
   try {
     const file = path.join(dir, "config.toml");
     const stateDir = path.join(dir, "state");

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { ConfigKey, ValueAt } from "../../src/typed/key_path.ts";
 import { openConfig } from "../../src/mod.ts";
-import { makeSandbox } from "../e2e/_sandbox.ts";
+import { makeSandbox } from "../_support/mod.ts";
 
 // Type-level checks: `deno check tests/` fails when a @ts-expect-error line
 // compiles, or when a typed line does not.

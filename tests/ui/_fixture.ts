@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Sandbox } from "../e2e/_sandbox.ts";
+import type { Sandbox } from "../_support/mod.ts";
 
 /** The defaults file of app `demo`. */
 export const DEFAULTS = `[db]

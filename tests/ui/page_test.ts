@@ -3,7 +3,7 @@ import fs from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
-import { makeSandbox, type Sandbox } from "../e2e/_sandbox.ts";
+import { makeSandbox, type Sandbox } from "../_support/mod.ts";
 import { openConfig } from "../../src/mod.ts";
 import { launchBrowser } from "./_browser.ts";
 import { layOutDemo } from "./_fixture.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import net from "node:net";
 import { after, before, describe, test } from "node:test";
-import { makeSandbox, type Sandbox } from "../e2e/_sandbox.ts";
+import { makeSandbox, type Sandbox } from "../_support/mod.ts";
 import { request } from "./_http.ts";
 import { startUiProcess, type UiProcess } from "./_ui_process.ts";
 

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { makeSandbox, type Sandbox } from "../e2e/_sandbox.ts";
+import { makeSandbox, type Sandbox } from "../_support/mod.ts";
 import type { MirrorState } from "../../src/remote/local_state.ts";
 import { writeSnapshot } from "../../src/remote/snapshot.ts";
 import { launchBrowser } from "./_browser.ts";
