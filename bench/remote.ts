@@ -17,7 +17,8 @@ import * as path from "node:path";
 import { openConfig } from "../src/mod.ts";
 import { Replica } from "../src/remote/replica.ts";
 import { encodeValue } from "../src/remote/value_text.ts";
-import { makeMachine, waitUntil } from "../tests/remote/_machine.ts";
+import { makeMachine } from "../tests/remote/_machine.ts";
+import { waitUntil } from "../tests/_support/mod.ts";
 import { testServer } from "../tests/remote/_pg.ts";
 
 const rounds = Number(process.argv[2] ?? 15);

@@ -20,9 +20,6 @@ import {
   startSignalled,
 } from "../_support/mod.ts";
 
-// The remote benchmark (bench/remote.ts) takes waitUntil from here with the machine.
-export { waitUntil } from "../_support/wait.ts";
-
 /** The pinned Bun and Deno of the repository. */
 export const BUN = path.join(REPO, "node_modules", ".bin", "bun");
 export const DENO = path.join(REPO, "node_modules", ".bin", "deno");
