@@ -86,6 +86,7 @@ export {
   type Resolved,
   type SetOptions,
   type SetResult,
+  type UnsetOptions,
   type UnsetResult,
   type WalkStep,
   type WatchError,

@@ -38,6 +38,7 @@ import type {
   SetOptions,
   SetResult,
   Snapshot,
+  UnsetOptions,
   UnsetResult,
   WritableLayer,
 } from "../layers/types.ts";
@@ -76,6 +77,7 @@ export type {
   Resolved,
   SetOptions,
   SetResult,
+  UnsetOptions,
   UnsetResult,
   WalkStep,
   WritableLayer,
@@ -428,7 +430,7 @@ export class Config<T extends object = Untyped> {
   }
 
   /** Removes `key` from a writable layer (default `user`), through the write protocol. */
-  async unset(key: string, options: { layer?: WritableLayer } = {}): Promise<UnsetResult> {
+  async unset(key: string, options: UnsetOptions = {}): Promise<UnsetResult> {
     const keyPath = parseKey(key);
     const snap = this.#snapshotFor(options.layer);
     const { unsetKey } = await import("./writes.ts");

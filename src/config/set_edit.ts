@@ -61,16 +61,15 @@ export async function prepareSet(
     ? typedValue(snap, keyPath, value, options)
     : sealing.typed ?? { value: sealing.sealed };
   const stored = sealing?.sealed ?? typed.value;
-  const edit = setEdit(
-    keyPath,
-    stored,
-    sealing ? undefined : typed.type,
-    place.format,
-    place.mend,
-    place.schema,
-    sealing?.typed,
-    place.startFrom,
-  );
+  const edit = setEdit(keyPath, stored, {
+    type: sealing ? undefined : typed.type,
+    format: place.format,
+    mend: place.mend,
+    schema: place.schema,
+    plain: sealing?.typed,
+    startFrom: place.startFrom,
+    onlyIf: options.onlyIf,
+  });
   return { edit, stored, type: typed.type ?? typeOfValue(typed.value) };
 }
 

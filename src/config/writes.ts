@@ -18,6 +18,7 @@ import type {
   SetOptions,
   SetResult,
   Snapshot,
+  UnsetOptions,
   UnsetResult,
   WritableLayer,
 } from "../layers/types.ts";
@@ -161,15 +162,23 @@ export async function unsetKey(
   w: WriteAccess,
   snap: Snapshot,
   keyPath: string[],
-  options: { layer?: WritableLayer },
+  options: UnsetOptions,
 ): Promise<UnsetResult> {
   const target = w.target(snap, options.layer);
   const other = decidingLayer(snap, keyPath, target.layer, false);
   const out: UnsetResult = { file: target.file, removed: false };
   if (other !== undefined) out.decidedBy = other;
-  if (!target.exists) return out;
-  const format = w.formatOf(target.file);
-  const edit = unsetEdit(keyPath, format, w.mend(target.layer), startDocument(snap, target));
+  const edit = unsetEdit(keyPath, {
+    format: w.formatOf(target.file),
+    mend: w.mend(target.layer),
+    startFrom: startDocument(snap, target),
+    onlyIf: options.onlyIf,
+  });
+  // No file: nothing to remove (and nothing to lock); `onlyIf` is asked about no value.
+  if (!target.exists) {
+    edit(undefined, target.file);
+    return out;
+  }
   const result = await update(w, target, edit);
   const done = result.edit;
   if (result.changed) w.keepWritten(target.file, done?.doc);

@@ -207,6 +207,24 @@ function startingDocument(
   return current === undefined || startFrom === undefined ? undefined : startFrom(current);
 }
 
+/** Refuses an edit whose `onlyIf` refuses the key's current value (a `conflict`, with `current`). */
+function refuseChanged(
+  keyPath: string[],
+  current: unknown,
+  file: string,
+  onlyIf: ((current: unknown) => boolean) | undefined,
+): void {
+  if (onlyIf === undefined || onlyIf(current)) return;
+  throw Object.assign(
+    new StrataError(
+      "conflict",
+      `${clipText(formatKey(keyPath))} in ${file} is not the value this change was made ` +
+        `against (another writer changed it); nothing was written`,
+    ),
+    { current },
+  );
+}
+
 /** Deep equality of two values as TOML sees them (date-times by their text). */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -226,26 +244,52 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/** How an edit of one key reads the file under the lock. */
+export interface KeyEditOptions {
+  /** The file's format. */
+  format: FileFormat;
+  /** What mends the file, for the message when it does not parse. */
+  mend: Mend;
+  /** The document already parsed from the same text (see `FileRead.documentFor`). */
+  startFrom?: (text: string) => ConfigDocument | undefined;
+  /**
+   * Called under the lock with the key's value in the file (undefined when
+   * absent): false refuses the edit (a `conflict` StrataError carrying
+   * `current`; nothing is written). A compare-and-set: the value checked is
+   * the one the edit replaces, with no other writer in between.
+   */
+  onlyIf?: (current: unknown) => boolean;
+}
+
+/** What a set writes beyond the value: its type, the schema it must keep, the plaintext of a sealed value. */
+export interface SetEditOptions extends KeyEditOptions {
+  /** The type to write the value as (a whole `float` is written `3.0`). */
+  type?: ValueType;
+  /** The schema the layer must keep at the key. */
+  schema?: LoadedSchema;
+  /** The plaintext a sealed value was sealed from, checked against the schema. */
+  plain?: { value: unknown };
+}
+
 /**
  * The edit that sets one key. It returns what it did: the current text
  * unchanged (nothing is written) when the file already holds the value (a
  * float key's value must also be written as a float), else the new text;
  * with the value it found either way. Refused (StrataError `schema`) when
- * the layer would break the schema at the key.
+ * the layer would break the schema at the key, and (`conflict`) when
+ * `onlyIf` refuses the value found.
  */
 export function setEdit(
   keyPath: string[],
   value: unknown,
-  type: ValueType | undefined,
-  format: FileFormat,
-  mend: Mend,
-  schema?: LoadedSchema,
-  plain?: { value: unknown },
-  startFrom?: (text: string) => ConfigDocument | undefined,
+  options: SetEditOptions,
 ): (current: string | undefined, file: string) => KeyEdit {
+  const { type, format, mend, schema, plain } = options;
   return (current, file) => {
-    const doc = startingDocument(current, startFrom) ?? parseForWrite(current, format, file, mend);
+    const doc = startingDocument(current, options.startFrom) ??
+      parseForWrite(current, format, file, mend);
     const old = doc.get(keyPath);
+    refuseChanged(keyPath, old, file, options.onlyIf);
     const float = type === "float";
     if (old !== undefined && sameValue(old, value) && (!float || doc.kindOf(keyPath) === "float")) {
       return { text: current ?? "", changes: [], old };
@@ -284,17 +328,23 @@ function withLeaf(
   return top;
 }
 
-/** The edit that removes one key: null (nothing written) when it is not there. */
+/**
+ * The edit that removes one key: null (nothing written) when it is not
+ * there; refused (`conflict`) when `onlyIf` refuses the value found.
+ */
 export function unsetEdit(
   keyPath: string[],
-  format: FileFormat,
-  mend: Mend,
-  startFrom?: (text: string) => ConfigDocument | undefined,
+  options: KeyEditOptions,
 ): (current: string | undefined, file: string) => KeyEdit | null {
   return (current, file) => {
-    if (current === undefined) return null;
-    const doc = startingDocument(current, startFrom) ?? parseForWrite(current, format, file, mend);
+    if (current === undefined) {
+      refuseChanged(keyPath, undefined, file, options.onlyIf);
+      return null;
+    }
+    const doc = startingDocument(current, options.startFrom) ??
+      parseForWrite(current, options.format, file, options.mend);
     const old = doc.get(keyPath);
+    refuseChanged(keyPath, old, file, options.onlyIf);
     if (!doc.delete(keyPath)) return null;
     return {
       text: doc.toString(),

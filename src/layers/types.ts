@@ -195,6 +195,23 @@ export interface SetOptions {
    * already a sealed text.
    */
   sealFor?: string;
+  /**
+   * A compare-and-set: called under the lock with the key's value in the
+   * file written (undefined when absent); when it returns false nothing is
+   * written and the set fails with a `conflict` StrataError whose `current`
+   * is that value. A program that showed a person a value passes a check of
+   * that value, so a change made meanwhile by another writer is never
+   * overwritten unseen.
+   */
+  onlyIf?: (current: unknown) => boolean;
+}
+
+/** Options of `Config.unset`. */
+export interface UnsetOptions {
+  /** The layer to remove the key from (default `user`). */
+  layer?: WritableLayer;
+  /** A compare-and-remove, as {@link SetOptions.onlyIf}. */
+  onlyIf?: (current: unknown) => boolean;
 }
 
 /** One layer as the resolver sees it (internal to the core). */

@@ -3,7 +3,9 @@
  * the CLI does it (`Config.set`, `Config.unset`, `undoChanges`,
  * `restoreBackup`): locked, re-read, backed up, journaled. A set or unset
  * names the value the person saw; when the layer holds another value now,
- * the change is refused as a conflict and nothing is written.
+ * the change is refused as a conflict and nothing is written: checked
+ * first, and again under the write's lock (`onlyIf`), so a writer landing
+ * between the check and the write is caught too.
  *
  * @module
  */
@@ -50,8 +52,9 @@ const LAYERS: readonly string[] = ["project", "user", "system", "file"];
 
 /** Does one change; a person's mistake comes back as an outcome, a bug is thrown. */
 export async function runAction(config: Config, input: unknown): Promise<Outcome> {
+  let action: Action | undefined;
   try {
-    const action = checkAction(input, config.app);
+    action = checkAction(input, config.app);
     const layer = action.layer === "file" ? undefined : action.layer as WritableLayer;
     if (action.op === "set" || action.op === "unset") {
       const conflict = conflictOf(config, action.key, action.layer, action.expected);
@@ -66,10 +69,13 @@ export async function runAction(config: Config, input: unknown): Promise<Outcome
           `was written`,
       };
     }
+    const onlyIf = action.op === "set" || action.op === "unset"
+      ? sameAsShown(action.expected)
+      : undefined;
     switch (action.op) {
       case "set": {
         const type = action.type as ValueType | undefined;
-        const r = await config.set(action.key, action.value, { layer, type, raw: true });
+        const r = await config.set(action.key, action.value, { layer, type, raw: true, onlyIf });
         const shown = showValue(r.new).text;
         return {
           ok: true,
@@ -77,7 +83,7 @@ export async function runAction(config: Config, input: unknown): Promise<Outcome
         };
       }
       case "unset": {
-        const r = await config.unset(action.key, { layer });
+        const r = await config.unset(action.key, { layer, onlyIf });
         return {
           ok: true,
           message: r.removed
@@ -103,9 +109,29 @@ export async function runAction(config: Config, input: unknown): Promise<Outcome
       }
     }
   } catch (e) {
+    // Another writer between the first check and the lock: the same conflict, seen under the lock.
+    if (
+      e instanceof StrataError && e.code === "conflict" && "current" in e &&
+      (action?.op === "set" || action?.op === "unset")
+    ) {
+      const current = (e as { current: unknown }).current;
+      return conflictWith(
+        action.key,
+        action.layer,
+        current === undefined ? null : showValue(current),
+      );
+    }
     if (e instanceof StrataError) return { ok: false, code: e.code, message: e.message };
     throw e;
   }
+}
+
+/** The check of the value the person saw, made under the lock: undefined when they saw none. */
+function sameAsShown(
+  expected: string | null | undefined,
+): ((current: unknown) => boolean) | undefined {
+  if (expected === undefined) return undefined;
+  return (current) => (current === undefined ? null : showValue(current).text) === expected;
 }
 
 function conflictOf(
@@ -117,6 +143,11 @@ function conflictOf(
   if (expected === undefined) return undefined;
   const current = layerValue(config, key, layer);
   if ((current?.text ?? null) === expected) return undefined;
+  return conflictWith(key, layer, current);
+}
+
+/** The conflict a page shows: the layer holds `current` now, not what the person saw. */
+function conflictWith(key: string, layer: string, current: ShownValue | null): Outcome {
   const now = current === null ? "removed it" : `set it to ${current.text}`;
   return {
     ok: false,

@@ -460,3 +460,41 @@ test("set and unset say which other layer decides the key", async () => {
   const absent = await config.unset("nothing");
   assert.deepEqual(absent, { file: sb.userFile, removed: false });
 });
+
+test("onlyIf: a compare-and-set checked under the lock; a change made meanwhile is never overwritten", async () => {
+  using sb = librarySandbox();
+  sb.write(sb.userFile, "a = 1 # kept\n");
+  const config = sb.open();
+  const conflict = (current: unknown) => (e: unknown) => {
+    assert.ok(e instanceof StrataError, String(e));
+    assert.equal(e.code, "conflict");
+    assert.equal((e as { current?: unknown }).current, current);
+    return true;
+  };
+  // Accepted: written.
+  await config.set("a", 2, { onlyIf: (current) => current === 1 });
+  assert.equal(sb.read(sb.userFile), "a = 2 # kept\n");
+  // Another writer between the read and the lock: refused, their value stays.
+  const pending = config.set("a", 3, { onlyIf: (current) => current === 2 });
+  fs.writeFileSync(sb.userFile, "a = 9\n");
+  await assert.rejects(pending, conflict(9));
+  assert.equal(sb.read(sb.userFile), "a = 9\n");
+  // A key that is absent is `undefined` to the check.
+  await assert.rejects(
+    config.set("b", 1, { onlyIf: (current) => current === 5 }),
+    conflict(undefined),
+  );
+  await config.set("b", 1, { onlyIf: (current) => current === undefined });
+  // Unset: the same check, under the lock.
+  await assert.rejects(config.unset("a", { onlyIf: (current) => current === 2 }), conflict(9));
+  assert.equal(sb.read(sb.userFile), "a = 9\nb = 1\n");
+  assert.equal((await config.unset("a", { onlyIf: (current) => current === 9 })).removed, true);
+  assert.equal(sb.read(sb.userFile), "b = 1\n");
+  // No file at all: nothing to remove, and a check that wanted a value is a conflict.
+  const project = sb.open();
+  await assert.rejects(
+    project.unset("b", { layer: "project", onlyIf: (current) => current === 1 }),
+    conflict(undefined),
+  );
+  assert.equal((await project.unset("b", { layer: "project", onlyIf: () => true })).removed, false);
+});
