@@ -3,9 +3,9 @@
  * the CLI does it (`Config.set`, `Config.unset`, `undoChanges`,
  * `restoreBackup`): locked, re-read, backed up, journaled. A set or unset
  * names the value the person saw; when the layer holds another value now,
- * the change is refused as a conflict and nothing is written: checked
- * first, and again under the write's lock (`onlyIf`), so a writer landing
- * between the check and the write is caught too.
+ * the change is refused as a conflict and nothing is written: checked under
+ * the write's lock (`onlyIf`), so no writer can land between the check and
+ * the write.
  *
  * @module
  */
@@ -56,10 +56,6 @@ export async function runAction(config: Config, input: unknown): Promise<Outcome
   try {
     action = checkAction(input, config.app);
     const layer = action.layer === "file" ? undefined : action.layer as WritableLayer;
-    if (action.op === "set" || action.op === "unset") {
-      const conflict = conflictOf(config, action.key, action.layer, action.expected);
-      if (conflict) return conflict;
-    }
     if (action.op === "set" && layerValue(config, action.key, action.layer)?.sealed) {
       return {
         ok: false,
@@ -109,7 +105,7 @@ export async function runAction(config: Config, input: unknown): Promise<Outcome
       }
     }
   } catch (e) {
-    // Another writer between the first check and the lock: the same conflict, seen under the lock.
+    // The layer holds another value than the person saw (`onlyIf` refused it under the lock).
     if (
       e instanceof StrataError && e.code === "conflict" && "current" in e &&
       (action?.op === "set" || action?.op === "unset")
@@ -132,18 +128,6 @@ function sameAsShown(
 ): ((current: unknown) => boolean) | undefined {
   if (expected === undefined) return undefined;
   return (current) => (current === undefined ? null : showValue(current).text) === expected;
-}
-
-function conflictOf(
-  config: Config,
-  key: string,
-  layer: string,
-  expected: string | null | undefined,
-): Outcome | undefined {
-  if (expected === undefined) return undefined;
-  const current = layerValue(config, key, layer);
-  if ((current?.text ?? null) === expected) return undefined;
-  return conflictWith(key, layer, current);
 }
 
 /** The conflict a page shows: the layer holds `current` now, not what the person saw. */

@@ -1,5 +1,5 @@
-// A page's set and unset through runAction: the value the person saw is checked first and again
-// under the write's lock, so a writer landing between the two is a conflict, never overwritten.
+// A page's set and unset through runAction: the value the person saw is checked under the
+// write's lock, so a writer landing before the write is a conflict, never overwritten.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -25,8 +25,8 @@ test("a writer between the page's check and the lock: a conflict with their valu
   using sb = librarySandbox();
   sb.write(sb.userFile, 'port = 1\nhost = "a"\n');
   const config = sb.open();
-  // The first check passes (the file still holds what the page showed); the other writer
-  // lands before the write takes its lock.
+  // The file still holds what the page showed when the change starts; the other writer lands
+  // before the write takes its lock.
   const set = runAction(config, {
     op: "set",
     key: "port",

@@ -8,7 +8,7 @@
  */
 
 import fs from "node:fs";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 /** Where a Chromium is looked for, after `$STRATA_CHROMIUM`. */
 const CANDIDATES = [
@@ -50,4 +50,13 @@ export function launchBrowser(): Promise<Browser> {
       "--disable-sync",
     ],
   });
+}
+
+/** Opens the page at `url` in a new tab of `browser` and waits until it has drawn its data. */
+export async function openPage(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
+  page.on("pageerror", (e) => console.error(`page error: ${e.message}`));
+  await page.goto(url);
+  await page.waitForSelector("body[data-ready=true]", { timeout: 20_000 });
+  return page;
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { makeSandbox, type Sandbox } from "../_support/mod.ts";
 import { openConfig } from "../../src/mod.ts";
-import { launchBrowser } from "./_browser.ts";
+import { launchBrowser, openPage } from "./_browser.ts";
 import { layOutDemo } from "./_fixture.ts";
 import { startUiProcess, type UiProcess } from "./_ui_process.ts";
 
@@ -72,10 +72,7 @@ describe("strata ui in a real Chromium", () => {
     ({ user, schema } = layOutDemo(sandbox));
     browser = await launchBrowser();
     ui = await startUiProcess(sandbox, ["--app", "demo"]);
-    page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
-    page.on("pageerror", (e) => console.error(`page error: ${e.message}`));
-    await page.goto(ui.url);
-    await page.waitForSelector("body[data-ready=true]", { timeout: 20_000 });
+    page = await openPage(browser, ui.url);
   }, SLOW);
   after(async () => {
     await browser?.close();

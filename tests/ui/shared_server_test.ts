@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { type Machine, makeMachine } from "../remote/_machine.ts";
 import { type PgServer, testServer } from "../remote/_pg.ts";
-import { launchBrowser } from "./_browser.ts";
+import { launchBrowser, openPage } from "./_browser.ts";
 import { layOutDemo } from "./_fixture.ts";
 import { startUiProcess, type UiProcess } from "./_ui_process.ts";
 
@@ -47,10 +47,7 @@ describe("the page and a real server", () => {
     assert.equal(first.code, 0, first.stderr);
     browser = await launchBrowser();
     ui = await startUiProcess(a.box, ["--app", "demo"]);
-    page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
-    page.on("pageerror", (e) => console.error(`page error: ${e.message}`));
-    await page.goto(ui.url);
-    await page.waitForSelector("body[data-ready=true]", { timeout: 20_000 });
+    page = await openPage(browser, ui.url);
   }, SLOW);
   after(async () => {
     await browser?.close();

@@ -6,7 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { makeSandbox, type Sandbox } from "../_support/mod.ts";
 import type { MirrorState } from "../../src/remote/local_state.ts";
 import { writeSnapshot } from "../../src/remote/snapshot.ts";
-import { launchBrowser } from "./_browser.ts";
+import { launchBrowser, openPage } from "./_browser.ts";
 import { layOutDemo } from "./_fixture.ts";
 import { startUiProcess, type UiProcess } from "./_ui_process.ts";
 
@@ -58,10 +58,7 @@ describe("the shared layer in the page", () => {
     await writeSnapshot(snapshot, mirror(3, { "db.pool": "20" }), {}, options());
     browser = await launchBrowser();
     ui = await startUiProcess(sandbox, ["--app", "demo"]);
-    page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
-    page.on("pageerror", (e) => console.error(`page error: ${e.message}`));
-    await page.goto(ui.url);
-    await page.waitForSelector("body[data-ready=true]", { timeout: 20_000 });
+    page = await openPage(browser, ui.url);
   }, SLOW);
   after(async () => {
     await browser?.close();
