@@ -41,16 +41,7 @@ export function describeOrigin(origin: Origin): string {
  * console.assert(where({ file: "/c.toml", line: 3 }) === "/c.toml:3");
  * ```
  */
-export function where(
-  origin: {
-    file?: string;
-    line?: number;
-    env?: string;
-    arg?: string;
-    pointer?: string;
-    remote?: string;
-  },
-): string {
+export function where(origin: Omit<Origin, "layer">): string {
   // The shared layer: the scope and server, then the snapshot's file:line.
   if (origin.remote !== undefined) {
     const at = where({ ...origin, remote: undefined });

@@ -13,6 +13,7 @@ import { encodeValue } from "../remote/value_text.ts";
 import { fromText, type ValueType } from "../codec/value.ts";
 import type { CommandContext } from "./_commands.ts";
 import { openReplica } from "./_remote_open.ts";
+import type { Replica } from "../remote/replica.ts";
 
 /** Writes one key to the shared layer and prints what happened. */
 export async function setShared(
@@ -27,8 +28,7 @@ export async function setShared(
   const chosen = type ?? known?.type ?? "string";
   const value = fromText(text, chosen);
   const stored = encodeValue(value, chosen);
-  const replica = await openReplica(config, context);
-  try {
+  return await onReplica(context, config, canonical, async (replica) => {
     const result = await replica.write(canonical, stored);
     if (result.state === "written") {
       context.out(
@@ -43,15 +43,7 @@ export async function setShared(
     );
     context.out(`${canonical} = ${stored.text}  (shared: queued)\n`);
     return 0;
-  } catch (error) {
-    if (error instanceof StrataError) throw error;
-    throw new StrataError(
-      "io",
-      `the server ${replica.options.url} refused ${canonical}: ${(error as Error).message}`,
-    );
-  } finally {
-    await replica.close();
-  }
+  });
 }
 
 /** Removes one key from the shared layer (a deletion, kept in the server's history). */
@@ -61,8 +53,7 @@ export async function unsetShared(
   key: string,
 ): Promise<number> {
   const canonical = formatKey(parseKey(key));
-  const replica = await openReplica(config, context);
-  try {
+  return await onReplica(context, config, canonical, async (replica) => {
     const row = replica.mirror().rows[canonical];
     if (!row || row.deleted) {
       context.err(
@@ -85,6 +76,22 @@ export async function unsetShared(
     );
     context.out(`removed ${canonical} (was ${row.text})  (shared: queued)\n`);
     return 0;
+  });
+}
+
+/**
+ * Runs `work` on the shared layer's replica and closes it; a server's refusal
+ * that is not already a StrataError becomes an `io` one naming the key.
+ */
+async function onReplica(
+  context: CommandContext,
+  config: Config,
+  canonical: string,
+  work: (replica: Replica) => Promise<number>,
+): Promise<number> {
+  const replica = await openReplica(config, context);
+  try {
+    return await work(replica);
   } catch (error) {
     if (error instanceof StrataError) throw error;
     throw new StrataError(
