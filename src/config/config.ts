@@ -555,20 +555,10 @@ export class Config<T extends object = Untyped> {
         cwd: this.#ctx.cwd,
         platform: this.#ctx.platform,
         home: this.#home,
+        // Its three settings are read together: one walk of its layers, not three.
+        oneSnapshotPerRun: true,
       }));
-    return ownSettings(own.#oneRead(), (message) => this.#warn(message));
-  }
-
-  /** Reads several keys from one snapshot (strata's own settings: three keys, one walk). */
-  #oneRead(): { get(key: string): unknown } {
-    let snap: Snapshot | undefined;
-    return {
-      get: (key) => {
-        snap ??= this.#snapshot();
-        failOnUnreadable(snap);
-        return findValue(snap, parseKey(key))?.value;
-      },
-    };
+    return ownSettings(own, (message) => this.#warn(message));
   }
 }
 
